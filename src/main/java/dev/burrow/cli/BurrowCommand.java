@@ -1,0 +1,6 @@
+package dev.burrow.cli;
+
+public final class BurrowCommand {
+    public static void main(String[] args) {
+    }
+}
