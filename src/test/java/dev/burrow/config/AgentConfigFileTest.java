@@ -1,0 +1,198 @@
+package dev.burrow.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AgentConfigFileTest {
+
+    private static final Path HOME = Path.of("/home/ada");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void burrowConfigVariableWinsOverEverything() {
+        Map<String, String> env = Map.of("BURROW_CONFIG", "/etc/burrow/agent.yml", "XDG_CONFIG_HOME", "/xdg");
+
+        assertThat(AgentConfigFile.defaultPath(env, "Linux", HOME)).isEqualTo(Path.of("/etc/burrow/agent.yml"));
+    }
+
+    @Test
+    void xdgConfigHomeWinsOverPlatformDefaultOnEveryPlatform() {
+        Map<String, String> env = Map.of("XDG_CONFIG_HOME", "/xdg", "APPDATA", "/appdata");
+
+        assertThat(AgentConfigFile.defaultPath(env, "Linux", HOME)).isEqualTo(Path.of("/xdg/burrow/burrow.yml"));
+        assertThat(AgentConfigFile.defaultPath(env, "Mac OS X", HOME)).isEqualTo(Path.of("/xdg/burrow/burrow.yml"));
+        assertThat(AgentConfigFile.defaultPath(env, "Windows 11", HOME)).isEqualTo(Path.of("/xdg/burrow/burrow.yml"));
+    }
+
+    @Test
+    void blankOrRelativeVariablesAreIgnored() {
+        Map<String, String> env = Map.of("BURROW_CONFIG", " ", "XDG_CONFIG_HOME", "relative/dir");
+
+        assertThat(AgentConfigFile.defaultPath(env, "Linux", HOME))
+                .isEqualTo(Path.of("/home/ada/.config/burrow/burrow.yml"));
+    }
+
+    @Test
+    void platformDefaults() {
+        assertThat(AgentConfigFile.defaultPath(Map.of(), "Linux", HOME))
+                .isEqualTo(Path.of("/home/ada/.config/burrow/burrow.yml"));
+        assertThat(AgentConfigFile.defaultPath(Map.of(), "FreeBSD", HOME))
+                .isEqualTo(Path.of("/home/ada/.config/burrow/burrow.yml"));
+        assertThat(AgentConfigFile.defaultPath(Map.of(), "Mac OS X", HOME))
+                .isEqualTo(Path.of("/home/ada/Library/Application Support/burrow/burrow.yml"));
+        assertThat(AgentConfigFile.defaultPath(Map.of("APPDATA", "/appdata"), "Windows 11", HOME))
+                .isEqualTo(Path.of("/appdata/burrow/burrow.yml"));
+        assertThat(AgentConfigFile.defaultPath(Map.of(), "Windows 11", HOME))
+                .isEqualTo(Path.of("/home/ada/AppData/Roaming/burrow/burrow.yml"));
+    }
+
+    @Test
+    void missingOrEmptyFileIsEmptyConfig() throws IOException {
+        assertThat(AgentConfigFile.load(dir.resolve("absent.yml"))).isEqualTo(AgentConfig.empty());
+        assertThat(AgentConfigFile.load(Files.writeString(dir.resolve("empty.yml"), ""))).isEqualTo(AgentConfig.empty());
+        assertThat(AgentConfigFile.load(Files.writeString(dir.resolve("comments.yml"), "# nothing yet\n")))
+                .isEqualTo(AgentConfig.empty());
+    }
+
+    @Test
+    void loadsSnakeCaseKeys() throws IOException {
+        Path file = Files.writeString(dir.resolve("burrow.yml"), """
+                version: 1
+                authtoken: tok_123
+                server_addr: edge.example.test:4443
+                server_ca: /etc/burrow/ca.pem
+                server_fingerprint: "SHA256:abc"
+                """);
+
+        assertThat(AgentConfigFile.load(file)).isEqualTo(
+                new AgentConfig(1, "tok_123", "edge.example.test:4443", "/etc/burrow/ca.pem", "SHA256:abc"));
+    }
+
+    @Test
+    void unknownKeyIsRejectedWithFileAndLine() throws IOException {
+        Path file = Files.writeString(dir.resolve("burrow.yml"), """
+                version: 1
+                # the edge
+                server_adr: edge.example.test:4443
+                """);
+
+        assertThatThrownBy(() -> AgentConfigFile.load(file))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage(file + ":3: unknown key 'server_adr'");
+    }
+
+    @Test
+    void unknownKeyLineIsTheKeyNotWhereJacksonStoppedReading() throws IOException {
+        Path file = Files.writeString(dir.resolve("burrow.yml"), """
+                routes:
+                  web:
+                    addr: 8080
+                authtoken: tok
+                """);
+
+        assertThatThrownBy(() -> AgentConfigFile.load(file)).hasMessage(file + ":1: unknown key 'routes'");
+    }
+
+    @Test
+    void malformedYamlAndWrongTypesAreReportedWithLine() throws IOException {
+        Path syntax = Files.writeString(dir.resolve("syntax.yml"), "version: 1\nauthtoken: \"unclosed\n");
+        Path tab = Files.writeString(dir.resolve("tab.yml"), "version: 1\n\tauthtoken: x\n");
+        Path type = Files.writeString(dir.resolve("type.yml"), "authtoken: x\nversion: one\n");
+        Path duplicate = Files.writeString(dir.resolve("dup.yml"), "authtoken: a\nauthtoken: b\n");
+
+        assertThatThrownBy(() -> AgentConfigFile.load(syntax))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage(syntax + ":2: while scanning a quoted scalar: found unexpected end of stream");
+        assertThatThrownBy(() -> AgentConfigFile.load(tab))
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith(tab + ":2: ").hasMessageNotContaining("\n");
+        assertThatThrownBy(() -> AgentConfigFile.load(type))
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith(type + ":2: ");
+        assertThatThrownBy(() -> AgentConfigFile.load(duplicate))
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith(duplicate + ":2: ");
+    }
+
+    @Test
+    void saveCreatesDirectoriesAndRoundTrips() throws IOException {
+        Path file = dir.resolve("nested/burrow/burrow.yml");
+
+        AgentConfigFile.saveAuthtoken(file, "tok_123");
+
+        assertThat(AgentConfigFile.load(file)).isEqualTo(new AgentConfig(1, "tok_123", null, null, null));
+        assertThat(Files.readString(file)).isEqualTo("version: 1\nauthtoken: tok_123\n");
+    }
+
+    @Test
+    void saveKeepsOtherKeysAndReplacesOldToken() throws IOException {
+        Path file = Files.writeString(dir.resolve("burrow.yml"), """
+                authtoken: old
+                server_addr: edge.example.test:4443
+                server_fingerprint: "SHA256:abc"
+                """);
+
+        AgentConfigFile.saveAuthtoken(file, "new");
+
+        assertThat(AgentConfigFile.load(file))
+                .isEqualTo(new AgentConfig(1, "new", "edge.example.test:4443", null, "SHA256:abc"));
+        try (var entries = Files.list(dir)) {
+            assertThat(entries).containsExactly(file);
+        }
+    }
+
+    @Test
+    void tokensThatLookLikeOtherYamlTypesStayStrings() throws IOException {
+        Path file = dir.resolve("burrow.yml");
+        for (String token : new String[] {"12345", "true", "null", "0x1F", "a: b", "#x"}) {
+            AgentConfigFile.saveAuthtoken(file, token);
+            assertThat(AgentConfigFile.load(file).authtoken()).isEqualTo(token);
+        }
+    }
+
+    @Test
+    void saveRefusesToOverwriteUnreadableFile() throws IOException {
+        String original = "authtoken: old\nbogus: 1\n";
+        Path file = Files.writeString(dir.resolve("burrow.yml"), original);
+
+        assertThatThrownBy(() -> AgentConfigFile.saveAuthtoken(file, "new")).isInstanceOf(ConfigException.class);
+        assertThat(Files.readString(file)).isEqualTo(original);
+    }
+
+    @Test
+    void blankTokenIsRejected() {
+        assertThatThrownBy(() -> AgentConfigFile.saveAuthtoken(dir.resolve("burrow.yml"), " "))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void savedFileIsReadableOnlyByOwner() throws IOException {
+        assumeTrue(FileSystems.getDefault().supportedFileAttributeViews().contains("posix"));
+        Path file = Files.writeString(dir.resolve("burrow.yml"), "server_addr: edge.example.test:4443\n");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+
+        AgentConfigFile.saveAuthtoken(file, "tok");
+
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+    }
+
+    @Test
+    void createdDirectoryIsPrivate() throws IOException {
+        assumeTrue(FileSystems.getDefault().supportedFileAttributeViews().contains("posix"));
+        Path file = dir.resolve("burrow/burrow.yml");
+
+        AgentConfigFile.saveAuthtoken(file, "tok");
+
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file.getParent())))
+                .isEqualTo("rwx------");
+    }
+}
