@@ -1,0 +1,176 @@
+package dev.burrow.tls;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.PrivateKey;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.openssl.PEMEncryptedKeyPair;
+import org.bouncycastle.openssl.PEMException;
+import org.bouncycastle.openssl.PEMKeyPair;
+import org.bouncycastle.openssl.PEMParser;
+import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
+import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
+
+/**
+ * Reads and writes the PEM files an operator hands us. Content problems become
+ * {@link IllegalArgumentException}s that start with the file name, because the operator has to
+ * know which of several files to fix; failures to read at all stay {@link UncheckedIOException}s.
+ */
+final class Pem {
+
+    private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
+    private static final Set<PosixFilePermission> WORLD_READABLE = PosixFilePermissions.fromString("rw-r--r--");
+
+    private Pem() {
+    }
+
+    /** All certificates in file order; other PEM blocks (such as a bundled key) are skipped. */
+    static List<X509Certificate> readCertificates(Path file) {
+        List<X509Certificate> certificates = new ArrayList<>();
+        JcaX509CertificateConverter converter = new JcaX509CertificateConverter();
+        for (Object block : readBlocks(file)) {
+            if (block instanceof X509CertificateHolder holder) {
+                try {
+                    certificates.add(converter.getCertificate(holder));
+                } catch (CertificateException e) {
+                    throw invalid(file, "unusable certificate: " + e.getMessage(), e);
+                }
+            }
+        }
+        if (certificates.isEmpty()) {
+            throw invalid(file, "no PEM certificate (-----BEGIN CERTIFICATE-----) found", null);
+        }
+        return certificates;
+    }
+
+    /** The first RSA or EC private key, in PKCS#8 or the older OpenSSL per-algorithm form. */
+    static PrivateKey readPrivateKey(Path file) {
+        for (Object block : readBlocks(file)) {
+            if (block instanceof PrivateKeyInfo info) {
+                return toPrivateKey(file, info);
+            }
+            if (block instanceof PEMKeyPair pair) {
+                return toPrivateKey(file, pair.getPrivateKeyInfo());
+            }
+            if (block instanceof PKCS8EncryptedPrivateKeyInfo || block instanceof PEMEncryptedKeyPair) {
+                throw invalid(file, "private key is encrypted; provide it unencrypted", null);
+            }
+        }
+        throw invalid(file, "no PEM private key (-----BEGIN PRIVATE KEY-----) found", null);
+    }
+
+    static void writeCertificate(Path file, X509Certificate certificate) {
+        writeAtomically(file, WORLD_READABLE, certificate);
+    }
+
+    /** PKCS#8, so that other tools and {@link #readPrivateKey} read it without conversion. */
+    static void writePrivateKey(Path file, PrivateKey key) {
+        try {
+            writeAtomically(file, OWNER_ONLY, new JcaPKCS8Generator(key, null).generate());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot encode private key for " + file, e);
+        }
+    }
+
+    /**
+     * ISO-8859-1 decodes any byte sequence, so a binary (DER) file reaches the parser and gets
+     * the "no PEM ... found" message rather than a charset error.
+     */
+    private static List<Object> readBlocks(Path file) {
+        List<Object> blocks = new ArrayList<>();
+        try (PEMParser parser = new PEMParser(Files.newBufferedReader(file, StandardCharsets.ISO_8859_1))) {
+            for (Object block = parser.readObject(); block != null; block = parser.readObject()) {
+                blocks.add(block);
+            }
+        } catch (PEMException e) {
+            throw invalid(file, "malformed PEM: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file + ": " + e, e);
+        } catch (RuntimeException e) {
+            // BouncyCastle reports bad base64 and bad DER inside a PEM block as unchecked exceptions.
+            throw invalid(file, "malformed PEM: " + e.getMessage(), e);
+        }
+        return blocks;
+    }
+
+    private static PrivateKey toPrivateKey(Path file, PrivateKeyInfo info) {
+        ASN1ObjectIdentifier algorithm = info.getPrivateKeyAlgorithm().getAlgorithm();
+        String jcaName;
+        if (PKCSObjectIdentifiers.rsaEncryption.equals(algorithm)) {
+            jcaName = "RSA";
+        } else if (X9ObjectIdentifiers.id_ecPublicKey.equals(algorithm)) {
+            jcaName = "EC";
+        } else {
+            throw invalid(file, "unsupported private key algorithm " + algorithm + " (expected RSA or EC)", null);
+        }
+        try {
+            return KeyFactory.getInstance(jcaName).generatePrivate(new PKCS8EncodedKeySpec(info.getEncoded()));
+        } catch (GeneralSecurityException | IOException e) {
+            throw invalid(file, "unusable " + jcaName + " private key: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Writing a sibling temp file and renaming it means a crash never leaves a truncated file,
+     * and the key is never readable by others, not even briefly.
+     */
+    private static void writeAtomically(Path file, Set<PosixFilePermission> permissions, Object pemObject) {
+        Path dir = file.toAbsolutePath().getParent();
+        boolean posix = dir.getFileSystem().supportedFileAttributeViews().contains("posix");
+        Path temp = null;
+        try {
+            temp = posix
+                    ? Files.createTempFile(dir, file.getFileName().toString(), ".tmp",
+                            PosixFilePermissions.asFileAttribute(OWNER_ONLY))
+                    : Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
+            try (Writer out = Files.newBufferedWriter(temp, StandardCharsets.US_ASCII);
+                 JcaPEMWriter pem = new JcaPEMWriter(out)) {
+                pem.writeObject(pemObject);
+            }
+            if (posix) {
+                Files.setPosixFilePermissions(temp, permissions);
+            }
+            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file + ": " + e, e);
+        } finally {
+            deleteQuietly(temp);
+        }
+    }
+
+    private static void deleteQuietly(Path temp) {
+        if (temp == null) {
+            return;
+        }
+        try {
+            Files.deleteIfExists(temp);
+        } catch (IOException ignored) {
+            // Only a stray temp file is left behind; the write itself already succeeded or failed.
+        }
+    }
+
+    private static IllegalArgumentException invalid(Path file, String problem, Exception cause) {
+        return new IllegalArgumentException(file + ": " + problem, cause);
+    }
+}
