@@ -1,0 +1,452 @@
+package dev.burrow.agent;
+
+import dev.burrow.Version;
+import dev.burrow.protocol.ControlMessage;
+import dev.burrow.protocol.ErrorCode;
+import dev.burrow.protocol.Protocol;
+import dev.burrow.tls.ServerTrust;
+import dev.burrow.tls.UpstreamTls;
+import dev.burrow.transport.ConnectionWindow;
+import dev.burrow.transport.EventLoops;
+import dev.burrow.transport.Heartbeat;
+import dev.burrow.transport.Http2Tuning;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.ssl.SslContext;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The agent as a library: connects to an edge, binds tunnels, and forwards their requests to local services.
+ *
+ * <pre>{@code
+ * try (Agent agent = Agent.builder().edge("edge.example.com:4443").authtoken(token).build().start()) {
+ *     AgentTunnel tunnel = agent.http(HttpTunnelOptions.to("8080"));
+ *     System.out.println(tunnel.url());
+ * }
+ * }</pre>
+ *
+ * <p>If the connection drops, the agent reconnects with exponential backoff and jitter and binds every tunnel
+ * again under the same name. {@link #close()} frees the names at the edge at once and waits briefly for in-flight
+ * requests.
+ */
+public final class Agent implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Agent.class);
+    private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(256 * 1024, 1024 * 1024);
+
+    private final Builder config;
+    private final EventLoops loops;
+    private final SslContext edgeTls;
+    private final Backoff backoff;
+    private final List<AgentTunnel> tunnels = new CopyOnWriteArrayList<>();
+    private final CompletableFuture<AgentException> stopped = new CompletableFuture<>();
+    private volatile EdgeConnection connection;
+    private volatile boolean closing;
+    private volatile SslContext upstreamVerified;
+    private volatile SslContext upstreamUnverified;
+
+    private Agent(Builder config) {
+        this.config = config;
+        this.loops = EventLoops.create(config.threads);
+        this.edgeTls = config.trust.clientContext(Protocol.ALPN);
+        this.backoff = new Backoff(config.backoffBase, config.backoffCap, ThreadLocalRandom.current()::nextDouble);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Connects and authenticates; returns once the edge has welcomed this agent.
+     *
+     * @throws AgentException if the edge cannot be reached, is not trusted, or refuses the authtoken
+     */
+    public Agent start() {
+        try {
+            EdgeConnection first = await(connect(), config.connectTimeout.plus(config.connectTimeout));
+            established(first);
+            return this;
+        } catch (AgentException e) {
+            loops.close();
+            throw e;
+        }
+    }
+
+    /** Binds an HTTP tunnel and returns once the edge has given it a public URL. */
+    public AgentTunnel http(HttpTunnelOptions options) {
+        EdgeConnection current = requireConnection();
+        AgentTunnel tunnel = new AgentTunnel(this, options);
+        ControlMessage.Bound bound = await(current.bind(tunnel), config.connectTimeout);
+        tunnel.bound(bound.tunnelId(), bound.hostname(), bound.url());
+        tunnels.add(tunnel);
+        log.atInfo().addKeyValue("name", bound.hostname()).addKeyValue("upstream", options.upstream())
+                .addKeyValue("url", bound.url()).log("tunnel started");
+        config.listener.tunnelBound(tunnel);
+        return tunnel;
+    }
+
+    public List<AgentTunnel> tunnels() {
+        return List.copyOf(tunnels);
+    }
+
+    /** True while a connection to the edge is up and authenticated. */
+    public boolean isConnected() {
+        EdgeConnection current = connection;
+        return current != null && current.channel().isActive();
+    }
+
+    /** Round trip to the edge measured by the last PING, or -1 if unknown. */
+    public long rttNanos() {
+        EdgeConnection current = connection;
+        return current == null ? -1 : current.rttNanos();
+    }
+
+    /** Completes when the agent stops: with null after {@link #close()}, or with the error that ended it. */
+    public CompletableFuture<AgentException> stopped() {
+        return stopped;
+    }
+
+    void closeTunnel(AgentTunnel tunnel) {
+        if (tunnels.remove(tunnel)) {
+            EdgeConnection current = connection;
+            if (current != null) {
+                current.unbind(tunnel);
+            }
+            log.atInfo().addKeyValue("url", tunnel.url()).log("tunnel closed");
+        }
+    }
+
+    /** Frees every name at the edge, lets in-flight requests finish within the drain grace, then disconnects. */
+    @Override
+    public void close() {
+        drain(config.drainGrace);
+    }
+
+    public synchronized void drain(Duration grace) {
+        if (closing) {
+            return;
+        }
+        closing = true;
+        EdgeConnection current = connection;
+        if (current != null && current.channel().isActive()) {
+            for (AgentTunnel tunnel : tunnels) {
+                current.unbind(tunnel);
+            }
+            try {
+                current.goAway().get(grace.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                log.warn("drain grace over, cutting in-flight requests");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException e) {
+                // The connection is gone: nothing left to wait for.
+            }
+            current.close();
+        }
+        loops.close();
+        stopped.complete(null);
+    }
+
+    private CompletableFuture<EdgeConnection> connect() {
+        CompletableFuture<EdgeConnection> result = new CompletableFuture<>();
+        Heartbeat heartbeat = new Heartbeat(config.heartbeatInterval, config.heartbeatMisses);
+        EdgeConnection[] holder = new EdgeConnection[1];
+        Bootstrap bootstrap = new Bootstrap()
+                .group(loops.group())
+                .channel(loops.socketChannelType())
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.connectTimeout.toMillis())
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
+                .handler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        EdgeConnection conn = new EdgeConnection(ch, heartbeat);
+                        holder[0] = conn;
+                        var tls = edgeTls.newHandler(ch.alloc(), config.edgeHost, config.edgePort);
+                        tls.setHandshakeTimeoutMillis(config.connectTimeout.toMillis());
+                        ch.pipeline()
+                                .addLast("tls", tls)
+                                .addLast("h2", Http2Tuning.agentCodec())
+                                .addLast("window", new ConnectionWindow())
+                                .addLast("mux", new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
+                                    @Override
+                                    protected void initChannel(Http2StreamChannel stream) {
+                                        stream.pipeline().addLast(new StreamDispatcher(Agent.this, conn));
+                                    }
+                                }))
+                                .addLast("heartbeat", heartbeat)
+                                .addLast("connection", new AgentConnectionHandler(conn));
+                    }
+                });
+        bootstrap.connect(config.edgeHost, config.edgePort).addListener(f -> {
+            if (!f.isSuccess()) {
+                result.completeExceptionally(new AgentException(ErrorCode.EDGE_UNREACHABLE,
+                        "cannot reach the edge at " + config.edgeHost + ":" + config.edgePort + ": "
+                                + f.cause().getMessage(), f.cause()));
+                return;
+            }
+            EdgeConnection conn = holder[0];
+            conn.welcome().whenComplete((welcome, error) -> {
+                if (error != null) {
+                    conn.close();
+                    result.completeExceptionally(error);
+                } else {
+                    result.complete(conn);
+                }
+            });
+        });
+        return result;
+    }
+
+    private void established(EdgeConnection conn) {
+        connection = conn;
+        backoff.reset();
+        ControlMessage.Welcome welcome = conn.welcome().join();
+        log.atInfo().addKeyValue("edge", welcome.edge()).addKeyValue("session", welcome.session())
+                .addKeyValue("server", config.edgeHost + ":" + config.edgePort).log("connected to edge");
+        config.listener.connected(welcome.edge(), welcome.session());
+        conn.channel().closeFuture().addListener(f -> disconnected(conn));
+    }
+
+    private void disconnected(EdgeConnection conn) {
+        if (closing || conn != connection) {
+            return;
+        }
+        String reason = conn.edgeIsDraining() ? "edge is restarting" : "connection lost";
+        log.atWarn().addKeyValue("reason", reason).log("disconnected from edge");
+        config.listener.disconnected(reason);
+        if (!config.reconnect) {
+            stopped.complete(new AgentException(ErrorCode.EDGE_UNREACHABLE, "disconnected from edge: " + reason));
+            return;
+        }
+        scheduleReconnect();
+    }
+
+    private void scheduleReconnect() {
+        if (closing) {
+            return;
+        }
+        Duration delay = backoff.next();
+        int attempt = backoff.attempts();
+        log.atInfo().addKeyValue("attempt", attempt).addKeyValue("delay_ms", delay.toMillis()).log("reconnecting");
+        config.listener.reconnecting(attempt, delay);
+        loops.group().schedule(() -> connect().whenComplete((conn, error) -> {
+            if (error == null) {
+                if (closing) {
+                    conn.close();
+                    return;
+                }
+                established(conn);
+                tunnels.forEach(t -> rebind(conn, t));
+                return;
+            }
+            AgentException failure = unwrap(error);
+            if (!failure.retryable()) {
+                log.atError().log("edge refused the agent: {}", failure.getMessage());
+                stopped.complete(failure);
+                return;
+            }
+            log.atDebug().log("reconnect failed: {}", failure.getMessage());
+            scheduleReconnect();
+        }), delay.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void rebind(EdgeConnection conn, AgentTunnel tunnel) {
+        conn.bind(tunnel).whenComplete((bound, error) -> {
+            if (error == null) {
+                tunnel.bound(bound.tunnelId(), bound.hostname(), bound.url());
+                log.atInfo().addKeyValue("name", bound.hostname()).addKeyValue("url", bound.url())
+                        .log("tunnel bound again");
+                config.listener.tunnelBound(tunnel);
+                return;
+            }
+            AgentException failure = unwrap(error);
+            if (failure.code() == ErrorCode.HOSTNAME_TAKEN && conn == connection && !closing) {
+                // The edge may not have noticed our old connection is dead yet; ask again shortly.
+                loops.group().schedule(() -> rebind(conn, tunnel), 1, TimeUnit.SECONDS);
+                return;
+            }
+            log.atError().addKeyValue("name", tunnel.hostname()).log("could not bind tunnel again: {}",
+                    failure.getMessage());
+            config.listener.bindFailed(tunnel, failure);
+        });
+    }
+
+    private EdgeConnection requireConnection() {
+        EdgeConnection current = connection;
+        if (current == null || !current.channel().isActive()) {
+            throw new AgentException(ErrorCode.EDGE_UNREACHABLE, "not connected to the edge");
+        }
+        return current;
+    }
+
+    private static <T> T await(CompletableFuture<T> future, Duration timeout) {
+        try {
+            return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw unwrap(e.getCause());
+        } catch (TimeoutException e) {
+            throw new AgentException(ErrorCode.EDGE_UNREACHABLE, "the edge did not answer within " + timeout);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AgentException(ErrorCode.INTERNAL, "interrupted");
+        }
+    }
+
+    private static AgentException unwrap(Throwable error) {
+        Throwable e = error;
+        while (e instanceof java.util.concurrent.CompletionException && e.getCause() != null) {
+            e = e.getCause();
+        }
+        return e instanceof AgentException a ? a : new AgentException(ErrorCode.INTERNAL, String.valueOf(e), e);
+    }
+
+    EventLoops loops() {
+        return loops;
+    }
+
+    String authtoken() {
+        return config.authtoken;
+    }
+
+    String clientName() {
+        return "burrow/" + Version.get() + " " + System.getProperty("os.name", "unknown").toLowerCase();
+    }
+
+    Duration upstreamConnectTimeout() {
+        return config.connectTimeout;
+    }
+
+    Duration upstreamResponseTimeout() {
+        return config.upstreamResponseTimeout;
+    }
+
+    SslContext upstreamTls(boolean verify) {
+        if (verify) {
+            if (upstreamVerified == null) {
+                upstreamVerified = UpstreamTls.upstreamClientContext(true);
+            }
+            return upstreamVerified;
+        }
+        if (upstreamUnverified == null) {
+            upstreamUnverified = UpstreamTls.upstreamClientContext(false);
+        }
+        return upstreamUnverified;
+    }
+
+    /** Agent settings. {@link #edge(String)} and {@link #authtoken(String)} are required. */
+    public static final class Builder {
+        private String edgeHost;
+        private int edgePort;
+        private String authtoken;
+        private ServerTrust trust = ServerTrust.system();
+        private AgentListener listener = AgentListener.NONE;
+        private boolean reconnect = true;
+        private Duration backoffBase = Duration.ofMillis(500);
+        private Duration backoffCap = Duration.ofSeconds(30);
+        private Duration heartbeatInterval = Duration.ofSeconds(10);
+        private int heartbeatMisses = 3;
+        private Duration connectTimeout = Duration.ofSeconds(10);
+        private Duration upstreamResponseTimeout = Duration.ofSeconds(60);
+        private Duration drainGrace = Duration.ofSeconds(5);
+        private int threads;
+
+        private Builder() {
+        }
+
+        /** The edge's agent port as {@code host:port}. */
+        public Builder edge(String hostPort) {
+            int colon = hostPort.lastIndexOf(':');
+            if (colon <= 0 || colon == hostPort.length() - 1) {
+                throw new IllegalArgumentException("edge address must be host:port, got '" + hostPort + "'");
+            }
+            String host = hostPort.substring(0, colon);
+            if (host.startsWith("[") && host.endsWith("]")) {
+                host = host.substring(1, host.length() - 1);
+            }
+            return edge(host, Integer.parseInt(hostPort.substring(colon + 1)));
+        }
+
+        public Builder edge(String host, int port) {
+            this.edgeHost = host;
+            this.edgePort = port;
+            return this;
+        }
+
+        public Builder authtoken(String token) {
+            this.authtoken = token;
+            return this;
+        }
+
+        /** How the edge's certificate is verified: system trust by default, a CA file, or a pinned fingerprint. */
+        public Builder trust(ServerTrust trust) {
+            this.trust = trust;
+            return this;
+        }
+
+        public Builder listener(AgentListener listener) {
+            this.listener = listener;
+            return this;
+        }
+
+        public Builder reconnect(boolean reconnect) {
+            this.reconnect = reconnect;
+            return this;
+        }
+
+        public Builder backoff(Duration base, Duration cap) {
+            this.backoffBase = base;
+            this.backoffCap = cap;
+            return this;
+        }
+
+        public Builder heartbeat(Duration interval, int misses) {
+            this.heartbeatInterval = interval;
+            this.heartbeatMisses = misses;
+            return this;
+        }
+
+        public Builder connectTimeout(Duration timeout) {
+            this.connectTimeout = timeout;
+            return this;
+        }
+
+        /** How long the upstream may take to start its answer before the client gets 504. */
+        public Builder upstreamResponseTimeout(Duration timeout) {
+            this.upstreamResponseTimeout = timeout;
+            return this;
+        }
+
+        public Builder drainGrace(Duration grace) {
+            this.drainGrace = grace;
+            return this;
+        }
+
+        public Builder threads(int threads) {
+            this.threads = threads;
+            return this;
+        }
+
+        public Agent build() {
+            Objects.requireNonNull(edgeHost, "edge address");
+            if (authtoken == null || authtoken.isBlank()) {
+                throw new IllegalArgumentException("an authtoken is required");
+            }
+            return new Agent(this);
+        }
+    }
+}

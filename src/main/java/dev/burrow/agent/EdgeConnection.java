@@ -1,0 +1,153 @@
+package dev.burrow.agent;
+
+import dev.burrow.protocol.ControlMessage;
+import dev.burrow.protocol.ErrorCode;
+import dev.burrow.transport.Heartbeat;
+import io.netty.channel.Channel;
+import io.netty.handler.codec.http2.DefaultHttp2GoAwayFrame;
+import io.netty.handler.codec.http2.Http2Error;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One live connection to the edge, from the agent's side: the control stream, binds awaiting their answer, the
+ * tunnel ids the edge assigned on this connection, and the streams in flight. A reconnect makes a new one.
+ */
+final class EdgeConnection {
+    private final Channel channel;
+    private final Heartbeat heartbeat;
+    private final CompletableFuture<ControlMessage.Welcome> welcome = new CompletableFuture<>();
+    private final Map<Long, CompletableFuture<ControlMessage.Bound>> pendingBinds = new ConcurrentHashMap<>();
+    private final Map<String, AgentTunnel> tunnelsById = new ConcurrentHashMap<>();
+    private final AtomicLong nextBindId = new AtomicLong(1);
+    private final AtomicInteger activeStreams = new AtomicInteger();
+    private final CompletableFuture<Void> streamsIdle = new CompletableFuture<>();
+    private volatile Channel control;
+    private volatile boolean draining;
+
+    EdgeConnection(Channel channel, Heartbeat heartbeat) {
+        this.channel = channel;
+        this.heartbeat = heartbeat;
+        channel.closeFuture().addListener(f -> {
+            AgentException gone = new AgentException(ErrorCode.EDGE_UNREACHABLE, "connection to the edge closed");
+            welcome.completeExceptionally(gone);
+            pendingBinds.values().forEach(p -> p.completeExceptionally(gone));
+            streamsIdle.complete(null);
+        });
+    }
+
+    Channel channel() {
+        return channel;
+    }
+
+    CompletableFuture<ControlMessage.Welcome> welcome() {
+        return welcome;
+    }
+
+    /** The TLS handshake or the connection failed before the edge welcomed us. */
+    void tlsFailed(Throwable cause) {
+        Throwable root = cause;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        welcome.completeExceptionally(new AgentException(ErrorCode.EDGE_UNTRUSTED,
+                "TLS with the edge failed: " + root.getMessage(), cause));
+    }
+
+    void controlOpened(Channel stream) {
+        this.control = stream;
+    }
+
+    long rttNanos() {
+        return heartbeat.lastRttNanos();
+    }
+
+    CompletableFuture<ControlMessage.Bound> bind(AgentTunnel tunnel) {
+        long id = nextBindId.getAndIncrement();
+        CompletableFuture<ControlMessage.Bound> answer = new CompletableFuture<>();
+        pendingBinds.put(id, answer);
+        HttpTunnelOptions options = tunnel.options();
+        // A tunnel bound before keeps its name across reconnects.
+        String hostname = tunnel.hostname() != null ? tunnel.hostname() : options.hostname();
+        String subdomain = tunnel.hostname() != null ? null : options.subdomain();
+        send(new ControlMessage.Bind(id, "http", subdomain, hostname));
+        return answer.thenApply(bound -> {
+            tunnelsById.put(bound.tunnelId(), tunnel);
+            return bound;
+        });
+    }
+
+    void unbind(AgentTunnel tunnel) {
+        if (tunnel.tunnelId() != null && tunnelsById.remove(tunnel.tunnelId()) != null) {
+            send(new ControlMessage.Unbind(tunnel.tunnelId()));
+        }
+    }
+
+    /** The tunnel a stream is for, or null if this connection never bound that id. */
+    AgentTunnel tunnel(String tunnelId) {
+        return tunnelId == null ? null : tunnelsById.get(tunnelId);
+    }
+
+    void send(ControlMessage message) {
+        Channel ctl = control;
+        if (ctl != null) {
+            ctl.writeAndFlush(message);
+        }
+    }
+
+    void onControlMessage(ControlMessage message) {
+        if (message instanceof ControlMessage.Welcome w) {
+            welcome.complete(w);
+        } else if (message instanceof ControlMessage.Bound bound) {
+            CompletableFuture<ControlMessage.Bound> pending = pendingBinds.remove(bound.id());
+            if (pending != null) {
+                pending.complete(bound);
+            }
+        } else if (message instanceof ControlMessage.Error error) {
+            AgentException failure = new AgentException(error.code(), error.message());
+            CompletableFuture<ControlMessage.Bound> pending = error.id() == null ? null
+                    : pendingBinds.remove(error.id());
+            if (pending != null) {
+                pending.completeExceptionally(failure);
+            } else {
+                welcome.completeExceptionally(failure);
+            }
+        } else if (message instanceof ControlMessage.Drain) {
+            draining = true;
+        }
+    }
+
+    boolean edgeIsDraining() {
+        return draining;
+    }
+
+    void streamOpened() {
+        activeStreams.incrementAndGet();
+    }
+
+    void streamClosed() {
+        if (activeStreams.decrementAndGet() == 0 && draining) {
+            streamsIdle.complete(null);
+        }
+    }
+
+    /**
+     * Says GOAWAY, so the edge frees this agent's names and opens no new streams, and completes when the streams
+     * in flight have finished (or the connection closed).
+     */
+    CompletableFuture<Void> goAway() {
+        draining = true;
+        channel.writeAndFlush(new DefaultHttp2GoAwayFrame(Http2Error.NO_ERROR));
+        if (activeStreams.get() == 0) {
+            streamsIdle.complete(null);
+        }
+        return streamsIdle;
+    }
+
+    void close() {
+        channel.close();
+    }
+}

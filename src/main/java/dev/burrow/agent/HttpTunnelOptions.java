@@ -1,0 +1,39 @@
+package dev.burrow.agent;
+
+import java.util.Objects;
+
+/**
+ * What to ask the edge for and where to send requests. At most one of {@code subdomain} and {@code hostname};
+ * neither means a random readable name. {@code hostHeader} null passes the client's Host through; "rewrite" sets it to
+ * the upstream's address; anything else is used as is.
+ */
+public record HttpTunnelOptions(Upstream upstream, String subdomain, String hostname, String hostHeader,
+                                boolean verifyUpstreamTls) {
+    public HttpTunnelOptions {
+        Objects.requireNonNull(upstream, "upstream");
+        if (subdomain != null && hostname != null) {
+            throw new IllegalArgumentException("give a subdomain or a hostname, not both");
+        }
+    }
+
+    public static HttpTunnelOptions to(String upstream) {
+        return new HttpTunnelOptions(Upstream.parse(upstream), null, null, null, true);
+    }
+
+    public HttpTunnelOptions withSubdomain(String name) {
+        return new HttpTunnelOptions(upstream, name, null, hostHeader, verifyUpstreamTls);
+    }
+
+    public HttpTunnelOptions withHostname(String name) {
+        return new HttpTunnelOptions(upstream, null, name, hostHeader, verifyUpstreamTls);
+    }
+
+    public HttpTunnelOptions withHostHeader(String value) {
+        return new HttpTunnelOptions(upstream, subdomain, hostname, value, verifyUpstreamTls);
+    }
+
+    /** Turns off the upstream's certificate check: for local services with self-signed certificates. */
+    public HttpTunnelOptions withUpstreamTlsVerification(boolean verify) {
+        return new HttpTunnelOptions(upstream, subdomain, hostname, hostHeader, verify);
+    }
+}

@@ -1,0 +1,56 @@
+package dev.burrow.agent;
+
+import dev.burrow.protocol.ControlStream;
+import dev.burrow.protocol.Protocol;
+import dev.burrow.protocol.StreamKind;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http2.DefaultHttp2Headers;
+import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
+import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
+import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2HeadersFrame;
+import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import io.netty.util.ReferenceCountUtil;
+
+/**
+ * The first handler of every stream the edge opens: reads the kind from the first HEADERS frame, installs that
+ * kind's pipeline in its place, and hands the frame on. A stream of unknown kind is reset with REFUSED_STREAM.
+ */
+final class StreamDispatcher extends ChannelInboundHandlerAdapter {
+    private final Agent agent;
+    private final EdgeConnection connection;
+
+    StreamDispatcher(Agent agent, EdgeConnection connection) {
+        this.agent = agent;
+        this.connection = connection;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof Http2HeadersFrame headers)) {
+            ReferenceCountUtil.release(msg);
+            ctx.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.PROTOCOL_ERROR));
+            return;
+        }
+        StreamKind kind = StreamKind.fromWire(headers.headers().get(Protocol.STREAM_KIND));
+        if (kind == null) {
+            ctx.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.REFUSED_STREAM));
+            return;
+        }
+        switch (kind) {
+            case CONTROL -> {
+                ctx.pipeline().remove(this);
+                ctx.writeAndFlush(new DefaultHttp2HeadersFrame(new DefaultHttp2Headers().status("200"), false));
+                ControlStream.configure(ctx.pipeline(), new AgentControlHandler(connection, agent.authtoken(),
+                        agent.clientName()));
+            }
+            case HTTP, UPGRADE -> {
+                ctx.pipeline().addAfter(ctx.name(), "http", new Http2StreamFrameToHttpObjectCodec(true));
+                ctx.pipeline().addLast("upstream", new UpstreamExchange(agent, connection, kind == StreamKind.UPGRADE));
+                ctx.pipeline().remove(this);
+                ctx.pipeline().fireChannelRead(headers);
+            }
+        }
+    }
+}

@@ -1,0 +1,389 @@
+package dev.burrow.agent;
+
+import dev.burrow.protocol.ErrorCode;
+import dev.burrow.protocol.Protocol;
+import dev.burrow.transport.ErrorPages;
+import dev.burrow.transport.HopByHopHeaders;
+import dev.burrow.transport.StreamBytesCodec;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpStatusClass;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import io.netty.util.ReferenceCountUtil;
+import java.util.ArrayDeque;
+import java.util.Queue;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One tunnel stream on the agent: opens a connection to the tunnel's upstream, sends it the request as HTTP/1.1,
+ * and streams the answer back; for an upgrade the stream then becomes a byte pipe to the upstream. The upstream
+ * connection shares the stream's event loop, so everything here runs on one thread. Backpressure runs through
+ * auto-read both ways: an unwritable side stops reading from the other.
+ *
+ * <p>Passes request parts to the upstream and response parts to the stream; releases what it drops.
+ */
+final class UpstreamExchange extends ChannelInboundHandlerAdapter {
+    private static final Logger log = LoggerFactory.getLogger(UpstreamExchange.class);
+    private static final int MAX_RESPONSE_LINE = 8 * 1024;
+    private static final int MAX_RESPONSE_HEADERS = 64 * 1024;
+    private static final int MAX_CHUNK = 64 * 1024;
+
+    private final Agent agent;
+    private final EdgeConnection connection;
+    private final boolean upgrade;
+    private ChannelHandlerContext stream;
+    private AgentTunnel tunnel;
+    private Channel upstream;
+    private final Queue<Object> beforeConnect = new ArrayDeque<>();
+    private boolean upstreamDirty;
+    private boolean responseStarted;
+    private boolean responseDone;
+    private boolean switched;
+    private boolean skippingInterim;
+    private ScheduledFuture<?> responseTimer;
+
+    UpstreamExchange(Agent agent, EdgeConnection connection, boolean upgrade) {
+        this.agent = agent;
+        this.connection = connection;
+        this.upgrade = upgrade;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.stream = ctx;
+        connection.streamOpened();
+        // Nothing more is read from the edge until the upstream connection can take it.
+        ctx.channel().config().setAutoRead(false);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (tunnel == null && msg instanceof HttpRequest request) {
+            start(request);
+            return;
+        }
+        if (msg instanceof HttpContent || msg instanceof ByteBuf) {
+            if (upstream == null) {
+                beforeConnect.add(msg);
+            } else if (upstream.isActive() && !(upgrade && !switched && msg instanceof LastHttpContent)) {
+                upstream.write(msg);
+                upstreamDirty = true;
+            } else {
+                ReferenceCountUtil.release(msg);
+            }
+            return;
+        }
+        ReferenceCountUtil.release(msg);
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (upstreamDirty && upstream != null) {
+            upstream.flush();
+            upstreamDirty = false;
+        }
+        ctx.fireChannelReadComplete();
+    }
+
+    private void start(HttpRequest request) {
+        tunnel = connection.tunnel(request.headers().get(Protocol.TUNNEL_ID));
+        if (tunnel == null) {
+            ReferenceCountUtil.release(request);
+            respondError(HttpResponseStatus.BAD_GATEWAY, ErrorCode.BAD_MESSAGE, "Unknown tunnel",
+                    "This agent has no tunnel with the id the edge sent.");
+            return;
+        }
+        Upstream target = tunnel.upstream();
+        String upgradeProtocol = request.headers().get(Protocol.UPGRADE);
+        prepareRequest(request, target, upgradeProtocol);
+        Bootstrap bootstrap = new Bootstrap()
+                .group(stream.channel().eventLoop())
+                .channel(agent.loops().socketChannelType())
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) agent.upstreamConnectTimeout().toMillis())
+                .option(ChannelOption.TCP_NODELAY, true)
+                .handler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        if (target.tls()) {
+                            ch.pipeline().addLast(agent.upstreamTls(tunnel.options().verifyUpstreamTls())
+                                    .newHandler(ch.alloc(), target.host(), target.port()));
+                        }
+                        HttpDecoderConfig decoder = new HttpDecoderConfig()
+                                .setMaxInitialLineLength(MAX_RESPONSE_LINE)
+                                .setMaxHeaderSize(MAX_RESPONSE_HEADERS)
+                                .setMaxChunkSize(MAX_CHUNK)
+                                .setAllowPartialChunks(true);
+                        ch.pipeline().addLast("http", new HttpClientCodec(decoder, false, false))
+                                .addLast("relay", new ResponseRelay());
+                    }
+                });
+        bootstrap.connect(target.host(), target.port()).addListener((ChannelFutureListener) f -> {
+            if (!f.isSuccess()) {
+                ReferenceCountUtil.release(request);
+                releaseQueued();
+                String reason = f.cause() == null ? "unknown error" : rootMessage(f.cause());
+                log.atDebug().addKeyValue("upstream", target).log("upstream unreachable: {}", reason);
+                respondError(HttpResponseStatus.BAD_GATEWAY, ErrorCode.UPSTREAM_UNREACHABLE, "Bad Gateway",
+                        "The agent could not reach its upstream at <code>" + ErrorPages.escape(target.toString())
+                                + "</code>: " + ErrorPages.escape(reason) + ".");
+                return;
+            }
+            if (!stream.channel().isActive()) {
+                ReferenceCountUtil.release(request);
+                releaseQueued();
+                f.channel().close();
+                return;
+            }
+            upstream = f.channel();
+            upstream.write(request);
+            Object queued;
+            while ((queued = beforeConnect.poll()) != null) {
+                upstream.write(queued);
+            }
+            upstream.flush();
+            long timeoutMs = agent.upstreamResponseTimeout().toMillis();
+            responseTimer = stream.executor().schedule(this::responseTimedOut, timeoutMs, TimeUnit.MILLISECONDS);
+            stream.channel().config().setAutoRead(upstream.isWritable());
+        });
+    }
+
+    private void prepareRequest(HttpRequest request, Upstream target, String upgradeProtocol) {
+        HttpHeaders headers = request.headers();
+        HopByHopHeaders.strip(headers);
+        HopByHopHeaders.stripInternal(headers);
+        request.setProtocolVersion(HttpVersion.HTTP_1_1);
+        if (upgradeProtocol != null && upgrade) {
+            headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE)
+                    .set(HttpHeaderNames.UPGRADE, upgradeProtocol);
+        } else if (request instanceof FullHttpRequest full) {
+            if (full.content().isReadable() && !HttpUtil.isContentLengthSet(request)) {
+                HttpUtil.setContentLength(request, full.content().readableBytes());
+            }
+        } else if (!HttpUtil.isContentLengthSet(request)) {
+            HttpUtil.setTransferEncodingChunked(request, true);
+        }
+        String hostHeader = tunnel.options().hostHeader();
+        if ("rewrite".equals(hostHeader)) {
+            headers.set(HttpHeaderNames.HOST, target.host() + ":" + target.port());
+        } else if (hostHeader != null) {
+            headers.set(HttpHeaderNames.HOST, hostHeader);
+        }
+    }
+
+    private void responseTimedOut() {
+        if (!responseStarted && stream.channel().isActive()) {
+            respondError(HttpResponseStatus.GATEWAY_TIMEOUT, ErrorCode.UPSTREAM_TIMEOUT, "Gateway Timeout",
+                    "The upstream at <code>" + ErrorPages.escape(tunnel.upstream().toString())
+                            + "</code> did not answer within " + agent.upstreamResponseTimeout().toSeconds() + "s.");
+            closeUpstream();
+        }
+    }
+
+    /** Answers the edge with the agent's own error page, which ends the stream. */
+    private void respondError(HttpResponseStatus status, ErrorCode code, String title, String detail) {
+        responseStarted = true;
+        responseDone = true;
+        FullHttpResponse page = ErrorPages.page(stream.alloc(), status, code.wireName(), title, detail);
+        page.headers().set(Protocol.AGENT_ERROR, code.wireName());
+        stream.writeAndFlush(page);
+    }
+
+    private void releaseQueued() {
+        Object queued;
+        while ((queued = beforeConnect.poll()) != null) {
+            ReferenceCountUtil.release(queued);
+        }
+    }
+
+    private void closeUpstream() {
+        if (upstream != null) {
+            upstream.close();
+        }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt == StreamBytesCodec.INPUT_SHUTDOWN && switched) {
+            // The public client is gone: nothing more will come for the upstream.
+            closeUpstream();
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (upstream != null) {
+            upstream.config().setAutoRead(ctx.channel().isWritable());
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (responseTimer != null) {
+            responseTimer.cancel(false);
+        }
+        releaseQueued();
+        // The edge reset the stream or the exchange is over: either way the upstream connection is done.
+        closeUpstream();
+        connection.streamClosed();
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.atDebug().log("tunnel stream failed: {}", cause.toString());
+        ctx.close();
+    }
+
+    private static String rootMessage(Throwable t) {
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root.getMessage();
+        if (message == null) {
+            return root.getClass().getSimpleName();
+        }
+        // Netty prefixes the address, which the page already names.
+        int colon = message.indexOf(": ");
+        return colon > 0 && message.startsWith("Connection refused") ? "connection refused" : message;
+    }
+
+    /** The upstream connection's last handler: relays the response (or the upgraded bytes) onto the stream. */
+    private final class ResponseRelay extends ChannelInboundHandlerAdapter {
+        private boolean streamDirty;
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (responseDone && !switched) {
+                ReferenceCountUtil.release(msg);
+                return;
+            }
+            if (msg instanceof HttpResponse response) {
+                if (response.decoderResult().isFailure()) {
+                    ReferenceCountUtil.release(msg);
+                    upstreamBroken(ctx, "The upstream's answer is not valid HTTP/1.1.");
+                    return;
+                }
+                if (response.status().codeClass() == HttpStatusClass.INFORMATIONAL
+                        && response.status().code() != 101) {
+                    skippingInterim = true;
+                    ReferenceCountUtil.release(msg);
+                    return;
+                }
+                if (responseTimer != null) {
+                    responseTimer.cancel(false);
+                }
+                if (upgrade && response.status().code() == 101) {
+                    switchProtocols(ctx, response);
+                    return;
+                }
+                HopByHopHeaders.strip(response.headers());
+                HopByHopHeaders.stripInternal(response.headers());
+                responseStarted = true;
+            } else if (skippingInterim && msg instanceof LastHttpContent) {
+                skippingInterim = false;
+                ReferenceCountUtil.release(msg);
+                return;
+            } else if (switched && msg instanceof LastHttpContent last) {
+                // The empty end of the 101 response; the bytes after it are the new protocol's.
+                last.release();
+                ctx.pipeline().remove("http");
+                return;
+            }
+            stream.write(msg);
+            streamDirty = true;
+            if (msg instanceof LastHttpContent) {
+                responseDone = true;
+                stream.flush();
+                streamDirty = false;
+                ctx.close();
+            }
+        }
+
+        private void switchProtocols(ChannelHandlerContext ctx, HttpResponse response) {
+            HttpResponse confirmed = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+            confirmed.headers().set(response.headers());
+            HopByHopHeaders.strip(confirmed.headers());
+            HopByHopHeaders.stripInternal(confirmed.headers());
+            confirmed.headers().set(Protocol.UPGRADED, response.headers().get(HttpHeaderNames.UPGRADE, "websocket"));
+            ReferenceCountUtil.release(response);
+            responseStarted = true;
+            switched = true;
+            stream.writeAndFlush(confirmed);
+            stream.pipeline().remove(Http2StreamFrameToHttpObjectCodec.class);
+            stream.pipeline().addBefore(stream.name(), "bytes", new StreamBytesCodec());
+            stream.channel().config().setAutoRead(ctx.channel().isWritable());
+        }
+
+        private void upstreamBroken(ChannelHandlerContext ctx, String detail) {
+            if (!responseStarted) {
+                respondError(HttpResponseStatus.BAD_GATEWAY, ErrorCode.UPSTREAM_PROTOCOL, "Bad Gateway", detail);
+            } else {
+                stream.close();
+            }
+            ctx.close();
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            if (streamDirty) {
+                stream.flush();
+                streamDirty = false;
+            }
+        }
+
+        @Override
+        public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+            stream.channel().config().setAutoRead(ctx.channel().isWritable());
+            ctx.fireChannelWritabilityChanged();
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            if (switched) {
+                stream.writeAndFlush(StreamBytesCodec.endOfStream());
+            } else if (!responseDone) {
+                if (!responseStarted) {
+                    respondError(HttpResponseStatus.BAD_GATEWAY, ErrorCode.UPSTREAM_PROTOCOL, "Bad Gateway",
+                            "The upstream closed the connection without answering.");
+                } else {
+                    // Reset, so the edge cuts the client's body rather than end it as if complete.
+                    stream.close();
+                }
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            log.atDebug().log("upstream connection failed: {}", cause.toString());
+            ctx.close();
+        }
+    }
+}

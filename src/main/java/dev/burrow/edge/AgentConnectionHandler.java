@@ -1,0 +1,110 @@
+package dev.burrow.edge;
+
+import dev.burrow.protocol.ControlStream;
+import dev.burrow.protocol.Protocol;
+import dev.burrow.protocol.StreamKind;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.handler.codec.http2.DefaultHttp2Headers;
+import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
+import io.netty.handler.codec.http2.Http2GoAwayFrame;
+import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import io.netty.util.ReferenceCountUtil;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The last handler of an agent connection on the edge: once TLS is up it opens the control stream, gives the agent
+ * the handshake timeout to authenticate, stops routing to the agent when it sends GOAWAY, and frees the session's
+ * tunnels when the connection closes.
+ */
+final class AgentConnectionHandler extends ChannelInboundHandlerAdapter {
+    private static final Logger log = LoggerFactory.getLogger(AgentConnectionHandler.class);
+
+    private final EdgeContext edge;
+    private final AgentSession session;
+    private ScheduledFuture<?> authDeadline;
+
+    AgentConnectionHandler(EdgeContext edge, AgentSession session) {
+        this.edge = edge;
+        this.session = session;
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof SslHandshakeCompletionEvent handshake) {
+            if (handshake.isSuccess()) {
+                openControlStream(ctx);
+            } else {
+                log.atDebug().addKeyValue("remote", ctx.channel().remoteAddress())
+                        .log("agent TLS handshake failed: {}", handshake.cause().toString());
+                ctx.close();
+            }
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    private void openControlStream(ChannelHandlerContext ctx) {
+        long timeoutMs = edge.config.handshakeTimeout().toMillis();
+        authDeadline = ctx.executor().schedule(() -> {
+            if (!session.isAuthenticated()) {
+                log.atWarn().addKeyValue("remote", ctx.channel().remoteAddress())
+                        .log("agent did not authenticate in time, closing");
+                ctx.close();
+            }
+        }, timeoutMs, TimeUnit.MILLISECONDS);
+        session.openStream(new ChannelInitializer<Http2StreamChannel>() {
+            @Override
+            protected void initChannel(Http2StreamChannel stream) {
+                ControlStream.configure(stream.pipeline(), new EdgeControlHandler(edge, session));
+            }
+        }).addListener(future -> {
+            if (!future.isSuccess()) {
+                ctx.close();
+                return;
+            }
+            Http2StreamChannel stream = (Http2StreamChannel) future.getNow();
+            Http2Headers headers = new DefaultHttp2Headers()
+                    .method("POST").scheme("https").authority(edge.config.edgeId()).path(Protocol.CONTROL_PATH)
+                    .set(Protocol.STREAM_KIND, StreamKind.CONTROL.wireName());
+            stream.writeAndFlush(new DefaultHttp2HeadersFrame(headers, false));
+        });
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof Http2GoAwayFrame) {
+            // The agent is leaving: free its names now, let its in-flight streams finish.
+            session.stopAcceptingStreams();
+            edge.unbindAll(session);
+            log.atInfo().addKeyValue("session", session.id()).log("agent draining");
+        }
+        ReferenceCountUtil.release(msg);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (authDeadline != null) {
+            authDeadline.cancel(false);
+        }
+        session.stopAcceptingStreams();
+        edge.unbindAll(session);
+        if (edge.sessions.remove(session)) {
+            log.atInfo().addKeyValue("session", session.id()).addKeyValue("remote", session.remoteAddress())
+                    .log("agent disconnected");
+        }
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.atDebug().addKeyValue("remote", ctx.channel().remoteAddress())
+                .log("agent connection failed: {}", cause.toString());
+        ctx.close();
+    }
+}

@@ -1,0 +1,47 @@
+package dev.burrow.edge;
+
+import dev.burrow.transport.ConnectionWindow;
+import dev.burrow.transport.Heartbeat;
+import dev.burrow.transport.Http2Tuning;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
+
+/** Assembles an agent connection on the edge: TLS, HTTP/2 in the client role, heartbeat, session handling. */
+final class AgentListenerInitializer extends ChannelInitializer<SocketChannel> {
+    private final EdgeContext edge;
+    private final SslContext sslContext;
+
+    AgentListenerInitializer(EdgeContext edge, SslContext sslContext) {
+        this.edge = edge;
+        this.sslContext = sslContext;
+    }
+
+    @Override
+    protected void initChannel(SocketChannel ch) {
+        SslHandler tls = sslContext.newHandler(ch.alloc());
+        tls.setHandshakeTimeoutMillis(edge.config.handshakeTimeout().toMillis());
+        Heartbeat heartbeat = new Heartbeat(edge.config.heartbeatInterval(), edge.config.heartbeatMisses());
+        AgentSession session = new AgentSession(ch, heartbeat);
+        ch.pipeline()
+                .addLast("tls", tls)
+                .addLast("h2", Http2Tuning.edgeCodec())
+                .addLast("window", new ConnectionWindow())
+                .addLast("mux", new Http2MultiplexHandler(new RefuseAgentStreams()))
+                .addLast("heartbeat", heartbeat)
+                .addLast("session", new AgentConnectionHandler(edge, session));
+    }
+
+    /** Agents never open streams; the settings forbid it, and any that slips through is closed. */
+    @io.netty.channel.ChannelHandler.Sharable
+    private static final class RefuseAgentStreams extends ChannelInboundHandlerAdapter {
+        @Override
+        public void handlerAdded(ChannelHandlerContext ctx) {
+            ctx.close();
+        }
+    }
+}

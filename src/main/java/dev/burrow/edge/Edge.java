@@ -1,0 +1,178 @@
+package dev.burrow.edge;
+
+import dev.burrow.edge.http.PublicHttpInitializer;
+import dev.burrow.edge.http.RequestPolicy;
+import dev.burrow.protocol.Protocol;
+import dev.burrow.store.JdbcStore;
+import dev.burrow.store.Store;
+import dev.burrow.tls.EdgeCertificate;
+import dev.burrow.transport.EventLoops;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.handler.ssl.SslContext;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running edge: the agent listener (TLS, HTTP/2) and the public HTTP listener, sharing one tunnel registry.
+ * Start one with {@link #start(EdgeConfig)}; stop it with {@link #drain(Duration)} or {@link #close()}.
+ */
+public final class Edge implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Edge.class);
+    /** Writes queue up to the high mark before a channel reports unwritable and its peer stops reading. */
+    private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(256 * 1024, 1024 * 1024);
+
+    private final EdgeContext context;
+    private final Store store;
+    private final EventLoops loops;
+    private final ExecutorService storeExecutor;
+    private final EdgeCertificate certificate;
+    private final Channel agentListener;
+    private final Channel httpListener;
+    private final CompletableFuture<Void> closed = new CompletableFuture<>();
+
+    private Edge(EdgeContext context, Store store, EventLoops loops, ExecutorService storeExecutor,
+                 EdgeCertificate certificate, Channel agentListener, Channel httpListener) {
+        this.context = context;
+        this.store = store;
+        this.loops = loops;
+        this.storeExecutor = storeExecutor;
+        this.certificate = certificate;
+        this.agentListener = agentListener;
+        this.httpListener = httpListener;
+    }
+
+    public static Edge start(EdgeConfig config) {
+        return start(config, RequestPolicy.ALLOW_ALL);
+    }
+
+    /** Opens the store, loads or makes the certificate, and binds both listeners; fails if a port is taken. */
+    public static Edge start(EdgeConfig config, RequestPolicy policy) {
+        Store store = JdbcStore.openSqlite(config.dataDir());
+        ExecutorService storeExecutor = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "burrow-store");
+            t.setDaemon(true);
+            return t;
+        });
+        EventLoops loops = EventLoops.create(0);
+        try {
+            EdgeCertificate certificate = config.certFile() != null
+                    ? EdgeCertificate.load(config.certFile(), config.keyFile())
+                    : EdgeCertificate.loadOrCreateSelfSigned(config.dataDir(), List.of(config.domain()));
+            if (certificate.created()) {
+                log.atInfo().addKeyValue("fingerprint", certificate.sha256Fingerprint())
+                        .log("created a self-signed certificate for the agent port");
+            }
+            SslContext ssl = certificate.serverContext(Protocol.ALPN);
+            EdgeContext context = new EdgeContext(config, store.tokens(), storeExecutor, policy);
+            Channel agents = bind(loops, config.agentAddress(), new AgentListenerInitializer(context, ssl));
+            Channel http = bind(loops, config.httpAddress(), new PublicHttpInitializer(context));
+            context.boundHttpPort = ((InetSocketAddress) http.localAddress()).getPort();
+            Edge edge = new Edge(context, store, loops, storeExecutor, certificate, agents, http);
+            log.atInfo().addKeyValue("agents", agents.localAddress()).addKeyValue("http", http.localAddress())
+                    .addKeyValue("domain", config.domain()).addKeyValue("transport", loops.isEpoll() ? "epoll" : "nio")
+                    .log("edge listening");
+            return edge;
+        } catch (RuntimeException e) {
+            loops.close();
+            storeExecutor.shutdownNow();
+            store.close();
+            throw e;
+        }
+    }
+
+    private static Channel bind(EventLoops loops, InetSocketAddress address,
+                                io.netty.channel.ChannelHandler initializer) {
+        return new ServerBootstrap()
+                .group(loops.group())
+                .channel(loops.serverChannelType())
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
+                .childHandler(initializer)
+                .bind(address)
+                .syncUninterruptibly()
+                .channel();
+    }
+
+    public InetSocketAddress agentAddress() {
+        return (InetSocketAddress) agentListener.localAddress();
+    }
+
+    public InetSocketAddress httpAddress() {
+        return (InetSocketAddress) httpListener.localAddress();
+    }
+
+    /** SHA-256 fingerprint of the agent port's certificate, for agents that pin it. */
+    public String certificateFingerprint() {
+        return certificate.sha256Fingerprint();
+    }
+
+    public Store store() {
+        return store;
+    }
+
+    /** Tunnels currently bound, for operators and tests. */
+    public List<Tunnel> tunnels() {
+        return List.copyOf(context.registry.all());
+    }
+
+    /**
+     * Stops taking new agents, tunnels and public connections, lets in-flight exchanges finish within
+     * {@code grace}, tells every agent to go, then closes everything. Safe to call more than once.
+     */
+    public synchronized void drain(Duration grace) {
+        if (closed.isDone()) {
+            return;
+        }
+        log.atInfo().addKeyValue("grace", grace).addKeyValue("in_flight", context.inFlight()).log("edge draining");
+        agentListener.close().syncUninterruptibly();
+        httpListener.close().syncUninterruptibly();
+        try {
+            context.startDrain().get(grace.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            log.atWarn().addKeyValue("in_flight", context.inFlight()).log("grace period over, cutting exchanges");
+        } catch (Exception e) {
+            Thread.currentThread().interrupt();
+        }
+        for (AgentSession session : context.sessions) {
+            session.drain("edge shutting down");
+        }
+        shutdown();
+    }
+
+    /** Closes at once: every connection is cut. */
+    @Override
+    public synchronized void close() {
+        if (closed.isDone()) {
+            return;
+        }
+        agentListener.close();
+        httpListener.close();
+        shutdown();
+    }
+
+    private void shutdown() {
+        loops.close();
+        storeExecutor.shutdownNow();
+        store.close();
+        closed.complete(null);
+        log.info("edge stopped");
+    }
+
+    /** Completes when the edge has stopped. */
+    public CompletableFuture<Void> onClose() {
+        return closed;
+    }
+}

@@ -1,0 +1,145 @@
+package dev.burrow.edge;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Everything an {@link Edge} needs to start. Build one with {@link #builder(String, Path)}; every limit has a
+ * default sized for a public listener and can be changed for tests or operators.
+ */
+public record EdgeConfig(
+        String domain,
+        Path dataDir,
+        InetSocketAddress agentAddress,
+        InetSocketAddress httpAddress,
+        int advertisedHttpPort,
+        Path certFile,
+        Path keyFile,
+        String edgeId,
+        Duration drainGrace,
+        Duration handshakeTimeout,
+        Duration headerReadTimeout,
+        Duration idleTimeout,
+        Duration heartbeatInterval,
+        int heartbeatMisses,
+        int maxInitialLineLength,
+        int maxHeaderSize,
+        int maxTunnelsPerSession) {
+
+    public EdgeConfig {
+        Objects.requireNonNull(domain, "domain");
+        Objects.requireNonNull(dataDir, "dataDir");
+        domain = domain.toLowerCase(java.util.Locale.ROOT);
+    }
+
+    public static Builder builder(String domain, Path dataDir) {
+        return new Builder(domain, dataDir);
+    }
+
+    /** The port to print in public URLs: the advertised one, else the bound one. */
+    int urlPort(int boundHttpPort) {
+        return advertisedHttpPort > 0 ? advertisedHttpPort : boundHttpPort;
+    }
+
+    public static final class Builder {
+        private final String domain;
+        private final Path dataDir;
+        private InetSocketAddress agentAddress = new InetSocketAddress("127.0.0.1", 4443);
+        private InetSocketAddress httpAddress = new InetSocketAddress("127.0.0.1", 8080);
+        private int advertisedHttpPort;
+        private Path certFile;
+        private Path keyFile;
+        private String edgeId = "edge-1";
+        private Duration drainGrace = Duration.ofSeconds(30);
+        private Duration handshakeTimeout = Duration.ofSeconds(10);
+        private Duration headerReadTimeout = Duration.ofSeconds(20);
+        private Duration idleTimeout = Duration.ofSeconds(120);
+        private Duration heartbeatInterval = Duration.ofSeconds(10);
+        private int heartbeatMisses = 3;
+        private int maxInitialLineLength = 8 * 1024;
+        private int maxHeaderSize = 16 * 1024;
+        private int maxTunnelsPerSession = 100;
+
+        private Builder(String domain, Path dataDir) {
+            this.domain = domain;
+            this.dataDir = dataDir;
+        }
+
+        public Builder agentAddress(InetSocketAddress address) {
+            this.agentAddress = address;
+            return this;
+        }
+
+        public Builder httpAddress(InetSocketAddress address) {
+            this.httpAddress = address;
+            return this;
+        }
+
+        /** The public HTTP port to print in URLs when a load balancer or port mapping sits in front. */
+        public Builder advertisedHttpPort(int port) {
+            this.advertisedHttpPort = port;
+            return this;
+        }
+
+        /** A certificate chain and key for the agent port; without them the edge makes a self-signed pair. */
+        public Builder certificate(Path certFile, Path keyFile) {
+            this.certFile = certFile;
+            this.keyFile = keyFile;
+            return this;
+        }
+
+        public Builder edgeId(String edgeId) {
+            this.edgeId = edgeId;
+            return this;
+        }
+
+        public Builder drainGrace(Duration grace) {
+            this.drainGrace = grace;
+            return this;
+        }
+
+        public Builder handshakeTimeout(Duration timeout) {
+            this.handshakeTimeout = timeout;
+            return this;
+        }
+
+        public Builder headerReadTimeout(Duration timeout) {
+            this.headerReadTimeout = timeout;
+            return this;
+        }
+
+        public Builder idleTimeout(Duration timeout) {
+            this.idleTimeout = timeout;
+            return this;
+        }
+
+        public Builder heartbeat(Duration interval, int misses) {
+            this.heartbeatInterval = interval;
+            this.heartbeatMisses = misses;
+            return this;
+        }
+
+        public Builder maxInitialLineLength(int bytes) {
+            this.maxInitialLineLength = bytes;
+            return this;
+        }
+
+        public Builder maxHeaderSize(int bytes) {
+            this.maxHeaderSize = bytes;
+            return this;
+        }
+
+        public Builder maxTunnelsPerSession(int count) {
+            this.maxTunnelsPerSession = count;
+            return this;
+        }
+
+        public EdgeConfig build() {
+            return new EdgeConfig(domain, dataDir, agentAddress, httpAddress, advertisedHttpPort, certFile, keyFile,
+                    edgeId, drainGrace, handshakeTimeout, headerReadTimeout, idleTimeout, heartbeatInterval,
+                    heartbeatMisses, maxInitialLineLength, maxHeaderSize, maxTunnelsPerSession);
+        }
+    }
+}

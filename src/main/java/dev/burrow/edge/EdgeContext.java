@@ -1,0 +1,115 @@
+package dev.burrow.edge;
+
+import dev.burrow.edge.http.HttpEdge;
+import dev.burrow.edge.http.RequestPolicy;
+import dev.burrow.store.TokenStore;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** State the edge's handlers share: configuration, routing, the token store, sessions, in-flight work. */
+final class EdgeContext implements HttpEdge {
+    final EdgeConfig config;
+    final TunnelRegistry registry = new TunnelRegistry();
+    final TokenStore tokens;
+    /** Runs blocking store calls so they never stall an event loop. */
+    final ExecutorService storeExecutor;
+    final AuthThrottle authThrottle = new AuthThrottle(5, Duration.ofMinutes(1), System::nanoTime);
+    final Set<AgentSession> sessions = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private volatile CompletableFuture<Void> idle;
+    private volatile boolean draining;
+    volatile int boundHttpPort;
+
+    private final RequestPolicy policy;
+
+    EdgeContext(EdgeConfig config, TokenStore tokens, ExecutorService storeExecutor, RequestPolicy policy) {
+        this.config = config;
+        this.policy = policy;
+        this.tokens = tokens;
+        this.storeExecutor = storeExecutor;
+    }
+
+    @Override
+    public boolean draining() {
+        return draining;
+    }
+
+    /** Stops new work and completes once no public exchange is in flight. */
+    CompletableFuture<Void> startDrain() {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        idle = done;
+        draining = true;
+        if (inFlight.get() == 0) {
+            done.complete(null);
+        }
+        return done;
+    }
+
+    @Override
+    public void exchangeStarted() {
+        inFlight.incrementAndGet();
+    }
+
+    @Override
+    public void exchangeEnded() {
+        if (inFlight.decrementAndGet() == 0 && idle != null) {
+            idle.complete(null);
+        }
+    }
+
+    @Override
+    public Tunnel find(String hostname) {
+        return registry.find(hostname);
+    }
+
+    @Override
+    public boolean wasRecentlyBound(String hostname) {
+        return registry.wasRecentlyBound(hostname);
+    }
+
+    @Override
+    public RequestPolicy policy() {
+        return policy;
+    }
+
+    @Override
+    public int maxInitialLineLength() {
+        return config.maxInitialLineLength();
+    }
+
+    @Override
+    public int maxHeaderSize() {
+        return config.maxHeaderSize();
+    }
+
+    @Override
+    public Duration headerReadTimeout() {
+        return config.headerReadTimeout();
+    }
+
+    @Override
+    public Duration idleTimeout() {
+        return config.idleTimeout();
+    }
+
+    int inFlight() {
+        return inFlight.get();
+    }
+
+    String publicUrl(String hostname) {
+        int port = config.urlPort(boundHttpPort);
+        return "http://" + hostname + (port == 80 ? "" : ":" + port);
+    }
+
+    /** Removes every tunnel of a session from routing; their names are free again at once. */
+    void unbindAll(AgentSession session) {
+        for (Tunnel tunnel : session.tunnels()) {
+            registry.unbind(tunnel);
+            session.removeTunnel(tunnel);
+        }
+    }
+}

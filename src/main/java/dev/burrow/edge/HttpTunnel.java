@@ -1,0 +1,16 @@
+package dev.burrow.edge;
+
+import dev.burrow.protocol.TunnelType;
+
+/** An HTTP tunnel: public requests whose Host is {@code hostname} go to {@code session}. */
+record HttpTunnel(String id, String hostname, String url, AgentSession session) implements Tunnel {
+    @Override
+    public TunnelType type() {
+        return TunnelType.HTTP;
+    }
+
+    @Override
+    public String routeKey() {
+        return hostname;
+    }
+}

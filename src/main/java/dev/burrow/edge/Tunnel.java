@@ -1,0 +1,23 @@
+package dev.burrow.edge;
+
+import dev.burrow.protocol.TunnelType;
+
+/**
+ * A public address bound to an agent session. Each tunnel type (HTTP now; TCP and TLS later) implements this and
+ * is routed by its own listener; the registry and sessions only see this interface.
+ */
+public interface Tunnel {
+    /** The id streams carry in {@code burrow-tunnel}; unique per edge. */
+    String id();
+
+    TunnelType type();
+
+    /** The session that serves this tunnel's streams. */
+    AgentSession session();
+
+    /** The address users reach, as printed to the agent. */
+    String url();
+
+    /** The key this tunnel holds in the registry (a hostname for HTTP). */
+    String routeKey();
+}

@@ -1,0 +1,72 @@
+package dev.burrow.edge.http;
+
+import dev.burrow.protocol.Protocol;
+import dev.burrow.transport.StreamBytesCodec;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import io.netty.util.concurrent.EventExecutor;
+
+/**
+ * The stream end of one public exchange. It runs on the agent connection's event loop and hands everything to the
+ * {@link PublicHttpHandler} on the public connection's loop, so all exchange state lives on one thread. Its only
+ * decision of its own: when the agent confirms an upgrade, the stream stops being HTTP and becomes a byte pipe,
+ * switched here before the next frame can arrive.
+ */
+final class EdgeExchange extends ChannelInboundHandlerAdapter {
+    private final PublicHttpHandler owner;
+    private final EventExecutor publicLoop;
+    final boolean upgrade;
+    /** Set once on the public loop when the stream opens; read there only. */
+    Http2StreamChannel stream;
+    boolean responseStarted;
+    boolean responseDone;
+    boolean ended;
+
+    EdgeExchange(PublicHttpHandler owner, EventExecutor publicLoop, boolean upgrade) {
+        this.owner = owner;
+        this.publicLoop = publicLoop;
+        this.upgrade = upgrade;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (upgrade && msg instanceof HttpResponse response && response.headers().contains(Protocol.UPGRADED)) {
+            ctx.pipeline().remove(Http2StreamFrameToHttpObjectCodec.class);
+            ctx.pipeline().addBefore(ctx.name(), "bytes", new StreamBytesCodec());
+        }
+        publicLoop.execute(() -> owner.fromAgent(this, msg));
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        publicLoop.execute(() -> owner.flushToClient(this));
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt == StreamBytesCodec.INPUT_SHUTDOWN) {
+            publicLoop.execute(() -> owner.agentEnded(this));
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        publicLoop.execute(() -> owner.streamWritabilityChanged(this));
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        publicLoop.execute(() -> owner.streamClosed(this));
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        ctx.close();
+    }
+}

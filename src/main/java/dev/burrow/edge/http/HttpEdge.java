@@ -1,0 +1,29 @@
+package dev.burrow.edge.http;
+
+import dev.burrow.edge.Tunnel;
+import java.time.Duration;
+
+/** What the public HTTP listener needs from the edge: routing, drain state and its limits. */
+public interface HttpEdge {
+    /** @return the tunnel bound to the hostname, or null */
+    Tunnel find(String hostname);
+
+    /** True if the hostname had a tunnel lately that is now gone. */
+    boolean wasRecentlyBound(String hostname);
+
+    boolean draining();
+
+    void exchangeStarted();
+
+    void exchangeEnded();
+
+    RequestPolicy policy();
+
+    int maxInitialLineLength();
+
+    int maxHeaderSize();
+
+    Duration headerReadTimeout();
+
+    Duration idleTimeout();
+}

@@ -1,0 +1,476 @@
+package dev.burrow.edge.http;
+
+import dev.burrow.edge.Hostnames;
+import dev.burrow.edge.Tunnel;
+import dev.burrow.protocol.Protocol;
+import dev.burrow.protocol.StreamKind;
+import dev.burrow.transport.ErrorPages;
+import dev.burrow.transport.HopByHopHeaders;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpStatusClass;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import io.netty.handler.codec.http2.HttpConversionUtil;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.Future;
+import java.net.InetSocketAddress;
+
+/**
+ * Relays the requests of one public HTTP/1.1 connection, one at a time, each over its own stream to the agent that
+ * holds the request's Host. Reads are demand-driven (auto-read is off): the next message is read only when the
+ * stream can take it, and the next request only when the previous response is complete, so neither a fast client
+ * nor a slow one grows the heap. Every callback of an {@link EdgeExchange} arrives here on this connection's loop.
+ *
+ * <p>Releases every message it does not pass on; passes request parts to the stream and response parts to the
+ * client.
+ */
+final class PublicHttpHandler extends ChannelInboundHandlerAdapter {
+    private enum State { IDLE, OPENING, BODY, AWAITING_RESPONSE, DISCARDING, UPGRADED, CLOSING }
+
+    private final HttpEdge edge;
+    private final HeaderReadTimeout headerTimeout;
+    private ChannelHandlerContext ctx;
+    private State state = State.IDLE;
+    private EdgeExchange exchange;
+    private boolean keepAlive;
+    private boolean http10;
+    private boolean headRequest;
+    private String upgradeProtocol;
+    private boolean readPaused;
+    private boolean streamDirty;
+    private boolean clientDirty;
+
+    PublicHttpHandler(HttpEdge edge, HeaderReadTimeout headerTimeout) {
+        this.edge = edge;
+        this.headerTimeout = headerTimeout;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        ctx.read();
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof HttpRequest request) {
+            onRequest(request);
+        } else if (msg instanceof HttpContent content) {
+            onRequestContent(content);
+        } else if (msg instanceof ByteBuf bytes && state == State.UPGRADED) {
+            forwardToStream(bytes);
+        } else {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (streamDirty && exchange != null && exchange.stream != null) {
+            exchange.stream.flush();
+        }
+        streamDirty = false;
+        ctx.fireChannelReadComplete();
+    }
+
+    private void onRequest(HttpRequest request) {
+        if (state != State.IDLE) {
+            // FlowControlHandler hands on one message per read, so this means a bug, not a client's doing.
+            ctx.close();
+            return;
+        }
+        headerTimeout.headersReceived();
+        keepAlive = HttpUtil.isKeepAlive(request);
+        http10 = PublicRequests.isHttp10(request);
+        headRequest = HttpMethod.HEAD.equals(request.method());
+        PublicRequests.Rejection rejection = PublicRequests.check(request);
+        if (rejection != null) {
+            respondLocally(request, ErrorPages.page(ctx.alloc(), rejection.status(), rejection.code(),
+                    rejection.status().reasonPhrase(), ErrorPages.escape(rejection.reason())), true);
+            return;
+        }
+        String hostHeader = request.headers().get(HttpHeaderNames.HOST);
+        String hostname = Hostnames.fromHostHeader(hostHeader);
+        if (hostname == null) {
+            respondLocally(request, ErrorPages.page(ctx.alloc(), HttpResponseStatus.BAD_REQUEST, "bad_host",
+                    "Bad Request", "The Host header <code>" + ErrorPages.escape(hostHeader)
+                            + "</code> is not a valid host name."), true);
+            return;
+        }
+        if (edge.draining()) {
+            respondLocally(request, ErrorPages.page(ctx.alloc(), HttpResponseStatus.SERVICE_UNAVAILABLE,
+                    "edge_draining", "Edge shutting down", "This edge is restarting. Try again in a moment."), true);
+            return;
+        }
+        Tunnel tunnel = edge.find(hostname);
+        if (tunnel == null || !tunnel.session().acceptsStreams()) {
+            respondLocally(request, notRouted(hostname, tunnel != null || edge.wasRecentlyBound(hostname)),
+                    PublicRequests.hasBody(request));
+            return;
+        }
+        InetSocketAddress client = (InetSocketAddress) ctx.channel().remoteAddress();
+        FullHttpResponse denied = edge.policy().evaluate(request, tunnel, client);
+        if (denied != null) {
+            respondLocally(request, denied, PublicRequests.hasBody(request));
+            return;
+        }
+        relay(request, tunnel, client);
+    }
+
+    private FullHttpResponse notRouted(String hostname, boolean offline) {
+        String host = "<code>" + ErrorPages.escape(hostname) + "</code>";
+        if (offline) {
+            FullHttpResponse page = ErrorPages.page(ctx.alloc(), HttpResponseStatus.SERVICE_UNAVAILABLE,
+                    "tunnel_offline", "Tunnel offline",
+                    "The tunnel " + host + " is offline: its agent is not connected right now.");
+            page.headers().set(HttpHeaderNames.RETRY_AFTER, 5);
+            return page;
+        }
+        return ErrorPages.page(ctx.alloc(), HttpResponseStatus.NOT_FOUND, "tunnel_not_found", "Tunnel not found",
+                "No tunnel is bound to " + host + " on this edge.");
+    }
+
+    private void relay(HttpRequest request, Tunnel tunnel, InetSocketAddress client) {
+        boolean upgrade = PublicRequests.isWebSocketUpgrade(request);
+        boolean expectsContinue = PublicRequests.expectsContinue(request);
+        upgradeProtocol = upgrade ? request.headers().get(HttpHeaderNames.UPGRADE) : null;
+        HttpHeaders headers = request.headers();
+        HopByHopHeaders.strip(headers);
+        HopByHopHeaders.stripInternal(headers);
+        if (expectsContinue) {
+            // The edge answers 100 Continue itself once the tunnel's stream is open, as a reverse proxy does.
+            headers.remove(HttpHeaderNames.EXPECT);
+        }
+        PublicRequests.addForwarded(request, client);
+        headers.set(Protocol.STREAM_KIND, (upgrade ? StreamKind.UPGRADE : StreamKind.HTTP).wireName())
+                .set(Protocol.TUNNEL_ID, tunnel.id())
+                .set(Protocol.CLIENT_ADDR, client.getAddress().getHostAddress() + ":" + client.getPort())
+                .set(HttpConversionUtil.ExtensionHeaderNames.SCHEME.text(), "http");
+        if (upgrade) {
+            headers.set(Protocol.UPGRADE, upgradeProtocol);
+        }
+        state = State.OPENING;
+        edge.exchangeStarted();
+        EdgeExchange current = new EdgeExchange(this, ctx.executor(), upgrade);
+        exchange = current;
+        tunnel.session().openStream(new ChannelInitializer<Http2StreamChannel>() {
+            @Override
+            protected void initChannel(Http2StreamChannel stream) {
+                stream.pipeline().addLast(new Http2StreamFrameToHttpObjectCodec(false)).addLast(current);
+            }
+        }).addListener(future -> ctx.executor().execute(() -> streamOpened(current, future, request, expectsContinue)));
+    }
+
+    private void streamOpened(EdgeExchange opened, Future<?> future, HttpRequest request, boolean expectsContinue) {
+        if (opened != exchange || state != State.OPENING) {
+            if (future.isSuccess()) {
+                ((Http2StreamChannel) future.getNow()).close();
+            }
+            return;
+        }
+        if (!future.isSuccess()) {
+            failExchange("agent_unreachable", "Tunnel unavailable",
+                    "The edge could not open a stream to this tunnel's agent.");
+            return;
+        }
+        Http2StreamChannel stream = (Http2StreamChannel) future.getNow();
+        opened.stream = stream;
+        stream.write(request);
+        streamDirty = true;
+        if (expectsContinue) {
+            ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
+        }
+        state = State.BODY;
+        ctx.read();
+    }
+
+    private void onRequestContent(HttpContent content) {
+        switch (state) {
+            case BODY -> {
+                boolean last = content instanceof LastHttpContent;
+                if (last && exchange.upgrade) {
+                    // An upgrade request keeps its stream open for the bytes that follow the switch.
+                    content.release();
+                } else {
+                    exchange.stream.write(content);
+                    streamDirty = true;
+                }
+                if (last) {
+                    state = State.AWAITING_RESPONSE;
+                    exchange.stream.flush();
+                    streamDirty = false;
+                    if (exchange.responseDone) {
+                        exchangeComplete();
+                    }
+                } else {
+                    readIfStreamWritable();
+                }
+            }
+            case DISCARDING -> {
+                content.release();
+                if (content instanceof LastHttpContent) {
+                    awaitNextRequest();
+                } else {
+                    ctx.read();
+                }
+            }
+            default -> content.release();
+        }
+    }
+
+    private void forwardToStream(ByteBuf bytes) {
+        exchange.stream.write(bytes);
+        streamDirty = true;
+        readIfStreamWritable();
+    }
+
+    private void readIfStreamWritable() {
+        if (exchange.stream.isWritable()) {
+            ctx.read();
+        } else {
+            readPaused = true;
+        }
+    }
+
+    void streamWritabilityChanged(EdgeExchange source) {
+        if (source == exchange && readPaused && source.stream != null && source.stream.isWritable()
+                && (state == State.BODY || state == State.UPGRADED)) {
+            readPaused = false;
+            ctx.read();
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        // A slow client stops the agent's stream; the HTTP/2 window then stops the agent.
+        if (exchange != null && exchange.stream != null) {
+            exchange.stream.config().setAutoRead(ctx.channel().isWritable());
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    void fromAgent(EdgeExchange source, Object msg) {
+        if (source != exchange || state == State.CLOSING) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (msg instanceof HttpResponse response) {
+            if (response.status().codeClass() == HttpStatusClass.INFORMATIONAL) {
+                // The edge sent its own 100 Continue; other interim answers are not relayed.
+                ReferenceCountUtil.release(msg);
+                return;
+            }
+            if (source.upgrade && response.headers().contains(Protocol.UPGRADED)) {
+                switchProtocols(response);
+                return;
+            }
+            prepareResponse(response);
+            source.responseStarted = true;
+        }
+        if (msg instanceof HttpContent || msg instanceof HttpResponse || msg instanceof ByteBuf) {
+            ctx.write(msg);
+            clientDirty = true;
+        } else {
+            ReferenceCountUtil.release(msg);
+        }
+        if (msg instanceof LastHttpContent) {
+            source.responseDone = true;
+            ctx.flush();
+            clientDirty = false;
+            if (state == State.AWAITING_RESPONSE) {
+                exchangeComplete();
+            } else if (state == State.BODY || state == State.OPENING) {
+                // The answer came before the whole request: the rest of the body has nowhere to go.
+                keepAlive = false;
+                exchangeComplete();
+            }
+        }
+    }
+
+    private void prepareResponse(HttpResponse response) {
+        HttpHeaders headers = response.headers();
+        HopByHopHeaders.strip(headers);
+        HopByHopHeaders.stripInternal(headers);
+        int code = response.status().code();
+        boolean bodyAllowed = !headRequest && code != 204 && code != 304;
+        if (response instanceof FullHttpResponse full) {
+            if (bodyAllowed && !HttpUtil.isContentLengthSet(response)) {
+                HttpUtil.setContentLength(response, full.content().readableBytes());
+            }
+        } else if (bodyAllowed && !HttpUtil.isContentLengthSet(response)) {
+            if (http10) {
+                // An HTTP/1.0 client knows no chunks: the body ends when the connection does.
+                keepAlive = false;
+            } else {
+                HttpUtil.setTransferEncodingChunked(response, true);
+            }
+        }
+        if (!keepAlive || edge.draining()) {
+            keepAlive = false;
+            headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        } else if (http10) {
+            headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+        }
+    }
+
+    private void switchProtocols(HttpResponse agentResponse) {
+        HttpResponse switched = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.SWITCHING_PROTOCOLS);
+        switched.headers().set(agentResponse.headers());
+        HopByHopHeaders.strip(switched.headers());
+        HopByHopHeaders.stripInternal(switched.headers());
+        switched.headers().remove(HttpHeaderNames.CONTENT_LENGTH);
+        switched.headers()
+                .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE)
+                .set(HttpHeaderNames.UPGRADE, upgradeProtocol);
+        exchange.responseStarted = true;
+        ctx.writeAndFlush(switched);
+        // From here the connection carries the new protocol's bytes, untouched.
+        ctx.pipeline().remove(PublicHttpInitializer.CODEC);
+        ctx.pipeline().remove(headerTimeout);
+        state = State.UPGRADED;
+        readPaused = false;
+        ctx.read();
+    }
+
+    void flushToClient(EdgeExchange source) {
+        if (source == exchange && clientDirty) {
+            ctx.flush();
+            clientDirty = false;
+        }
+    }
+
+    void agentEnded(EdgeExchange source) {
+        if (source == exchange && state == State.UPGRADED) {
+            closeAfterFlush();
+        }
+    }
+
+    void streamClosed(EdgeExchange source) {
+        if (source != exchange || source.responseDone) {
+            return;
+        }
+        if (state == State.UPGRADED || source.responseStarted) {
+            // Cut the body short by closing: a client must never take a partial body for a whole one.
+            endExchange();
+            ctx.close();
+        } else {
+            failExchange("agent_stream_reset", "Bad Gateway",
+                    "The tunnel's agent went away before it answered this request.");
+        }
+    }
+
+    private void failExchange(String code, String title, String detail) {
+        endExchange();
+        state = State.IDLE;
+        respondLocally(null, ErrorPages.page(ctx.alloc(), HttpResponseStatus.BAD_GATEWAY, code, title, detail), true);
+    }
+
+    private void exchangeComplete() {
+        EdgeExchange done = exchange;
+        endExchange();
+        if (done.stream != null && done.stream.isActive()) {
+            // Ends a stream the request side left open (an upgrade refused, an early answer).
+            done.stream.close();
+        }
+        if (keepAlive && !edge.draining() && state == State.AWAITING_RESPONSE) {
+            awaitNextRequest();
+        } else {
+            closeAfterFlush();
+        }
+    }
+
+    private void endExchange() {
+        if (exchange != null && !exchange.ended) {
+            exchange.ended = true;
+            edge.exchangeEnded();
+        }
+        exchange = null;
+        readPaused = false;
+    }
+
+    /**
+     * Answers without the agent. With {@code close}, or when the client is not keeping the connection, the
+     * connection closes after the answer; otherwise the request's remaining (empty) body is read and dropped.
+     */
+    private void respondLocally(HttpRequest request, FullHttpResponse response, boolean close) {
+        if (headRequest) {
+            response.content().clear();
+        }
+        if (close || !keepAlive || edge.draining() || request == null) {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            state = State.CLOSING;
+            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
+        if (http10) {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+        }
+        ctx.writeAndFlush(response);
+        state = State.DISCARDING;
+        ctx.read();
+    }
+
+    private void awaitNextRequest() {
+        state = State.IDLE;
+        headerTimeout.awaitNextRequest();
+        ctx.read();
+    }
+
+    private void closeAfterFlush() {
+        state = State.CLOSING;
+        ctx.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt == HeaderReadTimeout.EXPIRED && state == State.IDLE) {
+            respondLocally(null, ErrorPages.page(ctx.alloc(), HttpResponseStatus.REQUEST_TIMEOUT, "header_timeout",
+                    "Request Timeout", "The request headers did not arrive in time."), true);
+        } else if (evt instanceof IdleStateEvent) {
+            ctx.close();
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (exchange != null) {
+            if (exchange.stream != null) {
+                // Resets the stream, so the agent stops and closes its upstream connection too.
+                exchange.stream.close();
+            }
+            endExchange();
+        }
+        state = State.CLOSING;
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        ctx.close();
+    }
+}

@@ -1,0 +1,59 @@
+package dev.burrow.protocol;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+
+/**
+ * Messages on the control stream, one JSON object per line, {@code "type"} naming the variant. The agent sends
+ * {@code hello} first and nothing else until {@code welcome}; binds are answered in order of {@code id}.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+@JsonSubTypes({
+        @JsonSubTypes.Type(value = ControlMessage.Hello.class, name = "hello"),
+        @JsonSubTypes.Type(value = ControlMessage.Welcome.class, name = "welcome"),
+        @JsonSubTypes.Type(value = ControlMessage.Bind.class, name = "bind"),
+        @JsonSubTypes.Type(value = ControlMessage.Bound.class, name = "bound"),
+        @JsonSubTypes.Type(value = ControlMessage.Unbind.class, name = "unbind"),
+        @JsonSubTypes.Type(value = ControlMessage.Error.class, name = "error"),
+        @JsonSubTypes.Type(value = ControlMessage.Drain.class, name = "drain"),
+})
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public sealed interface ControlMessage {
+
+    /** Agent to edge, first: who is asking. {@code client} is free text such as {@code burrow/0.1.0 linux}. */
+    record Hello(int version, String authtoken, String client) implements ControlMessage {
+        @Override
+        public String toString() {
+            return "Hello[version=" + version + ", client=" + client + "]";
+        }
+    }
+
+    /** Edge to agent: authenticated. {@code edge} identifies the edge (its id in a fleet). */
+    record Welcome(String session, String edge) implements ControlMessage {
+    }
+
+    /**
+     * Agent to edge: give me a public address. {@code tunnel} is a type from {@link TunnelType}; for HTTP, at most
+     * one of {@code subdomain} (under the edge's domain) and {@code hostname} (a full name); neither means a random
+     * name.
+     */
+    record Bind(long id, String tunnel, String subdomain, String hostname) implements ControlMessage {
+    }
+
+    /** Edge to agent: bind {@code id} succeeded; streams for it will carry {@code tunnelId}. */
+    record Bound(long id, String tunnelId, String hostname, String url) implements ControlMessage {
+    }
+
+    /** Agent to edge: free this tunnel's address now. */
+    record Unbind(String tunnelId) implements ControlMessage {
+    }
+
+    /** Either way: a request failed ({@code id} set) or the session is refused ({@code id} absent). */
+    record Error(Long id, ErrorCode code, String message) implements ControlMessage {
+    }
+
+    /** Edge to agent: the edge is going away; finish in-flight streams, then reconnect and bind again. */
+    record Drain(String reason) implements ControlMessage {
+    }
+}

@@ -1,0 +1,61 @@
+package dev.burrow.protocol;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+
+/** Error codes in {@code error} control messages and in {@link Protocol#AGENT_ERROR}. */
+public enum ErrorCode {
+    /** The authtoken is missing, malformed, unknown or revoked. Not retryable: the agent exits. */
+    AUTH_FAILED("auth_failed", false),
+    /** The agent speaks a protocol version the edge does not. Not retryable. */
+    VERSION_UNSUPPORTED("version_unsupported", false),
+    /** The hostname is bound by another session. Not retryable for this bind. */
+    HOSTNAME_TAKEN("hostname_taken", false),
+    /** The subdomain or hostname is malformed or outside the edge's domain. Not retryable. */
+    HOSTNAME_INVALID("hostname_invalid", false),
+    /** A message broke the protocol (unknown type, bad field, wrong order). Not retryable. */
+    BAD_MESSAGE("bad_message", false),
+    /** Too many failed attempts from this address: retry after the given delay. */
+    RATE_LIMITED("rate_limited", true),
+    /** The edge is shutting down: reconnect (with backoff) and bind again. */
+    EDGE_DRAINING("edge_draining", true),
+    /** The agent could not connect to its upstream. */
+    UPSTREAM_UNREACHABLE("upstream_unreachable", true),
+    /** The upstream did not answer within the agent's response timeout. */
+    UPSTREAM_TIMEOUT("upstream_timeout", true),
+    /** The upstream sent something that is not valid HTTP. */
+    UPSTREAM_PROTOCOL("upstream_protocol", true),
+    /** Anything else on the edge's side. */
+    INTERNAL("internal", true),
+    /** Agent-side only, never sent: the edge could not be reached (refused, timed out, closed early). */
+    EDGE_UNREACHABLE("edge_unreachable", true),
+    /** Agent-side only, never sent: the edge's certificate failed verification. Not retryable. */
+    EDGE_UNTRUSTED("edge_untrusted", false);
+
+    private final String wireName;
+    private final boolean retryable;
+
+    ErrorCode(String wireName, boolean retryable) {
+        this.wireName = wireName;
+        this.retryable = retryable;
+    }
+
+    @JsonValue
+    public String wireName() {
+        return wireName;
+    }
+
+    public boolean retryable() {
+        return retryable;
+    }
+
+    @JsonCreator
+    public static ErrorCode fromWire(String name) {
+        for (ErrorCode code : values()) {
+            if (code.wireName.equals(name)) {
+                return code;
+            }
+        }
+        return INTERNAL;
+    }
+}

@@ -1,0 +1,59 @@
+package dev.burrow.transport;
+
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http2.HttpConversionUtil;
+import dev.burrow.protocol.Protocol;
+import io.netty.util.AsciiString;
+import java.util.List;
+
+/** Removes the headers that describe one connection and must not cross a proxy (RFC 9110, section 7.6.1). */
+public final class HopByHopHeaders {
+    private static final List<AsciiString> ALWAYS = List.of(
+            HttpHeaderNames.CONNECTION,
+            HttpHeaderNames.KEEP_ALIVE,
+            HttpHeaderNames.PROXY_CONNECTION,
+            HttpHeaderNames.UPGRADE,
+            HttpHeaderNames.TRANSFER_ENCODING,
+            HttpHeaderNames.PROXY_AUTHORIZATION);
+
+    private HopByHopHeaders() {
+    }
+
+    public static void strip(HttpHeaders headers) {
+        for (String connection : headers.getAll(HttpHeaderNames.CONNECTION)) {
+            for (String token : connection.split(",")) {
+                String name = token.trim();
+                if (!name.isEmpty()) {
+                    headers.remove(name);
+                }
+            }
+        }
+        for (AsciiString name : ALWAYS) {
+            headers.remove(name);
+        }
+        // TE may only say "trailers" beyond one hop (RFC 9113, section 8.2.2).
+        if (headers.contains(HttpHeaderNames.TE)
+                && !headers.containsValue(HttpHeaderNames.TE, HttpHeaderValues.TRAILERS, true)) {
+            headers.remove(HttpHeaderNames.TE);
+        } else if (headers.contains(HttpHeaderNames.TE)) {
+            headers.set(HttpHeaderNames.TE, HttpHeaderValues.TRAILERS);
+        }
+    }
+
+    /**
+     * Removes the protocol's own headers, which only the edge and agent may set, and the {@code x-http2-*} names
+     * Netty's HTTP/2 to HTTP/1.1 conversion adds for its own bookkeeping.
+     */
+    public static void stripInternal(HttpHeaders headers) {
+        String prefix = Protocol.RESERVED_HEADER_PREFIX;
+        headers.names().stream()
+                .filter(name -> name.regionMatches(true, 0, prefix, 0, prefix.length()))
+                .toList()
+                .forEach(headers::remove);
+        for (HttpConversionUtil.ExtensionHeaderNames name : HttpConversionUtil.ExtensionHeaderNames.values()) {
+            headers.remove(name.text());
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package dev.burrow.transport;
+
+import io.netty.handler.codec.http2.Http2FrameCodec;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2Settings;
+
+/**
+ * Every HTTP/2 limit of the agent connection, set explicitly in one place because Netty's defaults lag the
+ * advisories (Rapid Reset, CONTINUATION flood) and are sized for browsers, not for one connection that carries
+ * a whole tunnel's traffic.
+ */
+public final class Http2Tuning {
+    /** Per-stream window: large enough that one bulk stream is not capped by round trips on a fast path. */
+    public static final int STREAM_WINDOW = 4 * 1024 * 1024;
+    /** Connection window, raised right after the preface so many streams can run at full speed together. */
+    public static final int CONNECTION_WINDOW = 64 * 1024 * 1024;
+    public static final int MAX_FRAME_SIZE = 64 * 1024;
+    public static final int MAX_HEADER_LIST_SIZE = 64 * 1024;
+    /** Streams the edge may open on one agent connection at once; more are refused with REFUSED_STREAM. */
+    public static final int MAX_CONCURRENT_STREAMS = 10_000;
+    private static final int MAX_RST_PER_WINDOW = 200;
+    private static final int RST_WINDOW_SECONDS = 30;
+    private static final int MAX_QUEUED_CONTROL_FRAMES = 10_000;
+    private static final int MAX_CONSECUTIVE_EMPTY_DATA = 2;
+    private static final int MAX_SMALL_CONTINUATION = 16;
+
+    private Http2Tuning() {
+    }
+
+    /** The edge dials nothing, but plays the HTTP/2 client on the connection the agent opened. */
+    public static Http2FrameCodec edgeCodec() {
+        Http2Settings settings = baseSettings()
+                .pushEnabled(false)
+                // The agent never opens streams toward the edge.
+                .maxConcurrentStreams(0);
+        return tune(Http2FrameCodecBuilder.forClient().initialSettings(settings)).build();
+    }
+
+    /** The agent dialed, then plays the HTTP/2 server: the edge opens a stream per public request. */
+    public static Http2FrameCodec agentCodec() {
+        Http2Settings settings = baseSettings().maxConcurrentStreams(MAX_CONCURRENT_STREAMS);
+        return tune(Http2FrameCodecBuilder.forServer().initialSettings(settings)).build();
+    }
+
+    private static Http2Settings baseSettings() {
+        return new Http2Settings()
+                .initialWindowSize(STREAM_WINDOW)
+                .maxFrameSize(MAX_FRAME_SIZE)
+                .maxHeaderListSize(MAX_HEADER_LIST_SIZE)
+                .headerTableSize(4096);
+    }
+
+    private static Http2FrameCodecBuilder tune(Http2FrameCodecBuilder builder) {
+        return builder
+                .validateHeaders(true)
+                .decoderEnforceMaxRstFramesPerWindow(MAX_RST_PER_WINDOW, RST_WINDOW_SECONDS)
+                .encoderEnforceMaxRstFramesPerWindow(MAX_RST_PER_WINDOW, RST_WINDOW_SECONDS)
+                .encoderEnforceMaxQueuedControlFrames(MAX_QUEUED_CONTROL_FRAMES)
+                .decoderEnforceMaxConsecutiveEmptyDataFrames(MAX_CONSECUTIVE_EMPTY_DATA)
+                .decoderEnforceMaxSmallContinuationFrames(MAX_SMALL_CONTINUATION)
+                .gracefulShutdownTimeoutMillis(0);
+    }
+}
