@@ -11,13 +11,16 @@ import dev.burrow.transport.EventLoops;
 import dev.burrow.transport.Heartbeat;
 import dev.burrow.transport.Http2Tuning;
 import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.WriteBufferWaterMark;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -164,42 +167,23 @@ public final class Agent implements AutoCloseable {
     private CompletableFuture<EdgeConnection> connect() {
         CompletableFuture<EdgeConnection> result = new CompletableFuture<>();
         Heartbeat heartbeat = new Heartbeat(config.heartbeatInterval, config.heartbeatMisses);
-        EdgeConnection[] holder = new EdgeConnection[1];
         Bootstrap bootstrap = new Bootstrap()
                 .group(loops.group())
                 .channel(loops.socketChannelType())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.connectTimeout.toMillis())
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
-                .handler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        EdgeConnection conn = new EdgeConnection(ch, heartbeat);
-                        holder[0] = conn;
-                        var tls = edgeTls.newHandler(ch.alloc(), config.edgeHost, config.edgePort);
-                        tls.setHandshakeTimeoutMillis(config.connectTimeout.toMillis());
-                        ch.pipeline()
-                                .addLast("tls", tls)
-                                .addLast("h2", Http2Tuning.agentCodec())
-                                .addLast("window", new ConnectionWindow())
-                                .addLast("mux", new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
-                                    @Override
-                                    protected void initChannel(Http2StreamChannel stream) {
-                                        stream.pipeline().addLast(new StreamDispatcher(Agent.this, conn));
-                                    }
-                                }))
-                                .addLast("heartbeat", heartbeat)
-                                .addLast("connection", new AgentConnectionHandler(conn));
-                    }
-                });
-        bootstrap.connect(config.edgeHost, config.edgePort).addListener(f -> {
+                // The pipeline is assembled once connected: an SslHandler added before that may write its
+                // ClientHello where nothing flushes it.
+                .handler(new ChannelInboundHandlerAdapter());
+        bootstrap.connect(config.edgeHost, config.edgePort).addListener((ChannelFutureListener) f -> {
             if (!f.isSuccess()) {
                 result.completeExceptionally(new AgentException(ErrorCode.EDGE_UNREACHABLE,
                         "cannot reach the edge at " + config.edgeHost + ":" + config.edgePort + ": "
                                 + f.cause().getMessage(), f.cause()));
                 return;
             }
-            EdgeConnection conn = holder[0];
+            EdgeConnection conn = assemble(f.channel(), heartbeat);
             conn.welcome().whenComplete((welcome, error) -> {
                 if (error != null) {
                     conn.close();
@@ -210,6 +194,25 @@ public final class Agent implements AutoCloseable {
             });
         });
         return result;
+    }
+
+    private EdgeConnection assemble(Channel ch, Heartbeat heartbeat) {
+        EdgeConnection conn = new EdgeConnection(ch, heartbeat);
+        SslHandler tls = edgeTls.newHandler(ch.alloc(), config.edgeHost, config.edgePort);
+        tls.setHandshakeTimeoutMillis(config.connectTimeout.toMillis());
+        ch.pipeline()
+                .addLast("tls", tls)
+                .addLast("h2", Http2Tuning.agentCodec())
+                .addLast("window", new ConnectionWindow())
+                .addLast("mux", new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
+                    @Override
+                    protected void initChannel(Http2StreamChannel stream) {
+                        stream.pipeline().addLast(new StreamDispatcher(Agent.this, conn));
+                    }
+                }))
+                .addLast("heartbeat", heartbeat)
+                .addLast("connection", new AgentConnectionHandler(conn));
+        return conn;
     }
 
     private void established(EdgeConnection conn) {

@@ -11,10 +11,21 @@ import io.netty.handler.codec.http2.Http2CodecUtil;
  */
 public final class ConnectionWindow extends ChannelInboundHandlerAdapter {
     @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        if (ctx.channel().isActive()) {
+            raise(ctx);
+        }
+    }
+
+    @Override
     public void channelActive(ChannelHandlerContext ctx) {
+        raise(ctx);
+        ctx.fireChannelActive();
+    }
+
+    private void raise(ChannelHandlerContext ctx) {
         int increment = Http2Tuning.CONNECTION_WINDOW - Http2CodecUtil.DEFAULT_WINDOW_SIZE;
         ctx.writeAndFlush(new DefaultHttp2WindowUpdateFrame(increment));
         ctx.pipeline().remove(this);
-        ctx.fireChannelActive();
     }
 }

@@ -1,0 +1,69 @@
+package dev.burrow.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.burrow.agent.Agent;
+import dev.burrow.agent.AgentTunnel;
+import dev.burrow.agent.HttpTunnelOptions;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A public client reaches a local service through a real edge and agent. */
+class HttpTunnelTest {
+    @TempDir
+    Path dataDir;
+    TunnelHarness harness;
+    TestUpstream upstream;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        harness = new TunnelHarness(dataDir);
+        upstream = new TestUpstream();
+    }
+
+    @AfterEach
+    void tearDown() {
+        harness.close();
+        upstream.close();
+    }
+
+    @Test
+    void getReachesUpstreamThroughRandomName() throws Exception {
+        Agent agent = harness.startAgent();
+        AgentTunnel tunnel = agent.http(HttpTunnelOptions.to(Integer.toString(upstream.port())));
+
+        assertThat(tunnel.url()).matches("http://[a-z]+-[a-z]+-\\d\\d\\.burrow\\.test:" + harness.httpPort());
+        HttpResponse<String> response = harness.get(tunnel.hostname(), "/hi?x=1");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).isEqualTo("hello from upstream /hi?x=1");
+    }
+
+    @Test
+    void requestCarriesForwardedHeadersAndBodyButNoHopByHopOrInternalHeaders() throws Exception {
+        Agent agent = harness.startAgent();
+        AgentTunnel tunnel = agent.http(HttpTunnelOptions.to("127.0.0.1:" + upstream.port()).withSubdomain("echo"));
+        assertThat(tunnel.hostname()).isEqualTo("echo.burrow.test");
+
+        HttpResponse<String> response = harness.client.send(harness.request("echo.burrow.test", "/echo/path")
+                        .header("X-Forwarded-For", "6.6.6.6")
+                        .header("Keep-Alive", "timeout=5")
+                        .header("X-Custom", "kept")
+                        .POST(HttpRequest.BodyPublishers.ofString("payload"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body())
+                .contains("method=POST", "uri=/echo/path", "h:x-forwarded-for=127.0.0.1", "h:x-forwarded-proto=http",
+                        "h:x-forwarded-host=echo.burrow.test", "h:host=echo.burrow.test", "h:x-custom=kept",
+                        "body=payload")
+                .doesNotContain("6.6.6.6", "keep-alive=", "burrow-", "x-http2");
+        assertThat(response.headers().firstValue("content-type")).hasValue("text/plain; charset=utf-8");
+    }
+}
