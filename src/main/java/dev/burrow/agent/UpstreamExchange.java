@@ -16,13 +16,13 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -88,7 +88,10 @@ final class UpstreamExchange extends ChannelInboundHandlerAdapter {
             return;
         }
         if (msg instanceof HttpContent || msg instanceof ByteBuf) {
-            if (upstream == null) {
+            if (responseDone && !switched) {
+                // Answered already (an error page): the rest of the request has nowhere to go.
+                ReferenceCountUtil.release(msg);
+            } else if (upstream == null) {
                 beforeConnect.add(msg);
             } else if (upstream.isActive() && !(upgrade && !switched && msg instanceof LastHttpContent)) {
                 upstream.write(msg);
@@ -183,6 +186,9 @@ final class UpstreamExchange extends ChannelInboundHandlerAdapter {
         } else if (request instanceof FullHttpRequest full) {
             if (full.content().isReadable() && !HttpUtil.isContentLengthSet(request)) {
                 HttpUtil.setContentLength(request, full.content().readableBytes());
+            } else if (!full.content().isReadable() && bodylessMethod(request)) {
+                // HTTP/2 to HTTP/1.1 conversion adds "Content-Length: 0"; a GET should carry no body framing.
+                headers.remove(HttpHeaderNames.CONTENT_LENGTH);
             }
         } else if (!HttpUtil.isContentLengthSet(request)) {
             HttpUtil.setTransferEncodingChunked(request, true);
@@ -193,6 +199,12 @@ final class UpstreamExchange extends ChannelInboundHandlerAdapter {
         } else if (hostHeader != null) {
             headers.set(HttpHeaderNames.HOST, hostHeader);
         }
+    }
+
+    private static boolean bodylessMethod(HttpRequest request) {
+        HttpMethod method = request.method();
+        return HttpMethod.GET.equals(method) || HttpMethod.HEAD.equals(method) || HttpMethod.DELETE.equals(method)
+                || HttpMethod.OPTIONS.equals(method);
     }
 
     private void responseTimedOut() {
@@ -206,11 +218,20 @@ final class UpstreamExchange extends ChannelInboundHandlerAdapter {
 
     /** Answers the edge with the agent's own error page, which ends the stream. */
     private void respondError(HttpResponseStatus status, ErrorCode code, String title, String detail) {
+        // The page carries the code in Protocol.AGENT_ERROR, which the edge passes on to the client.
+        stream.writeAndFlush(ErrorPages.page(stream.alloc(), status, code.wireName(), title, detail));
         responseStarted = true;
+        answered();
+    }
+
+    /**
+     * The answer is complete. Reading resumes so that the rest of the request is drained and released and the
+     * stream's end (or reset) is seen: a stream that never reads again would never close.
+     */
+    private void answered() {
         responseDone = true;
-        FullHttpResponse page = ErrorPages.page(stream.alloc(), status, code.wireName(), title, detail);
-        page.headers().set(Protocol.AGENT_ERROR, code.wireName());
-        stream.writeAndFlush(page);
+        releaseQueued();
+        stream.channel().config().setAutoRead(true);
     }
 
     private void releaseQueued() {
@@ -270,9 +291,14 @@ final class UpstreamExchange extends ChannelInboundHandlerAdapter {
         if (message == null) {
             return root.getClass().getSimpleName();
         }
-        // Netty prefixes the address, which the page already names.
-        int colon = message.indexOf(": ");
-        return colon > 0 && message.startsWith("Connection refused") ? "connection refused" : message;
+        // Native transports word these as syscall failures; users know them by their usual names.
+        if (message.contains("Connection refused")) {
+            return "connection refused";
+        }
+        if (message.contains("timed out")) {
+            return "connection timed out";
+        }
+        return message;
     }
 
     /** The upstream connection's last handler: relays the response (or the upgraded bytes) onto the stream. */
@@ -320,9 +346,9 @@ final class UpstreamExchange extends ChannelInboundHandlerAdapter {
             stream.write(msg);
             streamDirty = true;
             if (msg instanceof LastHttpContent) {
-                responseDone = true;
                 stream.flush();
                 streamDirty = false;
+                answered();
                 ctx.close();
             }
         }

@@ -1,6 +1,90 @@
 package dev.burrow.cli;
 
-public final class BurrowCommand {
+import dev.burrow.Version;
+import dev.burrow.agent.Upstream;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.function.Function;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.TypeConversionException;
+
+/** The {@code burrow} command line: subcommands for the agent, the edge, a local playground and the config file. */
+@Command(name = "burrow",
+        mixinStandardHelpOptions = true,
+        versionProvider = BurrowCommand.VersionProvider.class,
+        description = "Self-hostable tunnels: expose a local service at a public address on an edge you run.",
+        subcommands = {HttpCommand.class, DevCommand.class, EdgeCommand.class, ConfigCommand.class},
+        footerHeading = "%nExit codes:%n",
+        footer = {
+            "  " + ExitCodes.OK + "  ok",
+            "  " + ExitCodes.FAILURE + "  runtime failure, such as an unreachable edge",
+            "  " + ExitCodes.USAGE + "  usage error, such as an unknown option or a missing authtoken",
+            "  " + ExitCodes.REFUSED + "  refused by the edge: bad authtoken, hostname taken or invalid,"
+                    + " protocol version unsupported",
+            "  " + ExitCodes.UNTRUSTED + "  the edge's certificate failed verification"})
+public final class BurrowCommand extends CommandGroup {
+
     public static void main(String[] args) {
+        System.exit(execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+    }
+
+    /** Runs one command line in this process, printing to {@code out} and {@code err}; returns the exit code. */
+    public static int execute(PrintWriter out, PrintWriter err, String... args) {
+        return commandLine(out, err).execute(args);
+    }
+
+    static CommandLine commandLine(PrintWriter out, PrintWriter err) {
+        ErrorReporter errors = new ErrorReporter();
+        return new CommandLine(new BurrowCommand())
+                .setOut(out)
+                .setErr(err)
+                .setCaseInsensitiveEnumValuesAllowed(true)
+                .registerConverter(Duration.class, converter(Durations::parse))
+                .registerConverter(HostPort.class, converter(HostPort::parse))
+                .registerConverter(Upstream.class, converter(Upstream::parse))
+                .setExecutionStrategy(BurrowCommand::run)
+                .setParameterExceptionHandler(errors)
+                .setExecutionExceptionHandler(errors);
+    }
+
+    /** Sets up logging from the command's options before it runs, but not for --help and --version. */
+    private static int run(ParseResult parsed) {
+        Integer helpExitCode = CommandLine.executeHelpRequest(parsed);
+        if (helpExitCode != null) {
+            return helpExitCode;
+        }
+        ParseResult leaf = parsed;
+        while (leaf.hasSubcommand()) {
+            leaf = leaf.subcommand();
+        }
+        try {
+            LoggingOptions.of(leaf.commandSpec()).ifPresent(LoggingOptions::apply);
+        } catch (IllegalArgumentException e) {
+            // Only an unusable --log target gets here, which is the user's to fix.
+            throw new ParameterException(leaf.commandSpec().commandLine(), e.getMessage(), e);
+        }
+        return new CommandLine.RunLast().execute(parsed);
+    }
+
+    // Picocli reports a TypeConversionException's message as is; any other exception it wraps in noise.
+    private static <T> CommandLine.ITypeConverter<T> converter(Function<String, T> parse) {
+        return text -> {
+            try {
+                return parse.apply(text);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        };
+    }
+
+    static final class VersionProvider implements IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"burrow " + Version.get()};
+        }
     }
 }

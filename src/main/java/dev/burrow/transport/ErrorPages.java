@@ -11,7 +11,7 @@ import io.netty.handler.codec.http.HttpVersion;
 
 /** The small HTML pages the edge and agent answer with when they cannot relay a request. */
 public final class ErrorPages {
-    /** Response header naming the edge's reason, for scripts that cannot parse the page. */
+    /** Response header naming the reason, for scripts that cannot parse the page; see Protocol.AGENT_ERROR. */
     public static final String ERROR_HEADER = "Burrow-Error";
 
     private ErrorPages() {

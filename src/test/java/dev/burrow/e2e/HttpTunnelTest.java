@@ -66,4 +66,39 @@ class HttpTunnelTest {
                 .doesNotContain("6.6.6.6", "keep-alive=", "burrow-", "x-http2");
         assertThat(response.headers().firstValue("content-type")).hasValue("text/plain; charset=utf-8");
     }
+
+    @Test
+    void getWithoutBodyReachesUpstreamWithoutBodyFraming() throws Exception {
+        Agent agent = harness.startAgent();
+        AgentTunnel tunnel = agent.http(HttpTunnelOptions.to(Integer.toString(upstream.port())));
+
+        HttpResponse<String> response = harness.get(tunnel.hostname(), "/echo");
+
+        assertThat(response.body()).contains("method=GET", "body=").doesNotContain("transfer-encoding",
+                "content-length");
+    }
+
+    @Test
+    void headGetsHeadersWithoutBodyAndKeepAliveServesManyRequests() throws Exception {
+        Agent agent = harness.startAgent();
+        AgentTunnel tunnel = agent.http(HttpTunnelOptions.to(Integer.toString(upstream.port())));
+
+        HttpResponse<String> head = harness.client.send(harness.request(tunnel.hostname(), "/bytes/1000")
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(head.statusCode()).isEqualTo(200);
+        assertThat(head.body()).isEmpty();
+
+        for (int i = 0; i < 50; i++) {
+            HttpResponse<String> response = harness.get(tunnel.hostname(), "/n" + i);
+            assertThat(response.body()).isEqualTo("hello from upstream /n" + i);
+        }
+    }
+
+    @Test
+    void hostHeaderRewriteSendsTheUpstreamAddress() throws Exception {
+        Agent agent = harness.startAgent();
+        AgentTunnel tunnel = agent.http(HttpTunnelOptions.to(Integer.toString(upstream.port())).withHostHeader("rewrite"));
+
+        assertThat(harness.get(tunnel.hostname(), "/echo").body()).contains("h:host=localhost:" + upstream.port());
+    }
 }

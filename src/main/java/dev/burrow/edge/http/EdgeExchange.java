@@ -19,16 +19,19 @@ final class EdgeExchange extends ChannelInboundHandlerAdapter {
     private final PublicHttpHandler owner;
     private final EventExecutor publicLoop;
     final boolean upgrade;
+    /** The request has no body: it went as a full request, and its empty last part is not sent. */
+    final boolean bodyless;
     /** Set once on the public loop when the stream opens; read there only. */
     Http2StreamChannel stream;
     boolean responseStarted;
     boolean responseDone;
     boolean ended;
 
-    EdgeExchange(PublicHttpHandler owner, EventExecutor publicLoop, boolean upgrade) {
+    EdgeExchange(PublicHttpHandler owner, EventExecutor publicLoop, boolean upgrade, boolean bodyless) {
         this.owner = owner;
         this.publicLoop = publicLoop;
         this.upgrade = upgrade;
+        this.bodyless = bodyless;
     }
 
     @Override

@@ -11,7 +11,10 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
@@ -175,7 +178,8 @@ final class PublicHttpHandler extends ChannelInboundHandlerAdapter {
         }
         state = State.OPENING;
         edge.exchangeStarted();
-        EdgeExchange current = new EdgeExchange(this, ctx.executor(), upgrade);
+        EdgeExchange current = new EdgeExchange(this, ctx.executor(), upgrade,
+                !upgrade && !PublicRequests.hasBody(request));
         exchange = current;
         tunnel.session().openStream(new ChannelInitializer<Http2StreamChannel>() {
             @Override
@@ -199,7 +203,10 @@ final class PublicHttpHandler extends ChannelInboundHandlerAdapter {
         }
         Http2StreamChannel stream = (Http2StreamChannel) future.getNow();
         opened.stream = stream;
-        stream.write(request);
+        // A request without a body goes as one HEADERS frame with END_STREAM, so the upstream sees no body
+        // framing at all; its empty LastHttpContent is then dropped below.
+        stream.write(opened.bodyless ? new DefaultFullHttpRequest(request.protocolVersion(), request.method(),
+                request.uri(), Unpooled.EMPTY_BUFFER, request.headers(), EmptyHttpHeaders.INSTANCE) : request);
         streamDirty = true;
         if (expectsContinue) {
             ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
@@ -212,8 +219,9 @@ final class PublicHttpHandler extends ChannelInboundHandlerAdapter {
         switch (state) {
             case BODY -> {
                 boolean last = content instanceof LastHttpContent;
-                if (last && exchange.upgrade) {
-                    // An upgrade request keeps its stream open for the bytes that follow the switch.
+                if (last && (exchange.upgrade || exchange.bodyless)) {
+                    // An upgrade request keeps its stream open for the bytes that follow the switch; a bodyless
+                    // request has ended its stream already.
                     content.release();
                 } else {
                     exchange.stream.write(content);
@@ -313,8 +321,14 @@ final class PublicHttpHandler extends ChannelInboundHandlerAdapter {
 
     private void prepareResponse(HttpResponse response) {
         HttpHeaders headers = response.headers();
+        // The agent's own error code is the one protocol header the client may see (the agent strips any an
+        // upstream sets, so it cannot be forged).
+        String agentError = headers.get(Protocol.AGENT_ERROR);
         HopByHopHeaders.strip(headers);
         HopByHopHeaders.stripInternal(headers);
+        if (agentError != null) {
+            headers.set(ErrorPages.ERROR_HEADER, agentError);
+        }
         int code = response.status().code();
         boolean bodyAllowed = !headRequest && code != 204 && code != 304;
         if (response instanceof FullHttpResponse full) {
@@ -442,7 +456,7 @@ final class PublicHttpHandler extends ChannelInboundHandlerAdapter {
 
     private void closeAfterFlush() {
         state = State.CLOSING;
-        ctx.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
     }
 
     @Override

@@ -1,0 +1,70 @@
+package dev.burrow.cli;
+
+import dev.burrow.config.AgentConfig;
+import dev.burrow.config.AgentConfigFile;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "config",
+        mixinStandardHelpOptions = true,
+        versionProvider = BurrowCommand.VersionProvider.class,
+        description = "Manage the agent's config file.",
+        subcommands = {ConfigCommand.AddAuthtoken.class, ConfigCommand.Check.class})
+final class ConfigCommand extends CommandGroup {
+
+    @Command(name = "add-authtoken", mixinStandardHelpOptions = true,
+            versionProvider = BurrowCommand.VersionProvider.class,
+            description = "Save the authtoken 'burrow http' presents to the edge. Other settings in the file are"
+                    + " kept; the file is readable only by you.")
+    static final class AddAuthtoken implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(paramLabel = "TOKEN", description = "The token from 'burrow edge token create'.")
+        String token;
+
+        @Mixin
+        ConfigFileOption config;
+
+        @Override
+        public Integer call() throws IOException {
+            Path path = config.path();
+            AgentConfigFile.saveAuthtoken(path, token);
+            spec.commandLine().getOut().println("authtoken saved to " + path);
+            spec.commandLine().getOut().flush();
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "check", mixinStandardHelpOptions = true, versionProvider = BurrowCommand.VersionProvider.class,
+            description = "Check that the config file can be read and its settings used; prints OK or the problem.")
+    static final class Check implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        ConfigFileOption config;
+
+        @Override
+        public Integer call() throws IOException {
+            Path path = config.path();
+            AgentConfig file = AgentConfigFile.load(path);
+            EdgeTarget.resolve(null, null, file, path);
+            spec.commandLine().getOut().println("OK: " + path + (Files.exists(path) ? "" : " (no such file yet)"));
+            spec.commandLine().getOut().flush();
+            if (file.authtoken() == null || file.authtoken().isBlank()) {
+                spec.commandLine().getErr().println("note: no authtoken saved; add one with"
+                        + " 'burrow config add-authtoken TOKEN'");
+                spec.commandLine().getErr().flush();
+            }
+            return ExitCodes.OK;
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package dev.burrow.cli;
+
+import dev.burrow.agent.Agent;
+import dev.burrow.agent.AgentException;
+import dev.burrow.agent.AgentListener;
+import dev.burrow.agent.AgentTunnel;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Shows the agent's connection events as plain lines on stderr, and ends the session when a tunnel cannot be bound
+ * again after a reconnect: an agent with no tunnel left would otherwise sit there looking healthy.
+ */
+final class ConsoleListener implements AgentListener {
+    private final PrintWriter err;
+    private final Set<AgentTunnel> announced = ConcurrentHashMap.newKeySet();
+    private final CompletableFuture<AgentException> tunnelLost = new CompletableFuture<>();
+
+    ConsoleListener(PrintWriter err) {
+        this.err = err;
+    }
+
+    @Override
+    public void tunnelBound(AgentTunnel tunnel) {
+        // The first bind is announced by the command itself, on stdout.
+        if (!announced.add(tunnel)) {
+            line("tunnel bound again: " + tunnel.url());
+        }
+    }
+
+    @Override
+    public void disconnected(String reason) {
+        line(reason);
+    }
+
+    @Override
+    public void reconnecting(int attempt, Duration delay) {
+        line(String.format(Locale.ROOT, "reconnecting in %.1fs (attempt %d)", delay.toMillis() / 1000.0, attempt));
+    }
+
+    @Override
+    public void bindFailed(AgentTunnel tunnel, AgentException error) {
+        tunnelLost.complete(error);
+    }
+
+    /**
+     * Blocks until the agent stops or loses a tunnel for good.
+     *
+     * @return {@link ExitCodes#OK} after a clean stop
+     * @throws AgentException the error that ended the session
+     */
+    int awaitStop(Agent agent) {
+        AgentException fatal = agent.stopped().applyToEither(tunnelLost, error -> error).join();
+        if (fatal != null) {
+            throw fatal;
+        }
+        return ExitCodes.OK;
+    }
+
+    private void line(String text) {
+        err.println(text);
+        err.flush();
+    }
+}

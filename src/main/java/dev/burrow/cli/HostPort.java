@@ -1,0 +1,40 @@
+package dev.burrow.cli;
+
+import java.net.InetSocketAddress;
+
+/** A {@code host:port} pair as written on the command line, with IPv6 hosts in brackets ({@code [::1]:4443}). */
+record HostPort(String host, int port) {
+
+    static HostPort parse(String text) {
+        String value = text.strip();
+        int colon = value.lastIndexOf(':');
+        if (colon <= 0 || colon == value.length() - 1) {
+            throw new IllegalArgumentException("'" + text + "' is not host:port");
+        }
+        String host = value.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        } else if (host.contains(":")) {
+            throw new IllegalArgumentException("'" + text + "': put an IPv6 address in brackets, as in [::1]:4443");
+        }
+        int port;
+        try {
+            port = Integer.parseInt(value.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("'" + text + "' has no numeric port");
+        }
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("'" + text + "': port out of range");
+        }
+        return new HostPort(host, port);
+    }
+
+    InetSocketAddress toSocketAddress() {
+        return new InetSocketAddress(host, port);
+    }
+
+    @Override
+    public String toString() {
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+    }
+}

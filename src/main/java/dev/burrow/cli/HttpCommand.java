@@ -1,0 +1,132 @@
+package dev.burrow.cli;
+
+import dev.burrow.agent.Agent;
+import dev.burrow.agent.AgentListener;
+import dev.burrow.agent.AgentTunnel;
+import dev.burrow.agent.HttpTunnelOptions;
+import dev.burrow.agent.Upstream;
+import dev.burrow.config.AgentConfig;
+import dev.burrow.config.AgentConfigFile;
+import dev.burrow.config.AuthtokenResolver;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "http",
+        mixinStandardHelpOptions = true,
+        versionProvider = BurrowCommand.VersionProvider.class,
+        description = {
+            "Expose a local HTTP service at a public URL on the edge.",
+            "Reconnects by itself when the connection drops; SIGTERM or Ctrl-C lets in-flight requests finish,"
+                    + " then exits 0."})
+final class HttpCommand implements Callable<Integer> {
+    static final Duration DRAIN_GRACE = Duration.ofSeconds(5);
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "UPSTREAM",
+            description = "The local service: 8080, host:port, http://host:port or https://host:port.")
+    Upstream upstream;
+
+    @ArgGroup(exclusive = true)
+    PublicName name;
+
+    @Option(names = "--host-header", paramLabel = "rewrite|VALUE",
+            description = "The Host header sent upstream: 'rewrite' sets the upstream's address, anything else is"
+                    + " sent as is (default: the client's Host).")
+    String hostHeader;
+
+    @Option(names = "--upstream-insecure",
+            description = "Do not check the certificate of an https upstream (for self-signed local services).")
+    boolean upstreamInsecure;
+
+    @Option(names = "--server", paramLabel = "HOST:PORT",
+            description = "The edge's agent port (default: server_addr from the config file, else "
+                    + "localhost:4443).")
+    HostPort server;
+
+    @Option(names = "--authtoken", paramLabel = "TOKEN",
+            description = "The token from 'burrow edge token create' (default: $" + AuthtokenResolver.ENV_VAR
+                    + ", else authtoken from the config file).")
+    String authtoken;
+
+    @ArgGroup(exclusive = true)
+    EdgeTrustOptions trust;
+
+    @Mixin
+    ConfigFileOption config;
+
+    @Option(names = "--response-timeout", paramLabel = "DURATION", defaultValue = "60s",
+            description = "How long the upstream may take to start answering before the client gets 504"
+                    + " (default: ${DEFAULT-VALUE}).")
+    Duration responseTimeout;
+
+    @Mixin
+    LoggingOptions logging;
+
+    /** A name chosen by the user; without one the edge picks a random readable name. */
+    static final class PublicName {
+        @Option(names = "--subdomain", paramLabel = "NAME", description = "Ask for NAME.<edge domain>.")
+        String subdomain;
+
+        @Option(names = "--hostname", paramLabel = "HOST", description = "Ask for this full hostname.")
+        String hostname;
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        ConsoleListener events = new ConsoleListener(err);
+        try (Agent agent = connect(events)) {
+            AgentTunnel tunnel = agent.http(tunnelOptions());
+            out.println("Forwarding  " + tunnel.url() + " -> " + tunnel.upstream());
+            out.flush();
+            return GracefulShutdown.whileWaiting(agent::close, out, err, () -> events.awaitStop(agent));
+        }
+    }
+
+    /**
+     * Works out the token and the edge, then connects. Every way of failing before the tunnel is up ends here,
+     * without blocking.
+     */
+    Agent connect(AgentListener listener) throws IOException {
+        Path configPath = config.path();
+        AgentConfig file = AgentConfigFile.load(configPath);
+        String token = AuthtokenResolver.resolve(authtoken, System.getenv(), file)
+                .orElseThrow(() -> new ParameterException(spec.commandLine(),
+                        "no authtoken: save one with 'burrow config add-authtoken TOKEN', set "
+                                + AuthtokenResolver.ENV_VAR + " or pass --authtoken"));
+        EdgeTarget target = EdgeTarget.resolve(server, trust, file, configPath);
+        if (upstreamInsecure) {
+            spec.commandLine().getErr().println("warning: --upstream-insecure: the upstream's TLS certificate is"
+                    + " not checked");
+            spec.commandLine().getErr().flush();
+        }
+        return Agent.builder()
+                .edge(target.server().host(), target.server().port())
+                .authtoken(token)
+                .trust(target.trust())
+                .listener(listener)
+                .upstreamResponseTimeout(responseTimeout)
+                .drainGrace(DRAIN_GRACE)
+                .build()
+                .start();
+    }
+
+    HttpTunnelOptions tunnelOptions() {
+        return new HttpTunnelOptions(upstream, name == null ? null : name.subdomain,
+                name == null ? null : name.hostname, hostHeader, !upstreamInsecure);
+    }
+}
