@@ -96,6 +96,9 @@ final class UpstreamExchange extends ChannelInboundHandlerAdapter {
             } else if (upstream.isActive() && !(upgrade && !switched && msg instanceof LastHttpContent)) {
                 upstream.write(msg);
                 upstreamDirty = true;
+                if (msg instanceof LastHttpContent) {
+                    startResponseTimer();
+                }
             } else {
                 ReferenceCountUtil.release(msg);
             }
@@ -164,13 +167,16 @@ final class UpstreamExchange extends ChannelInboundHandlerAdapter {
             }
             upstream = f.channel();
             upstream.write(request);
+            boolean complete = request instanceof LastHttpContent || upgrade;
             Object queued;
             while ((queued = beforeConnect.poll()) != null) {
+                complete |= queued instanceof LastHttpContent;
                 upstream.write(queued);
             }
             upstream.flush();
-            long timeoutMs = agent.upstreamResponseTimeout().toMillis();
-            responseTimer = stream.executor().schedule(this::responseTimedOut, timeoutMs, TimeUnit.MILLISECONDS);
+            if (complete) {
+                startResponseTimer();
+            }
             stream.channel().config().setAutoRead(upstream.isWritable());
         });
     }
@@ -205,6 +211,12 @@ final class UpstreamExchange extends ChannelInboundHandlerAdapter {
         HttpMethod method = request.method();
         return HttpMethod.GET.equals(method) || HttpMethod.HEAD.equals(method) || HttpMethod.DELETE.equals(method)
                 || HttpMethod.OPTIONS.equals(method);
+    }
+
+    /** The upstream has the whole request: from now it has the response timeout to begin its answer. */
+    private void startResponseTimer() {
+        long timeoutMs = agent.upstreamResponseTimeout().toMillis();
+        responseTimer = stream.executor().schedule(this::responseTimedOut, timeoutMs, TimeUnit.MILLISECONDS);
     }
 
     private void responseTimedOut() {

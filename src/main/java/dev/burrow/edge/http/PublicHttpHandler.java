@@ -36,17 +36,23 @@ import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Relays the requests of one public HTTP/1.1 connection, one at a time, each over its own stream to the agent that
- * holds the request's Host. Reads are demand-driven (auto-read is off): the next message is read only when the
- * stream can take it, and the next request only when the previous response is complete, so neither a fast client
- * nor a slow one grows the heap. Every callback of an {@link EdgeExchange} arrives here on this connection's loop.
+ * holds the request's Host. Reads are demand-driven (auto-read is off): decoded messages wait in a backlog that is
+ * worked off only while the current state can take them (the stream is writable, or the previous response is
+ * complete for the next request), and the socket is read again only once the backlog is empty. The backlog thus
+ * never holds more than one socket read, so neither a fast client nor a pipelining one grows the heap. Every
+ * callback of an {@link EdgeExchange} arrives here on this connection's loop.
  *
  * <p>Releases every message it does not pass on; passes request parts to the stream and response parts to the
  * client.
  */
 final class PublicHttpHandler extends ChannelInboundHandlerAdapter {
+    private static final Logger log = LoggerFactory.getLogger(PublicHttpHandler.class);
     private enum State { IDLE, OPENING, BODY, AWAITING_RESPONSE, DISCARDING, UPGRADED, CLOSING }
 
     private final HttpEdge edge;
@@ -58,7 +64,8 @@ final class PublicHttpHandler extends ChannelInboundHandlerAdapter {
     private boolean http10;
     private boolean headRequest;
     private String upgradeProtocol;
-    private boolean readPaused;
+    private final ArrayDeque<Object> backlog = new ArrayDeque<>();
+    private boolean workingBacklog;
     private boolean streamDirty;
     private boolean clientDirty;
 
@@ -80,6 +87,54 @@ final class PublicHttpHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        backlog.add(msg);
+        workBacklog();
+    }
+
+    /** True when the current state can take the next decoded message. */
+    private boolean canTakeMessage() {
+        return switch (state) {
+            case IDLE, DISCARDING -> true;
+            case BODY, UPGRADED -> exchange.stream.isWritable();
+            case OPENING, AWAITING_RESPONSE, CLOSING -> false;
+        };
+    }
+
+    /** Hands on waiting messages while they can be taken, then asks the socket for more once none wait. */
+    private void workBacklog() {
+        if (workingBacklog) {
+            return;
+        }
+        workingBacklog = true;
+        try {
+            while (!backlog.isEmpty() && canTakeMessage()) {
+                handle(backlog.poll());
+            }
+            if (state == State.CLOSING) {
+                backlog.forEach(ReferenceCountUtil::release);
+                backlog.clear();
+            } else if (backlog.isEmpty() && canTakeMessage()) {
+                ctx.read();
+            }
+        } finally {
+            workingBacklog = false;
+        }
+    }
+
+    /** Works the backlog from outside a read (a callback), flushing what it wrote to the stream. */
+    private void resume() {
+        workBacklog();
+        flushStream();
+    }
+
+    private void flushStream() {
+        if (streamDirty && exchange != null && exchange.stream != null) {
+            exchange.stream.flush();
+        }
+        streamDirty = false;
+    }
+
+    private void handle(Object msg) {
         if (msg instanceof HttpRequest request) {
             onRequest(request);
         } else if (msg instanceof HttpContent content) {
@@ -93,16 +148,14 @@ final class PublicHttpHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-        if (streamDirty && exchange != null && exchange.stream != null) {
-            exchange.stream.flush();
-        }
-        streamDirty = false;
+        flushStream();
         ctx.fireChannelReadComplete();
     }
 
     private void onRequest(HttpRequest request) {
         if (state != State.IDLE) {
             // FlowControlHandler hands on one message per read, so this means a bug, not a client's doing.
+            log.atWarn().addKeyValue("state", state).log("request arrived mid-exchange; closing connection");
             ctx.close();
             return;
         }
@@ -159,6 +212,8 @@ final class PublicHttpHandler extends ChannelInboundHandlerAdapter {
 
     private void relay(HttpRequest request, Tunnel tunnel, InetSocketAddress client) {
         boolean upgrade = PublicRequests.isWebSocketUpgrade(request);
+        // Read before the hop-by-hop headers, Transfer-Encoding among them, are stripped.
+        boolean bodyless = !upgrade && !PublicRequests.hasBody(request);
         boolean expectsContinue = PublicRequests.expectsContinue(request);
         upgradeProtocol = upgrade ? request.headers().get(HttpHeaderNames.UPGRADE) : null;
         HttpHeaders headers = request.headers();
@@ -178,8 +233,7 @@ final class PublicHttpHandler extends ChannelInboundHandlerAdapter {
         }
         state = State.OPENING;
         edge.exchangeStarted();
-        EdgeExchange current = new EdgeExchange(this, ctx.executor(), upgrade,
-                !upgrade && !PublicRequests.hasBody(request));
+        EdgeExchange current = new EdgeExchange(this, ctx.executor(), upgrade, bodyless);
         exchange = current;
         tunnel.session().openStream(new ChannelInitializer<Http2StreamChannel>() {
             @Override
@@ -212,7 +266,7 @@ final class PublicHttpHandler extends ChannelInboundHandlerAdapter {
             ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
         }
         state = State.BODY;
-        ctx.read();
+        resume();
     }
 
     private void onRequestContent(HttpContent content) {
@@ -229,21 +283,16 @@ final class PublicHttpHandler extends ChannelInboundHandlerAdapter {
                 }
                 if (last) {
                     state = State.AWAITING_RESPONSE;
-                    exchange.stream.flush();
-                    streamDirty = false;
+                    flushStream();
                     if (exchange.responseDone) {
                         exchangeComplete();
                     }
-                } else {
-                    readIfStreamWritable();
                 }
             }
             case DISCARDING -> {
                 content.release();
                 if (content instanceof LastHttpContent) {
                     awaitNextRequest();
-                } else {
-                    ctx.read();
                 }
             }
             default -> content.release();
@@ -253,22 +302,11 @@ final class PublicHttpHandler extends ChannelInboundHandlerAdapter {
     private void forwardToStream(ByteBuf bytes) {
         exchange.stream.write(bytes);
         streamDirty = true;
-        readIfStreamWritable();
-    }
-
-    private void readIfStreamWritable() {
-        if (exchange.stream.isWritable()) {
-            ctx.read();
-        } else {
-            readPaused = true;
-        }
     }
 
     void streamWritabilityChanged(EdgeExchange source) {
-        if (source == exchange && readPaused && source.stream != null && source.stream.isWritable()
-                && (state == State.BODY || state == State.UPGRADED)) {
-            readPaused = false;
-            ctx.read();
+        if (source == exchange && source.stream != null && source.stream.isWritable()) {
+            resume();
         }
     }
 
@@ -366,8 +404,7 @@ final class PublicHttpHandler extends ChannelInboundHandlerAdapter {
         ctx.pipeline().remove(PublicHttpInitializer.CODEC);
         ctx.pipeline().remove(headerTimeout);
         state = State.UPGRADED;
-        readPaused = false;
-        ctx.read();
+        resume();
     }
 
     void flushToClient(EdgeExchange source) {
@@ -423,7 +460,6 @@ final class PublicHttpHandler extends ChannelInboundHandlerAdapter {
             edge.exchangeEnded();
         }
         exchange = null;
-        readPaused = false;
     }
 
     /**
@@ -445,13 +481,13 @@ final class PublicHttpHandler extends ChannelInboundHandlerAdapter {
         }
         ctx.writeAndFlush(response);
         state = State.DISCARDING;
-        ctx.read();
+        resume();
     }
 
     private void awaitNextRequest() {
         state = State.IDLE;
         headerTimeout.awaitNextRequest();
-        ctx.read();
+        resume();
     }
 
     private void closeAfterFlush() {
@@ -480,11 +516,15 @@ final class PublicHttpHandler extends ChannelInboundHandlerAdapter {
             endExchange();
         }
         state = State.CLOSING;
+        backlog.forEach(ReferenceCountUtil::release);
+        backlog.clear();
         ctx.fireChannelInactive();
     }
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.atDebug().addKeyValue("remote", ctx.channel().remoteAddress()).log("public connection failed: {}",
+                cause.toString());
         ctx.close();
     }
 }

@@ -4,11 +4,10 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.flow.FlowControlHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.util.concurrent.TimeUnit;
 
-/** Assembles a public HTTP/1.1 connection: timeouts, a strict bounded decoder, one message per read, the relay. */
+/** Assembles a public HTTP/1.1 connection: timeouts, a strict bounded decoder, the relay. */
 public final class PublicHttpInitializer extends ChannelInitializer<SocketChannel> {
     static final String CODEC = "http";
     private static final int MAX_CHUNK_SIZE = 64 * 1024;
@@ -36,8 +35,6 @@ public final class PublicHttpInitializer extends ChannelInitializer<SocketChanne
                 .addLast("idle", new IdleStateHandler(0, 0, edge.idleTimeout().toMillis(), TimeUnit.MILLISECONDS))
                 .addLast("header-timeout", headerTimeout)
                 .addLast(CODEC, new HttpServerCodec(decoder))
-                // Hands on one decoded message per read(), so pipelined requests wait their turn in the socket.
-                .addLast("one-at-a-time", new FlowControlHandler())
                 .addLast("relay", new PublicHttpHandler(edge, headerTimeout));
     }
 }
