@@ -146,8 +146,11 @@ public final class Edge implements AutoCloseable {
         } catch (Exception e) {
             Thread.currentThread().interrupt();
         }
-        for (AgentSession session : context.sessions) {
-            session.drain("edge shutting down");
+        List<AgentSession> sessions = List.copyOf(context.sessions);
+        sessions.forEach(session -> session.drain("edge shutting down"));
+        for (AgentSession session : sessions) {
+            // The drain message must reach the agent before the event loops stop.
+            session.channel().closeFuture().awaitUninterruptibly(2, TimeUnit.SECONDS);
         }
         shutdown();
     }

@@ -1,0 +1,117 @@
+package dev.burrow.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.burrow.agent.Agent;
+import dev.burrow.agent.AgentTunnel;
+import dev.burrow.agent.HttpTunnelOptions;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.netty.handler.codec.http.websocketx.WebSocketVersion;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A WebSocket client on the public side talks to a WebSocket server behind the agent, both ways. */
+class WebSocketTest {
+    @TempDir
+    Path dataDir;
+    TunnelHarness harness;
+    EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    Channel echoServer;
+
+    @BeforeEach
+    void setUp() {
+        harness = new TunnelHarness(dataDir);
+        echoServer = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(65536),
+                                new WebSocketServerProtocolHandler("/ws"),
+                                new SimpleChannelInboundHandler<TextWebSocketFrame>() {
+                                    @Override
+                                    protected void channelRead0(ChannelHandlerContext ctx, TextWebSocketFrame f) {
+                                        ctx.writeAndFlush(new TextWebSocketFrame("echo:" + f.text()));
+                                    }
+                                });
+                    }
+                }).bind("127.0.0.1", 0).syncUninterruptibly().channel();
+    }
+
+    @AfterEach
+    void tearDown() {
+        harness.close();
+        echoServer.close().syncUninterruptibly();
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    @Test
+    void messagesFlowBothWaysThroughTheTunnel() throws Exception {
+        Agent agent = harness.startAgent();
+        int port = ((java.net.InetSocketAddress) echoServer.localAddress()).getPort();
+        AgentTunnel tunnel = agent.http(HttpTunnelOptions.to(Integer.toString(port)));
+        BlockingQueue<String> received = new LinkedBlockingQueue<>();
+        BlockingQueue<Object> events = new LinkedBlockingQueue<>();
+
+        URI uri = URI.create("ws://" + tunnel.hostname() + ":" + harness.httpPort() + "/ws");
+        Channel client = new Bootstrap().group(group).channel(NioSocketChannel.class)
+                .handler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(65536),
+                                new WebSocketClientProtocolHandler(uri, WebSocketVersion.V13, null, false,
+                                        new DefaultHttpHeaders(), 65536),
+                                new SimpleChannelInboundHandler<TextWebSocketFrame>() {
+                                    @Override
+                                    protected void channelRead0(ChannelHandlerContext ctx, TextWebSocketFrame f) {
+                                        received.add(f.text());
+                                    }
+
+                                    @Override
+                                    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+                                        events.add(evt);
+                                    }
+                                });
+                    }
+                }).connect("127.0.0.1", harness.httpPort()).syncUninterruptibly().channel();
+
+        Object event;
+        do {
+            event = events.poll(10, TimeUnit.SECONDS);
+        } while (event != null
+                && event != WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_COMPLETE);
+        assertThat(event).isEqualTo(WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_COMPLETE);
+
+        for (int i = 0; i < 20; i++) {
+            client.writeAndFlush(new TextWebSocketFrame("m" + i));
+        }
+        for (int i = 0; i < 20; i++) {
+            assertThat(received.poll(10, TimeUnit.SECONDS)).isEqualTo("echo:m" + i);
+        }
+        client.close().syncUninterruptibly();
+    }
+}
