@@ -31,6 +31,7 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
 import java.util.Queue;
@@ -387,6 +388,17 @@ final class UpstreamExchange extends ChannelInboundHandlerAdapter {
                 stream.close();
             }
             ctx.close();
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            if (evt instanceof SslHandshakeCompletionEvent handshake && !handshake.isSuccess() && !responseStarted) {
+                respondError(HttpResponseStatus.BAD_GATEWAY, ErrorCode.UPSTREAM_UNREACHABLE, "Bad Gateway",
+                        "TLS with the upstream at <code>" + ErrorPages.escape(tunnel.upstream().toString())
+                                + "</code> failed: " + ErrorPages.escape(rootMessage(handshake.cause()))
+                                + ". For a self-signed local certificate, turn upstream verification off.");
+            }
+            ctx.fireUserEventTriggered(evt);
         }
 
         @Override
