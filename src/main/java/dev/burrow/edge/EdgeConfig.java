@@ -26,7 +26,9 @@ public record EdgeConfig(
         int heartbeatMisses,
         int maxInitialLineLength,
         int maxHeaderSize,
-        int maxTunnelsPerSession) {
+        int maxTunnelsPerSession,
+        int maxPublicConnections,
+        int maxPublicConnectionsPerAddress) {
 
     public EdgeConfig {
         Objects.requireNonNull(domain, "domain");
@@ -61,6 +63,8 @@ public record EdgeConfig(
         private int maxInitialLineLength = 8 * 1024;
         private int maxHeaderSize = 16 * 1024;
         private int maxTunnelsPerSession = 100;
+        private int maxPublicConnections = 20_000;
+        private int maxPublicConnectionsPerAddress = 512;
 
         private Builder(String domain, Path dataDir) {
             this.domain = domain;
@@ -136,10 +140,18 @@ public record EdgeConfig(
             return this;
         }
 
+        /** Caps on open public connections: in all, and from one client address. */
+        public Builder maxPublicConnections(int total, int perAddress) {
+            this.maxPublicConnections = total;
+            this.maxPublicConnectionsPerAddress = perAddress;
+            return this;
+        }
+
         public EdgeConfig build() {
             return new EdgeConfig(domain, dataDir, agentAddress, httpAddress, advertisedHttpPort, certFile, keyFile,
                     edgeId, drainGrace, handshakeTimeout, headerReadTimeout, idleTimeout, heartbeatInterval,
-                    heartbeatMisses, maxInitialLineLength, maxHeaderSize, maxTunnelsPerSession);
+                    heartbeatMisses, maxInitialLineLength, maxHeaderSize, maxTunnelsPerSession, maxPublicConnections,
+                    maxPublicConnectionsPerAddress);
         }
     }
 }

@@ -96,6 +96,16 @@ final class EdgeContext implements HttpEdge {
         return config.idleTimeout();
     }
 
+    @Override
+    public int maxConnections() {
+        return config.maxPublicConnections();
+    }
+
+    @Override
+    public int maxConnectionsPerAddress() {
+        return config.maxPublicConnectionsPerAddress();
+    }
+
     int inFlight() {
         return inFlight.get();
     }

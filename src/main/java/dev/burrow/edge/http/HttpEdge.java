@@ -26,4 +26,8 @@ public interface HttpEdge {
     Duration headerReadTimeout();
 
     Duration idleTimeout();
+
+    int maxConnections();
+
+    int maxConnectionsPerAddress();
 }
