@@ -23,8 +23,8 @@ import picocli.CommandLine.TypeConversionException;
             "  " + ExitCodes.OK + "  ok",
             "  " + ExitCodes.FAILURE + "  runtime failure, such as an unreachable edge",
             "  " + ExitCodes.USAGE + "  usage error, such as an unknown option or a missing authtoken",
-            "  " + ExitCodes.REFUSED + "  refused by the edge: bad authtoken, hostname taken or invalid,"
-                    + " protocol version unsupported",
+            "  " + ExitCodes.REFUSED + "  refused by the edge: authtoken rejected, hostname taken or invalid,",
+            "     or protocol version unsupported",
             "  " + ExitCodes.UNTRUSTED + "  the edge's certificate failed verification"})
 public final class BurrowCommand extends CommandGroup {
 

@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
             "Try burrow on this machine with no setup: runs an edge on loopback and an agent in one process.",
             "Without UPSTREAM it exposes a built-in demo page. Ctrl-C stops both and exits 0."})
 final class DevCommand implements Callable<Integer> {
-    static final int DEFAULT_HTTP_PORT = 8080;
+    private static final int DEFAULT_HTTP_PORT = 8080;
 
     @Spec
     CommandSpec spec;
@@ -41,7 +41,7 @@ final class DevCommand implements Callable<Integer> {
 
     @Option(names = "--data-dir", paramLabel = "DIR",
             description = "The dev edge's database, certificate and agent token"
-                    + " (default: $XDG_DATA_HOME/burrow/dev or ~/.local/share/burrow/dev).")
+                    + " (default: burrow/dev under $XDG_DATA_HOME, else under ~/.local/share).")
     Path dataDir;
 
     @Mixin

@@ -12,7 +12,7 @@ final class EdgeDataDir {
 
     @Option(names = "--data-dir", paramLabel = "DIR",
             description = "The edge's database and certificate"
-                    + " (default: $XDG_DATA_HOME/burrow/edge or ~/.local/share/burrow/edge).")
+                    + " (default: burrow/edge under $XDG_DATA_HOME, else under ~/.local/share).")
     Path dir;
 
     /**

@@ -30,7 +30,7 @@ import picocli.CommandLine.Spec;
             "Reconnects by itself when the connection drops; SIGTERM or Ctrl-C lets in-flight requests finish,"
                     + " then exits 0."})
 final class HttpCommand implements Callable<Integer> {
-    static final Duration DRAIN_GRACE = Duration.ofSeconds(5);
+    private static final Duration DRAIN_GRACE = Duration.ofSeconds(5);
 
     @Spec
     CommandSpec spec;

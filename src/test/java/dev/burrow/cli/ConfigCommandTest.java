@@ -1,0 +1,61 @@
+package dev.burrow.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigCommandTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void addAuthtokenWritesTheFileAndCheckPasses() throws IOException {
+        Path config = dir.resolve("burrow/burrow.yml");
+
+        Cli.Result added = Cli.run("config", "add-authtoken", "brw_abc_def", "--config", config.toString());
+
+        assertThat(added.exitCode()).isZero();
+        assertThat(added.out()).contains("authtoken saved to " + config);
+        assertThat(Files.readString(config)).contains("authtoken: brw_abc_def");
+
+        Cli.Result checked = Cli.run("config", "check", "--config", config.toString());
+        assertThat(checked.exitCode()).isZero();
+        assertThat(checked.out()).startsWith("OK: " + config);
+        assertThat(checked.err()).isEmpty();
+    }
+
+    @Test
+    void checkOfAMissingFileIsOkButNotesTheMissingToken() {
+        Cli.Result checked = Cli.run("config", "check", "--config", dir.resolve("none.yml").toString());
+
+        assertThat(checked.exitCode()).isZero();
+        assertThat(checked.out()).contains("no such file yet");
+        assertThat(checked.err()).contains("burrow config add-authtoken");
+    }
+
+    @Test
+    void checkReportsAnUnknownKeyWithItsLine() throws IOException {
+        Path config = Files.writeString(dir.resolve("burrow.yml"), "authtoken: x\nserver_adr: edge:4443\n");
+
+        Cli.Result checked = Cli.run("config", "check", "--config", config.toString());
+
+        assertThat(checked.exitCode()).isEqualTo(1);
+        assertThat(checked.err()).isEqualTo("burrow: " + config + ":2: unknown key 'server_adr'"
+                + System.lineSeparator());
+        assertThat(checked.out()).isEmpty();
+    }
+
+    @Test
+    void checkReportsAnUnusableValue() throws IOException {
+        Path config = Files.writeString(dir.resolve("burrow.yml"), "server_fingerprint: abc\n");
+
+        Cli.Result checked = Cli.run("config", "check", "--config", config.toString());
+
+        assertThat(checked.exitCode()).isEqualTo(1);
+        assertThat(checked.err()).startsWith("burrow: " + config + ": server_fingerprint: ").hasLineCount(1);
+    }
+}

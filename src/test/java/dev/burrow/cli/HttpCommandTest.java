@@ -1,0 +1,142 @@
+package dev.burrow.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.burrow.agent.Agent;
+import dev.burrow.agent.AgentListener;
+import dev.burrow.agent.AgentTunnel;
+import dev.burrow.config.AuthtokenResolver;
+import dev.burrow.edge.Edge;
+import dev.burrow.edge.EdgeConfig;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class HttpCommandTest {
+    private static final String WRONG_FINGERPRINT = "00".repeat(32);
+
+    @TempDir
+    static Path edgeDir;
+
+    @TempDir
+    Path dir;
+
+    private static Edge edge;
+    private static String token;
+
+    @BeforeAll
+    static void startEdge() {
+        edge = Edge.start(EdgeConfig.builder("example.test", edgeDir)
+                .agentAddress(new InetSocketAddress("127.0.0.1", 0))
+                .httpAddress(new InetSocketAddress("127.0.0.1", 0))
+                .build());
+        token = edge.store().tokens().create("test-agent").token();
+    }
+
+    @AfterAll
+    static void stopEdge() {
+        edge.close();
+    }
+
+    private String server() {
+        return "127.0.0.1:" + edge.agentAddress().getPort();
+    }
+
+    private String config() {
+        return dir.resolve("burrow.yml").toString();
+    }
+
+    @Test
+    void missingAuthtokenIsAUsageErrorThatSaysHowToAddOne() {
+        assumeTrue(System.getenv(AuthtokenResolver.ENV_VAR) == null, "an authtoken is set in the environment");
+
+        Cli.Result result = Cli.run("http", "8080", "--server", server(), "--config", config());
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).startsWith("burrow: no authtoken").contains("burrow config add-authtoken")
+                .hasLineCount(1);
+    }
+
+    @Test
+    void wrongAuthtokenIsRefused() {
+        Cli.Result result = Cli.run("http", "8080", "--server", server(), "--config", config(),
+                "--server-fingerprint", edge.certificateFingerprint(), "--authtoken", "brw_nosuchid_nosecret");
+
+        assertThat(result.exitCode()).isEqualTo(3);
+        assertThat(result.err()).startsWith("burrow: ").containsIgnoringCase("authtoken").hasLineCount(1);
+        assertThat(result.out()).isEmpty();
+    }
+
+    @Test
+    void wrongFingerprintIsUntrusted() {
+        Cli.Result result = Cli.run("http", "8080", "--server", server(), "--config", config(),
+                "--server-fingerprint", WRONG_FINGERPRINT, "--authtoken", token);
+
+        assertThat(result.exitCode()).isEqualTo(4);
+        assertThat(result.err()).startsWith("burrow: ").contains("--server-fingerprint").hasLineCount(1);
+    }
+
+    @Test
+    void systemTrustRejectsTheSelfSignedEdge() {
+        Cli.Result result = Cli.run("http", "8080", "--server", server(), "--config", config(),
+                "--authtoken", token);
+
+        assertThat(result.exitCode()).isEqualTo(4);
+    }
+
+    @Test
+    void unreachableEdgeIsARuntimeFailure() throws IOException {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closedPort = socket.getLocalPort();
+        }
+
+        Cli.Result result = Cli.run("http", "8080", "--server", "127.0.0.1:" + closedPort, "--config", config(),
+                "--server-fingerprint", WRONG_FINGERPRINT, "--authtoken", token);
+
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.err()).startsWith("burrow: cannot reach the edge").hasLineCount(1);
+    }
+
+    @Test
+    void fingerprintAndCaTogetherAreAUsageError() {
+        Cli.Result result = Cli.run("http", "8080", "--server-ca", "ca.pem", "--server-fingerprint",
+                WRONG_FINGERPRINT, "--authtoken", token, "--config", config());
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).contains("mutually exclusive").hasLineCount(1);
+    }
+
+    @Test
+    void malformedFingerprintIsAUsageError() {
+        Cli.Result result = Cli.run("http", "8080", "--server-fingerprint", "abc", "--authtoken", token);
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).contains("SHA-256 fingerprint").hasLineCount(1);
+    }
+
+    @Test
+    void connectsAndForwardsToTheUpstream() throws IOException {
+        assumeTrue(System.getenv(AuthtokenResolver.ENV_VAR) == null, "an authtoken is set in the environment");
+        try (DemoServer upstream = DemoServer.start("127.0.0.1")) {
+            Cli.run("config", "add-authtoken", token, "--config", config());
+            HttpCommand command = Cli.parse(HttpCommand.class, "http", upstream.upstream().toString(),
+                    "--subdomain", "cli-test", "--server", server(), "--config", config(),
+                    "--server-fingerprint", edge.certificateFingerprint());
+
+            try (Agent agent = command.connect(AgentListener.NONE)) {
+                AgentTunnel tunnel = agent.http(command.tunnelOptions());
+
+                assertThat(tunnel.url()).startsWith("http://cli-test.example.test:");
+                assertThat(RawHttp.get(edge.httpAddress(), tunnel.url(), "/hi"))
+                        .startsWith("HTTP/1.1 200").contains("Hello from Burrow", "<code>/hi</code>");
+            }
+        }
+    }
+}

@@ -1,0 +1,45 @@
+package dev.burrow.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ParsingTest {
+
+    @Test
+    void durationsInShortAndIsoForms() {
+        assertThat(Durations.parse("500ms")).isEqualTo(Duration.ofMillis(500));
+        assertThat(Durations.parse("30s")).isEqualTo(Duration.ofSeconds(30));
+        assertThat(Durations.parse("5m")).isEqualTo(Duration.ofMinutes(5));
+        assertThat(Durations.parse("1H")).isEqualTo(Duration.ofHours(1));
+        assertThat(Durations.parse("PT1M30S")).isEqualTo(Duration.ofSeconds(90));
+        assertThatThrownBy(() -> Durations.parse("30")).hasMessageContaining("not a duration");
+        assertThatThrownBy(() -> Durations.parse("PT-1S")).hasMessageContaining("negative");
+    }
+
+    @Test
+    void hostPorts() {
+        assertThat(HostPort.parse("edge.example.test:4443")).isEqualTo(new HostPort("edge.example.test", 4443));
+        assertThat(HostPort.parse("[::1]:80")).isEqualTo(new HostPort("::1", 80));
+        assertThat(new HostPort("::1", 80)).hasToString("[::1]:80");
+        assertThatThrownBy(() -> HostPort.parse("4443")).hasMessageContaining("not host:port");
+        assertThatThrownBy(() -> HostPort.parse("::1:80")).hasMessageContaining("brackets");
+        assertThatThrownBy(() -> HostPort.parse("host:http")).hasMessageContaining("numeric port");
+        assertThatThrownBy(() -> HostPort.parse("host:70000")).hasMessageContaining("out of range");
+    }
+
+    @Test
+    void dataDirFollowsXdgWhenAbsolute() {
+        Path home = Path.of("/home/u");
+
+        assertThat(DataDirs.defaultFor("edge", Map.of("XDG_DATA_HOME", "/data"), home))
+                .isEqualTo(Path.of("/data/burrow/edge"));
+        assertThat(DataDirs.defaultFor("dev", Map.of("XDG_DATA_HOME", "relative"), home))
+                .isEqualTo(Path.of("/home/u/.local/share/burrow/dev"));
+        assertThat(DataDirs.defaultFor("dev", Map.of(), home)).isEqualTo(Path.of("/home/u/.local/share/burrow/dev"));
+    }
+}
