@@ -83,7 +83,8 @@ public final class Edge implements AutoCloseable {
                     .addKeyValue("domain", config.domain()).addKeyValue("transport", loops.isEpoll() ? "epoll" : "nio")
                     .log("edge listening");
             return edge;
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
+            // Binding rethrows checked socket exceptions too: nothing started may outlive a failed start.
             loops.close();
             storeExecutor.shutdownNow();
             store.close();

@@ -25,7 +25,8 @@ public final class HopByHopHeaders {
         for (String connection : headers.getAll(HttpHeaderNames.CONNECTION)) {
             for (String token : connection.split(",")) {
                 String name = token.trim();
-                if (!name.isEmpty()) {
+                // TE is handled below: "trailers" may cross, whether or not Connection names TE.
+                if (!name.isEmpty() && !HttpHeaderNames.TE.contentEqualsIgnoreCase(name)) {
                     headers.remove(name);
                 }
             }

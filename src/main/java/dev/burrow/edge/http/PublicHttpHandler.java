@@ -270,6 +270,10 @@ final class PublicHttpHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void onRequestContent(HttpContent content) {
+        if (content.decoderResult().isFailure()) {
+            badBody(content);
+            return;
+        }
         switch (state) {
             case BODY -> {
                 boolean last = content instanceof LastHttpContent;
@@ -297,6 +301,26 @@ final class PublicHttpHandler extends ChannelInboundHandlerAdapter {
             }
             default -> content.release();
         }
+    }
+
+    /**
+     * The body's framing broke (a bad chunk size, say). The stream is reset so the upstream never takes what it got
+     * for a whole body, and the client hears 400 unless its answer has begun.
+     */
+    private void badBody(HttpContent content) {
+        content.release();
+        boolean answerStarted = exchange != null && exchange.responseStarted;
+        if (exchange != null && exchange.stream != null) {
+            exchange.stream.close();
+        }
+        endExchange();
+        if (answerStarted || state == State.DISCARDING) {
+            state = State.CLOSING;
+            ctx.close();
+            return;
+        }
+        respondLocally(null, ErrorPages.page(ctx.alloc(), HttpResponseStatus.BAD_REQUEST, "bad_framing",
+                "Bad Request", "The request body's chunked framing is not valid."), true);
     }
 
     private void forwardToStream(ByteBuf bytes) {
