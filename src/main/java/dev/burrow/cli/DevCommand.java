@@ -53,10 +53,13 @@ final class DevCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         ConsoleListener events = new ConsoleListener(err);
         try (DevSession session = start(events)) {
-            out.println("Forwarding  " + session.url() + " -> " + session.upstream());
-            out.println("Try: curl " + session.url() + "/");
-            out.flush();
-            return GracefulShutdown.whileWaiting(session::close, out, err, () -> events.awaitStop(session.agent()));
+            // Announced only once the stop hook is in place, so a script that signals on seeing it is honoured.
+            return GracefulShutdown.whileWaiting(session::close, out, err, () -> {
+                out.println("Forwarding  " + session.url() + " -> " + session.upstream());
+                out.println("Try: curl " + session.url() + "/");
+                out.flush();
+                return events.awaitStop(session.agent());
+            });
         }
     }
 

@@ -72,9 +72,10 @@ final class EdgeCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         try (Edge edge = start()) {
-            printListening(edge, out);
+            // Announced only once the stop hook is in place, so a script that signals on seeing it is honoured.
             return GracefulShutdown.whileWaiting(() -> edge.drain(drainGrace), out, spec.commandLine().getErr(),
                     () -> {
+                        printListening(edge, out);
                         edge.onClose().join();
                         return ExitCodes.OK;
                     });

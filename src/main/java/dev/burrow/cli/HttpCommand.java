@@ -91,9 +91,12 @@ final class HttpCommand implements Callable<Integer> {
         ConsoleListener events = new ConsoleListener(err);
         try (Agent agent = connect(events)) {
             AgentTunnel tunnel = agent.http(tunnelOptions());
-            out.println("Forwarding  " + tunnel.url() + " -> " + tunnel.upstream());
-            out.flush();
-            return GracefulShutdown.whileWaiting(agent::close, out, err, () -> events.awaitStop(agent));
+            // Announced only once the stop hook is in place, so a script that signals on seeing it is honoured.
+            return GracefulShutdown.whileWaiting(agent::close, out, err, () -> {
+                out.println("Forwarding  " + tunnel.url() + " -> " + tunnel.upstream());
+                out.flush();
+                return events.awaitStop(agent);
+            });
         }
     }
 
