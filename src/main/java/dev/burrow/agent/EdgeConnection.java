@@ -6,6 +6,7 @@ import dev.burrow.transport.Heartbeat;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http2.DefaultHttp2GoAwayFrame;
 import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.ssl.SslHandshakeTimeoutException;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -53,8 +54,11 @@ final class EdgeConnection {
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        welcome.completeExceptionally(new AgentException(ErrorCode.EDGE_UNTRUSTED,
-                "TLS with the edge failed: " + root.getMessage(), cause));
+        // A slow handshake says nothing about trust: only a refused certificate is final.
+        ErrorCode code = cause instanceof SslHandshakeTimeoutException ? ErrorCode.EDGE_UNREACHABLE
+                : ErrorCode.EDGE_UNTRUSTED;
+        welcome.completeExceptionally(new AgentException(code, "TLS with the edge failed: " + root.getMessage(),
+                cause));
     }
 
     void controlOpened(Channel stream) {

@@ -11,6 +11,7 @@ import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
 import io.netty.handler.codec.http2.Http2GoAwayFrame;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.util.concurrent.ScheduledFuture;
@@ -38,8 +39,13 @@ final class AgentConnectionHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof SslHandshakeCompletionEvent handshake) {
-            if (handshake.isSuccess()) {
+            String alpn = ctx.pipeline().get(SslHandler.class).applicationProtocol();
+            if (handshake.isSuccess() && Protocol.ALPN.equals(alpn)) {
                 openControlStream(ctx);
+            } else if (handshake.isSuccess()) {
+                log.atDebug().addKeyValue("remote", ctx.channel().remoteAddress()).addKeyValue("alpn", alpn)
+                        .log("peer does not speak the agent protocol, closing");
+                ctx.close();
             } else {
                 log.atDebug().addKeyValue("remote", ctx.channel().remoteAddress())
                         .log("agent TLS handshake failed: {}", handshake.cause().toString());

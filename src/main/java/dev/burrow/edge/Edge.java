@@ -129,6 +129,11 @@ public final class Edge implements AutoCloseable {
         return List.copyOf(context.registry.all());
     }
 
+    /** {@link #drain(Duration)} with the configured grace period. */
+    public void drain() {
+        drain(context.config.drainGrace());
+    }
+
     /**
      * Stops taking new agents, tunnels and public connections, lets in-flight exchanges finish within
      * {@code grace}, tells every agent to go, then closes everything. Safe to call more than once.

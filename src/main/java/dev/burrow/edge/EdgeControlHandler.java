@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The edge's end of the control stream: authenticates the agent's {@code hello}, then answers {@code bind} and
- * {@code unbind}. A session that fails to authenticate is told why and closed; one that sends a bad message gets
- * an error for that message only.
+ * {@code unbind}. A session that fails to authenticate is told why and closed; a well-formed but wrong request
+ * (a bad name, a taken name) gets an error for that request only; a line that cannot be read ends the session.
  */
 final class EdgeControlHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(EdgeControlHandler.class);
@@ -146,6 +146,11 @@ final class EdgeControlHandler extends ChannelInboundHandlerAdapter {
                 return new ControlMessage.Error(bind.id(), ErrorCode.HOSTNAME_INVALID,
                         "hostname '" + bind.hostname() + "' is not a valid DNS name");
             }
+            // Names outside the edge's domain would need proof of ownership, which accounts will bring.
+            if (!hostname.endsWith("." + edge.config.domain())) {
+                return new ControlMessage.Error(bind.id(), ErrorCode.HOSTNAME_INVALID,
+                        "hostname '" + bind.hostname() + "' is not under this edge's domain " + edge.config.domain());
+            }
         }
         return tryBind(bind, hostname);
     }
@@ -169,7 +174,7 @@ final class EdgeControlHandler extends ChannelInboundHandlerAdapter {
             log.atWarn().addKeyValue("session", session.id()).addKeyValue("hostname", hostname)
                     .log("bind refused: hostname taken");
             return new ControlMessage.Error(bind.id(), ErrorCode.HOSTNAME_TAKEN,
-                    "hostname " + hostname + " is already bound by another agent");
+                    "hostname " + hostname + " is already bound by another tunnel");
         }
         session.addTunnel(tunnel);
         if (!session.channel().isActive()) {
@@ -208,6 +213,7 @@ final class EdgeControlHandler extends ChannelInboundHandlerAdapter {
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         log.atWarn().addKeyValue("session", session.id()).addKeyValue("remote", session.remoteAddress())
                 .log("control stream failed: {}", cause.toString());
-        session.channel().close();
+        // An unparseable or oversized line leaves the stream out of step: say why, then end the session.
+        refuse(ctx, ErrorCode.BAD_MESSAGE, "control message could not be read: " + cause.getMessage());
     }
 }

@@ -23,7 +23,7 @@ public final class Hostnames {
     private Hostnames() {
     }
 
-    /** A name like {@code calm-otter-42}: easy to read aloud, about 180,000 of them. */
+    /** A name like {@code calm-otter-42}: easy to read aloud, about 160,000 of them. */
     static String randomLabel() {
         return ADJECTIVES.get(RANDOM.nextInt(ADJECTIVES.size())) + "-"
                 + ANIMALS.get(RANDOM.nextInt(ANIMALS.size())) + "-" + (10 + RANDOM.nextInt(90));

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 
 /**
  * Messages on the control stream, one JSON object per line, {@code "type"} naming the variant. The agent sends
- * {@code hello} first and nothing else until {@code welcome}; binds are answered in order of {@code id}.
+ * {@code hello} first and nothing else until {@code welcome}; each answer to a bind carries that bind's {@code id}.
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
 @JsonSubTypes({

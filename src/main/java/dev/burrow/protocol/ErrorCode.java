@@ -11,11 +11,11 @@ public enum ErrorCode {
     VERSION_UNSUPPORTED("version_unsupported", false),
     /** The hostname is bound by another session. Not retryable for this bind. */
     HOSTNAME_TAKEN("hostname_taken", false),
-    /** The subdomain or hostname is malformed or outside the edge's domain. Not retryable. */
+    /** The subdomain or hostname is malformed or not under the edge's domain. Not retryable. */
     HOSTNAME_INVALID("hostname_invalid", false),
-    /** A message broke the protocol (unknown type, bad field, wrong order). Not retryable. */
+    /** A message broke the protocol (unknown type, bad field, wrong order); an unreadable line ends the session. */
     BAD_MESSAGE("bad_message", false),
-    /** Too many failed attempts from this address: retry after the given delay. */
+    /** Too many failed attempts from this address: the message says how long to wait. */
     RATE_LIMITED("rate_limited", true),
     /** The edge is shutting down: reconnect (with backoff) and bind again. */
     EDGE_DRAINING("edge_draining", true),

@@ -110,6 +110,19 @@ class SessionLifecycleTest {
     }
 
     @Test
+    void hostnameOutsideTheEdgeDomainIsRefused() {
+        Agent agent = harness.startAgent();
+
+        assertThatThrownBy(() -> agent.http(HttpTunnelOptions.to("1").withHostname("www.bank.example")))
+                .isInstanceOfSatisfying(AgentException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.HOSTNAME_INVALID);
+                    assertThat(e.getMessage()).contains("not under this edge's domain burrow.test");
+                });
+        assertThat(agent.http(HttpTunnelOptions.to("1").withHostname("deep.app.burrow.test")).url())
+                .startsWith("http://deep.app.burrow.test:");
+    }
+
+    @Test
     void invalidSubdomainIsRefused() {
         Agent agent = harness.startAgent();
 

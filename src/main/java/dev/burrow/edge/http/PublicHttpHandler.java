@@ -154,8 +154,9 @@ final class PublicHttpHandler extends ChannelInboundHandlerAdapter {
 
     private void onRequest(HttpRequest request) {
         if (state != State.IDLE) {
-            // FlowControlHandler hands on one message per read, so this means a bug, not a client's doing.
+            // The decoder ends every request before it starts the next, so this would be our bug.
             log.atWarn().addKeyValue("state", state).log("request arrived mid-exchange; closing connection");
+            state = State.CLOSING;
             ctx.close();
             return;
         }
@@ -226,7 +227,7 @@ final class PublicHttpHandler extends ChannelInboundHandlerAdapter {
         PublicRequests.addForwarded(request, client);
         headers.set(Protocol.STREAM_KIND, (upgrade ? StreamKind.UPGRADE : StreamKind.HTTP).wireName())
                 .set(Protocol.TUNNEL_ID, tunnel.id())
-                .set(Protocol.CLIENT_ADDR, client.getAddress().getHostAddress() + ":" + client.getPort())
+                .set(Protocol.CLIENT_ADDR, clientAddress(client))
                 .set(HttpConversionUtil.ExtensionHeaderNames.SCHEME.text(), "http");
         if (upgrade) {
             headers.set(Protocol.UPGRADE, upgradeProtocol);
@@ -241,6 +242,12 @@ final class PublicHttpHandler extends ChannelInboundHandlerAdapter {
                 stream.pipeline().addLast(new Http2StreamFrameToHttpObjectCodec(false)).addLast(current);
             }
         }).addListener(future -> ctx.executor().execute(() -> streamOpened(current, future, request, expectsContinue)));
+    }
+
+    /** {@code ip:port}, with an IPv6 address in brackets so the port stays unambiguous. */
+    private static String clientAddress(InetSocketAddress client) {
+        String ip = client.getAddress().getHostAddress();
+        return (ip.indexOf(':') >= 0 ? "[" + ip + "]" : ip) + ":" + client.getPort();
     }
 
     private void streamOpened(EdgeExchange opened, Future<?> future, HttpRequest request, boolean expectsContinue) {
