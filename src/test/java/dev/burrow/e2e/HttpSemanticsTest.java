@@ -80,6 +80,24 @@ class HttpSemanticsTest {
     }
 
     @Test
+    void answerBeforeTheWholeUploadReachesTheClientAndTheConnectionStaysUsable() throws Exception {
+        try (ServerSocket raw = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            // Like nginx's "return 200": answer as soon as the head is in, without reading the body.
+            CompletableFuture.runAsync(() -> serveOnce(raw, "HTTP/1.1 413 Payload Too Large\r\n"
+                    + "Content-Length: 4\r\n\r\nbig!"));
+            agent.http(HttpTunnelOptions.to("127.0.0.1:" + raw.getLocalPort()).withSubdomain("early"));
+
+            HttpResponse<String> response = harness.client.send(harness.request("early.burrow.test", "/up")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[8 * 1024 * 1024])).build(),
+                    HttpResponse.BodyHandlers.ofString());
+
+            assertThat(response.statusCode()).isEqualTo(413);
+            assertThat(response.body()).isEqualTo("big!");
+            assertThat(harness.get("nobody.burrow.test", "/").statusCode()).isEqualTo(404);
+        }
+    }
+
+    @Test
     void http10ClientGetsABodyEndedByClose() throws Exception {
         agent.http(HttpTunnelOptions.to(Integer.toString(upstream.port())).withSubdomain("old"));
 

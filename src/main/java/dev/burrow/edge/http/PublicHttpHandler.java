@@ -36,7 +36,9 @@ import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,6 +55,8 @@ import org.slf4j.LoggerFactory;
  */
 final class PublicHttpHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(PublicHttpHandler.class);
+    /** How long the rest of a body answered early is read and dropped before the connection is closed. */
+    private static final Duration LINGER = Duration.ofSeconds(30);
     private enum State { IDLE, OPENING, BODY, AWAITING_RESPONSE, DISCARDING, UPGRADED, CLOSING }
 
     private final HttpEdge edge;
@@ -303,7 +307,11 @@ final class PublicHttpHandler extends ChannelInboundHandlerAdapter {
             case DISCARDING -> {
                 content.release();
                 if (content instanceof LastHttpContent) {
-                    awaitNextRequest();
+                    if (keepAlive && !edge.draining()) {
+                        awaitNextRequest();
+                    } else {
+                        closeAfterFlush();
+                    }
                 }
             }
             default -> content.release();
@@ -380,12 +388,30 @@ final class PublicHttpHandler extends ChannelInboundHandlerAdapter {
             clientDirty = false;
             if (state == State.AWAITING_RESPONSE) {
                 exchangeComplete();
-            } else if (state == State.BODY || state == State.OPENING) {
-                // The answer came before the whole request: the rest of the body has nowhere to go.
-                keepAlive = false;
-                exchangeComplete();
+            } else if (state == State.BODY) {
+                answeredEarly();
             }
         }
+    }
+
+    /**
+     * The answer came before the whole request (an upstream that refuses an upload, say). The stream is reset so the
+     * upstream stops, and the rest of the body is read and dropped, as a server does: closing while the client still
+     * sends would reset the connection and could lose the answer. Dropping is bounded by {@link #LINGER}.
+     */
+    private void answeredEarly() {
+        EdgeExchange done = exchange;
+        endExchange();
+        if (done.stream != null && done.stream.isActive()) {
+            done.stream.close();
+        }
+        state = State.DISCARDING;
+        ctx.executor().schedule(() -> {
+            if (state == State.DISCARDING) {
+                ctx.close();
+            }
+        }, LINGER.toMillis(), TimeUnit.MILLISECONDS);
+        resume();
     }
 
     private void prepareResponse(HttpResponse response) {
