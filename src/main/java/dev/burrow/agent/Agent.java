@@ -59,6 +59,7 @@ public final class Agent implements AutoCloseable {
     private final CompletableFuture<AgentException> stopped = new CompletableFuture<>();
     private volatile EdgeConnection connection;
     private volatile boolean closing;
+    private final UpstreamPool upstreamPool = new UpstreamPool(this);
     private volatile SslContext upstreamVerified;
     private volatile SslContext upstreamUnverified;
 
@@ -316,6 +317,10 @@ public final class Agent implements AutoCloseable {
             e = e.getCause();
         }
         return e instanceof AgentException a ? a : new AgentException(ErrorCode.INTERNAL, String.valueOf(e), e);
+    }
+
+    UpstreamPool upstreamPool() {
+        return upstreamPool;
     }
 
     EventLoops loops() {

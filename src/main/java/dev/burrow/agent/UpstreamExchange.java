@@ -5,20 +5,14 @@ import dev.burrow.protocol.Protocol;
 import dev.burrow.transport.ErrorPages;
 import dev.burrow.transport.HopByHopHeaders;
 import dev.burrow.transport.StreamBytesCodec;
-import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -50,9 +44,6 @@ import org.slf4j.LoggerFactory;
  */
 final class UpstreamExchange extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(UpstreamExchange.class);
-    private static final int MAX_RESPONSE_LINE = 8 * 1024;
-    private static final int MAX_RESPONSE_HEADERS = 64 * 1024;
-    private static final int MAX_CHUNK = 64 * 1024;
 
     private final Agent agent;
     private final EdgeConnection connection;
@@ -67,6 +58,9 @@ final class UpstreamExchange extends ChannelInboundHandlerAdapter {
     private boolean switched;
     private boolean skippingInterim;
     private ScheduledFuture<?> responseTimer;
+    private UpstreamPool.Key poolKey;
+    private boolean requestComplete;
+    private FullHttpRequest retryCopy;
 
     UpstreamExchange(Agent agent, EdgeConnection connection, boolean upgrade) {
         this.agent = agent;
@@ -98,6 +92,7 @@ final class UpstreamExchange extends ChannelInboundHandlerAdapter {
                 upstream.write(msg);
                 upstreamDirty = true;
                 if (msg instanceof LastHttpContent) {
+                    requestComplete = true;
                     startResponseTimer();
                 }
             } else {
@@ -128,28 +123,19 @@ final class UpstreamExchange extends ChannelInboundHandlerAdapter {
         Upstream target = tunnel.upstream();
         String upgradeProtocol = request.headers().get(Protocol.UPGRADE);
         prepareRequest(request, target, upgradeProtocol);
-        Bootstrap bootstrap = new Bootstrap()
-                .group(stream.channel().eventLoop())
-                .channel(agent.loops().socketChannelType())
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) agent.upstreamConnectTimeout().toMillis())
-                .option(ChannelOption.TCP_NODELAY, true)
-                .handler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        if (target.tls()) {
-                            ch.pipeline().addLast(agent.upstreamTls(tunnel.options().verifyUpstreamTls())
-                                    .newHandler(ch.alloc(), target.host(), target.port()));
-                        }
-                        HttpDecoderConfig decoder = new HttpDecoderConfig()
-                                .setMaxInitialLineLength(MAX_RESPONSE_LINE)
-                                .setMaxHeaderSize(MAX_RESPONSE_HEADERS)
-                                .setMaxChunkSize(MAX_CHUNK)
-                                .setAllowPartialChunks(true);
-                        ch.pipeline().addLast("http", new HttpClientCodec(decoder, false, false))
-                                .addLast("relay", new ResponseRelay());
-                    }
-                });
-        bootstrap.connect(target.host(), target.port()).addListener((ChannelFutureListener) f -> {
+        poolKey = new UpstreamPool.Key(stream.channel().eventLoop(), target, tunnel.options().verifyUpstreamTls());
+        // An upgraded connection never returns to the pool, so an upgrade always takes a fresh one.
+        Channel idle = upgrade ? null : agent.upstreamPool().poll(poolKey);
+        if (idle != null) {
+            attach(idle, request, true);
+        } else {
+            connectFresh(request);
+        }
+    }
+
+    private void connectFresh(HttpRequest request) {
+        Upstream target = poolKey.upstream();
+        agent.upstreamPool().connect(poolKey).addListener((ChannelFutureListener) f -> {
             if (!f.isSuccess()) {
                 ReferenceCountUtil.release(request);
                 releaseQueued();
@@ -166,20 +152,40 @@ final class UpstreamExchange extends ChannelInboundHandlerAdapter {
                 f.channel().close();
                 return;
             }
-            upstream = f.channel();
-            upstream.write(request);
-            boolean complete = request instanceof LastHttpContent || upgrade;
-            Object queued;
-            while ((queued = beforeConnect.poll()) != null) {
-                complete |= queued instanceof LastHttpContent;
-                upstream.write(queued);
-            }
-            upstream.flush();
-            if (complete) {
-                startResponseTimer();
-            }
-            stream.channel().config().setAutoRead(upstream.isWritable());
+            attach(f.channel(), request, false);
         });
+    }
+
+    /**
+     * Sends the request on a connection. On a pooled one, a whole request is kept until the answer begins: the
+     * upstream may have closed the idle connection just as it was taken, and then the request goes once more on a
+     * fresh connection.
+     */
+    private void attach(Channel channel, HttpRequest request, boolean pooled) {
+        upstream = channel;
+        channel.pipeline().replace(UpstreamPool.RELAY, UpstreamPool.RELAY, new ResponseRelay());
+        if (pooled && request instanceof FullHttpRequest full) {
+            retryCopy = full.retainedDuplicate();
+        }
+        upstream.write(request);
+        requestComplete = request instanceof LastHttpContent || upgrade;
+        Object queued;
+        while ((queued = beforeConnect.poll()) != null) {
+            requestComplete |= queued instanceof LastHttpContent;
+            upstream.write(queued);
+        }
+        upstream.flush();
+        if (requestComplete) {
+            startResponseTimer();
+        }
+        stream.channel().config().setAutoRead(upstream.isWritable());
+    }
+
+    private void releaseRetryCopy() {
+        if (retryCopy != null) {
+            retryCopy.release();
+            retryCopy = null;
+        }
     }
 
     private void prepareRequest(HttpRequest request, Upstream target, String upgradeProtocol) {
@@ -283,6 +289,7 @@ final class UpstreamExchange extends ChannelInboundHandlerAdapter {
             responseTimer.cancel(false);
         }
         releaseQueued();
+        releaseRetryCopy();
         // The edge reset the stream or the exchange is over: either way the upstream connection is done.
         closeUpstream();
         connection.streamClosed();
@@ -317,6 +324,17 @@ final class UpstreamExchange extends ChannelInboundHandlerAdapter {
     /** The upstream connection's last handler: relays the response (or the upgraded bytes) onto the stream. */
     private final class ResponseRelay extends ChannelInboundHandlerAdapter {
         private boolean streamDirty;
+        private boolean upstreamKeepsAlive;
+
+        /** The answer is complete: a connection that can carry another request goes back to the pool. */
+        private void finish(ChannelHandlerContext ctx) {
+            if (requestComplete && upstreamKeepsAlive && !upgrade && ctx.channel().isActive()) {
+                upstream = null;
+                agent.upstreamPool().offer(ctx.channel());
+            } else {
+                ctx.close();
+            }
+        }
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -339,10 +357,12 @@ final class UpstreamExchange extends ChannelInboundHandlerAdapter {
                 if (responseTimer != null) {
                     responseTimer.cancel(false);
                 }
+                releaseRetryCopy();
                 if (upgrade && response.status().code() == 101) {
                     switchProtocols(ctx, response);
                     return;
                 }
+                upstreamKeepsAlive = HttpUtil.isKeepAlive(response);
                 HopByHopHeaders.strip(response.headers());
                 HopByHopHeaders.stripInternal(response.headers());
                 responseStarted = true;
@@ -362,7 +382,7 @@ final class UpstreamExchange extends ChannelInboundHandlerAdapter {
                 stream.flush();
                 streamDirty = false;
                 answered();
-                ctx.close();
+                finish(ctx);
             }
         }
 
@@ -417,6 +437,17 @@ final class UpstreamExchange extends ChannelInboundHandlerAdapter {
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
+            if (retryCopy != null && !responseStarted && stream.channel().isActive()) {
+                // The pooled connection was closed under us before any answer: send once more, fresh.
+                FullHttpRequest again = retryCopy;
+                retryCopy = null;
+                upstream = null;
+                if (responseTimer != null) {
+                    responseTimer.cancel(false);
+                }
+                connectFresh(again);
+                return;
+            }
             if (switched) {
                 stream.writeAndFlush(StreamBytesCodec.endOfStream());
             } else if (!responseDone) {

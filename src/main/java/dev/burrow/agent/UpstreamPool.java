@@ -1,0 +1,143 @@
+package dev.burrow.agent;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.AttributeKey;
+import io.netty.util.ReferenceCountUtil;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Keep-alive HTTP/1.1 connections to upstreams, so that a request does not pay a TCP (and TLS) handshake. Idle
+ * connections are kept per event loop and upstream, and each deque is touched only from its own loop, so no lock
+ * is needed. An idle connection that the upstream closes, that says anything, or that stays idle past
+ * {@link #IDLE_TIMEOUT} leaves the pool.
+ *
+ * <p>Every connection's pipeline ends in a handler named {@value #RELAY}, which the exchange using it replaces.
+ */
+final class UpstreamPool {
+    static final String RELAY = "relay";
+    /** Shorter than the keep-alive timeouts common servers use, so the upstream rarely closes first. */
+    static final Duration IDLE_TIMEOUT = Duration.ofSeconds(4);
+    private static final int MAX_IDLE_PER_UPSTREAM = 64;
+    private static final int MAX_RESPONSE_LINE = 8 * 1024;
+    private static final int MAX_RESPONSE_HEADERS = 64 * 1024;
+    private static final int MAX_CHUNK = 64 * 1024;
+    private static final AttributeKey<Key> KEY = AttributeKey.valueOf("burrow.upstream");
+
+    /** Which connections may serve which exchange: same loop, same upstream, same certificate policy. */
+    record Key(EventLoop loop, Upstream upstream, boolean verifyTls) {
+    }
+
+    private final Agent agent;
+    private final ConcurrentMap<Key, ArrayDeque<Channel>> idle = new ConcurrentHashMap<>();
+
+    UpstreamPool(Agent agent) {
+        this.agent = agent;
+    }
+
+    /** An idle, open connection for the key, or null. Call on {@code key.loop()}. */
+    Channel poll(Key key) {
+        ArrayDeque<Channel> deque = idle.get(key);
+        if (deque == null) {
+            return null;
+        }
+        Channel channel;
+        while ((channel = deque.pollLast()) != null) {
+            if (channel.isActive()) {
+                return channel;
+            }
+        }
+        return null;
+    }
+
+    /** A new connection for the key; its last handler is a placeholder named {@value #RELAY}. */
+    ChannelFuture connect(Key key) {
+        Upstream target = key.upstream();
+        return new Bootstrap()
+                .group(key.loop())
+                .channel(agent.loops().socketChannelType())
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) agent.upstreamConnectTimeout().toMillis())
+                .option(ChannelOption.TCP_NODELAY, true)
+                .attr(KEY, key)
+                .handler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        if (target.tls()) {
+                            ch.pipeline().addLast(agent.upstreamTls(key.verifyTls())
+                                    .newHandler(ch.alloc(), target.host(), target.port()));
+                        }
+                        HttpDecoderConfig decoder = new HttpDecoderConfig()
+                                .setMaxInitialLineLength(MAX_RESPONSE_LINE)
+                                .setMaxHeaderSize(MAX_RESPONSE_HEADERS)
+                                .setMaxChunkSize(MAX_CHUNK)
+                                .setAllowPartialChunks(true);
+                        long idleMs = IDLE_TIMEOUT.toMillis();
+                        ch.pipeline()
+                                .addLast("idle", new IdleStateHandler(0, 0, idleMs, TimeUnit.MILLISECONDS))
+                                .addLast("http", new HttpClientCodec(decoder, false, false))
+                                .addLast(RELAY, new ChannelInboundHandlerAdapter());
+                    }
+                })
+                .connect(target.host(), target.port());
+    }
+
+    /** Takes back a connection whose exchange ended cleanly. Call on the connection's loop. */
+    void offer(Channel channel) {
+        Key key = channel.attr(KEY).get();
+        ArrayDeque<Channel> deque = idle.computeIfAbsent(key, k -> new ArrayDeque<>());
+        if (!channel.isActive() || deque.size() >= MAX_IDLE_PER_UPSTREAM) {
+            channel.close();
+            return;
+        }
+        channel.pipeline().replace(RELAY, RELAY, new IdleInPool(deque));
+        deque.addLast(channel);
+    }
+
+    /** Watches a connection while it waits in the pool. */
+    private static final class IdleInPool extends ChannelInboundHandlerAdapter {
+        private final ArrayDeque<Channel> deque;
+
+        IdleInPool(ArrayDeque<Channel> deque) {
+            this.deque = deque;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            // Nothing was asked: an idle upstream that speaks is out of step, and cannot be trusted again.
+            ReferenceCountUtil.release(msg);
+            ctx.close();
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            if (evt instanceof IdleStateEvent) {
+                ctx.close();
+            }
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            deque.remove(ctx.channel());
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close();
+        }
+    }
+}
