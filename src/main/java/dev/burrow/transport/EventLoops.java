@@ -27,11 +27,15 @@ public final class EventLoops implements AutoCloseable {
         this.epoll = epoll;
     }
 
-    /** @param threads 0 for Netty's default (twice the cores) */
+    /**
+     * @param threads 0 for one per core: a relay is bound by syscalls and wake-ups, and more loops than cores
+     *     only add context switches (Netty's default is twice the cores)
+     */
     public static EventLoops create(int threads) {
         boolean epoll = Epoll.isAvailable() && !Boolean.getBoolean("burrow.nio");
         IoHandlerFactory factory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-        return new EventLoops(new MultiThreadIoEventLoopGroup(threads, factory), epoll);
+        int count = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+        return new EventLoops(new MultiThreadIoEventLoopGroup(count, factory), epoll);
     }
 
     public EventLoopGroup group() {

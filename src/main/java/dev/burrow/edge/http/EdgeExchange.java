@@ -8,6 +8,8 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import io.netty.util.concurrent.EventExecutor;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The stream end of one public exchange. It runs on the agent connection's event loop and hands everything to the
@@ -26,6 +28,8 @@ final class EdgeExchange extends ChannelInboundHandlerAdapter {
     boolean responseStarted;
     boolean responseDone;
     boolean ended;
+    /** Messages read from the stream and not yet handed over; stream loop only. */
+    private List<Object> batch;
 
     EdgeExchange(PublicHttpHandler owner, EventExecutor publicLoop, boolean upgrade, boolean bodyless) {
         this.owner = owner;
@@ -40,17 +44,37 @@ final class EdgeExchange extends ChannelInboundHandlerAdapter {
             ctx.pipeline().remove(Http2StreamFrameToHttpObjectCodec.class);
             ctx.pipeline().addBefore(ctx.name(), "bytes", new StreamBytesCodec());
         }
-        publicLoop.execute(() -> owner.fromAgent(this, msg));
+        // Messages of one read are handed over together, in one task: each hand-over may wake the other loop.
+        if (batch == null) {
+            batch = new ArrayList<>(4);
+        }
+        batch.add(msg);
     }
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-        publicLoop.execute(() -> owner.flushToClient(this));
+        handOver();
+    }
+
+    private void handOver() {
+        List<Object> messages = batch;
+        batch = null;
+        publicLoop.execute(() -> {
+            if (messages != null) {
+                for (Object msg : messages) {
+                    owner.fromAgent(this, msg);
+                }
+            }
+            owner.flushToClient(this);
+        });
     }
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt == StreamBytesCodec.INPUT_SHUTDOWN) {
+            if (batch != null) {
+                handOver();
+            }
             publicLoop.execute(() -> owner.agentEnded(this));
         }
         ctx.fireUserEventTriggered(evt);
@@ -64,6 +88,9 @@ final class EdgeExchange extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        if (batch != null) {
+            handOver();
+        }
         publicLoop.execute(() -> owner.streamClosed(this));
         ctx.fireChannelInactive();
     }

@@ -245,7 +245,17 @@ final class PublicHttpHandler extends ChannelInboundHandlerAdapter {
             protected void initChannel(Http2StreamChannel stream) {
                 stream.pipeline().addLast(new Http2StreamFrameToHttpObjectCodec(false)).addLast(current);
             }
-        }).addListener(future -> ctx.executor().execute(() -> streamOpened(current, future, request, expectsContinue)));
+        }).addListener(future -> {
+            if (future.isSuccess() && bodyless) {
+                // Sent from the agent connection's loop, where the stream opened: no hop to this loop and back.
+                // A request without a body is one HEADERS frame with END_STREAM, so the upstream sees no body
+                // framing at all; its empty LastHttpContent is dropped when it is read.
+                ((Http2StreamChannel) future.getNow()).writeAndFlush(new DefaultFullHttpRequest(
+                        request.protocolVersion(), request.method(), request.uri(), Unpooled.EMPTY_BUFFER,
+                        request.headers(), EmptyHttpHeaders.INSTANCE));
+            }
+            ctx.executor().execute(() -> streamOpened(current, future, request, expectsContinue));
+        });
     }
 
     /** {@code ip:port}, with an IPv6 address in brackets so the port stays unambiguous. */
@@ -268,11 +278,10 @@ final class PublicHttpHandler extends ChannelInboundHandlerAdapter {
         }
         Http2StreamChannel stream = (Http2StreamChannel) future.getNow();
         opened.stream = stream;
-        // A request without a body goes as one HEADERS frame with END_STREAM, so the upstream sees no body
-        // framing at all; its empty LastHttpContent is then dropped below.
-        stream.write(opened.bodyless ? new DefaultFullHttpRequest(request.protocolVersion(), request.method(),
-                request.uri(), Unpooled.EMPTY_BUFFER, request.headers(), EmptyHttpHeaders.INSTANCE) : request);
-        streamDirty = true;
+        if (!opened.bodyless) {
+            stream.write(request);
+            streamDirty = true;
+        }
         if (expectsContinue) {
             ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
         }
