@@ -203,6 +203,7 @@ public final class Agent implements AutoCloseable {
         tls.setHandshakeTimeoutMillis(config.connectTimeout.toMillis());
         ch.pipeline()
                 .addLast("tls", tls)
+                .addLast("flush", Http2Tuning.flushConsolidation())
                 .addLast("h2", Http2Tuning.agentCodec())
                 .addLast("window", new ConnectionWindow())
                 .addLast("mux", new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {

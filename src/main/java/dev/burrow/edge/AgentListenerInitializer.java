@@ -29,6 +29,7 @@ final class AgentListenerInitializer extends ChannelInitializer<SocketChannel> {
         AgentSession session = new AgentSession(ch, heartbeat);
         ch.pipeline()
                 .addLast("tls", tls)
+                .addLast("flush", Http2Tuning.flushConsolidation())
                 .addLast("h2", Http2Tuning.edgeCodec())
                 .addLast("window", new ConnectionWindow())
                 .addLast("mux", new Http2MultiplexHandler(new RefuseAgentStreams()))

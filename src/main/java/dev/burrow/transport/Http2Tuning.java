@@ -3,6 +3,7 @@ package dev.burrow.transport;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.handler.flush.FlushConsolidationHandler;
 
 /**
  * Every HTTP/2 limit of the agent connection, set explicitly in one place because Netty's defaults lag the
@@ -40,6 +41,14 @@ public final class Http2Tuning {
     public static Http2FrameCodec agentCodec() {
         Http2Settings settings = baseSettings().maxConcurrentStreams(MAX_CONCURRENT_STREAMS);
         return tune(Http2FrameCodecBuilder.forServer().initialSettings(settings)).build();
+    }
+
+    /**
+     * Many streams share the connection: their flushes are gathered into one TLS write per read loop (or per task
+     * run), instead of one encryption and syscall for every response.
+     */
+    public static FlushConsolidationHandler flushConsolidation() {
+        return new FlushConsolidationHandler(256, true);
     }
 
     private static Http2Settings baseSettings() {
