@@ -164,6 +164,8 @@ final class UpstreamExchange extends ChannelInboundHandlerAdapter {
     private void attach(Channel channel, HttpRequest request, boolean pooled) {
         upstream = channel;
         channel.pipeline().replace(UpstreamPool.RELAY, UpstreamPool.RELAY, new ResponseRelay());
+        // A pooled connection may carry the pause of its previous exchange; this one paces it anew.
+        channel.config().setAutoRead(stream.channel().isWritable());
         if (pooled && request instanceof FullHttpRequest full) {
             retryCopy = full.retainedDuplicate();
         }

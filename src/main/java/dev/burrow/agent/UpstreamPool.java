@@ -105,6 +105,8 @@ final class UpstreamPool {
             return;
         }
         channel.pipeline().replace(RELAY, RELAY, new IdleInPool(deque));
+        // Backpressure may have paused reading; an idle connection must read, or its close would go unseen.
+        channel.config().setAutoRead(true);
         deque.addLast(channel);
     }
 
