@@ -67,6 +67,22 @@ class UpstreamPoolTest {
     }
 
     @Test
+    void largeResponsesOneAfterAnotherReuseTheConnectionWithoutStalling() throws Exception {
+        try (TestUpstream upstream = new TestUpstream()) {
+            agent.http(HttpTunnelOptions.to(Integer.toString(upstream.port())).withSubdomain("big"));
+
+            // A fast upstream's megabyte outruns the stream, pausing the upstream's reads mid-answer; the next
+            // request on the same pooled connection must not inherit that pause.
+            for (int i = 0; i < 5; i++) {
+                var response = harness.client.send(harness.request("big.burrow.test", "/bytes/1048576").GET().build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+                assertThat(response.statusCode()).isEqualTo(200);
+                assertThat(response.body()).hasSize(1048576);
+            }
+        }
+    }
+
+    @Test
     void aPooledConnectionClosedByTheUpstreamIsRetriedOnAFreshOne() throws Exception {
         AtomicInteger connections = new AtomicInteger();
         try (ServerSocket server = new ServerSocket(0, 10, java.net.InetAddress.getLoopbackAddress())) {
