@@ -3,11 +3,9 @@ package dev.burrow.edge;
 import java.security.SecureRandom;
 import java.util.List;
 import java.util.Locale;
-import java.util.regex.Pattern;
 
 /** Hostname rules of HTTP tunnels: validation of what agents ask for, readable random names, Host parsing. */
 public final class Hostnames {
-    private static final Pattern LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
     private static final List<String> ADJECTIVES = List.of(
             "amber", "brave", "calm", "clever", "cosy", "crisp", "dapper", "eager", "fancy", "gentle", "glad",
             "golden", "happy", "honest", "jolly", "keen", "kind", "lively", "lucky", "mellow", "merry", "mighty",
@@ -29,21 +27,39 @@ public final class Hostnames {
                 + ANIMALS.get(RANDOM.nextInt(ANIMALS.size())) + "-" + (10 + RANDOM.nextInt(90));
     }
 
+    /** A DNS label in lower case: 1 to 63 of {@code [a-z0-9-]}, not starting or ending with '-'. */
     static boolean isValidLabel(String label) {
-        return label != null && LABEL.matcher(label).matches();
+        return label != null && isValidLabel(label, 0, label.length());
     }
 
-    /** A full hostname: dot-separated valid labels, at most 253 characters, at least two labels. */
-    static boolean isValidHostname(String hostname) {
-        if (hostname == null || hostname.length() > 253 || !hostname.contains(".")) {
+    // A loop, not a regular expression: this runs for every public request (see RoutingBenchmark).
+    private static boolean isValidLabel(String s, int from, int to) {
+        int length = to - from;
+        if (length < 1 || length > 63 || s.charAt(from) == '-' || s.charAt(to - 1) == '-') {
             return false;
         }
-        for (String label : hostname.split("\\.", -1)) {
-            if (!isValidLabel(label)) {
+        for (int i = from; i < to; i++) {
+            char c = s.charAt(i);
+            if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) {
                 return false;
             }
         }
         return true;
+    }
+
+    /** A full hostname: dot-separated valid labels, at most 253 characters, at least two labels. */
+    static boolean isValidHostname(String hostname) {
+        if (hostname == null || hostname.length() > 253 || hostname.indexOf('.') < 0) {
+            return false;
+        }
+        int start = 0;
+        for (int dot = hostname.indexOf('.'); dot >= 0; dot = hostname.indexOf('.', start)) {
+            if (!isValidLabel(hostname, start, dot)) {
+                return false;
+            }
+            start = dot + 1;
+        }
+        return isValidLabel(hostname, start, hostname.length());
     }
 
     /**

@@ -6,7 +6,10 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http2.HttpConversionUtil;
 import dev.burrow.protocol.Protocol;
 import io.netty.util.AsciiString;
+import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 
 /** Removes the headers that describe one connection and must not cross a proxy (RFC 9110, section 7.6.1). */
 public final class HopByHopHeaders {
@@ -17,6 +20,9 @@ public final class HopByHopHeaders {
             HttpHeaderNames.UPGRADE,
             HttpHeaderNames.TRANSFER_ENCODING,
             HttpHeaderNames.PROXY_AUTHORIZATION);
+
+    private static final HttpConversionUtil.ExtensionHeaderNames[] EXTENSION_NAMES =
+            HttpConversionUtil.ExtensionHeaderNames.values();
 
     private HopByHopHeaders() {
     }
@@ -48,12 +54,22 @@ public final class HopByHopHeaders {
      * Netty's HTTP/2 to HTTP/1.1 conversion adds for its own bookkeeping.
      */
     public static void stripInternal(HttpHeaders headers) {
+        // Runs for every request and response: look without allocating, and collect only what must go.
         String prefix = Protocol.RESERVED_HEADER_PREFIX;
-        headers.names().stream()
-                .filter(name -> name.regionMatches(true, 0, prefix, 0, prefix.length()))
-                .toList()
-                .forEach(headers::remove);
-        for (HttpConversionUtil.ExtensionHeaderNames name : HttpConversionUtil.ExtensionHeaderNames.values()) {
+        List<CharSequence> reserved = null;
+        for (Iterator<Map.Entry<CharSequence, CharSequence>> it = headers.iteratorCharSequence(); it.hasNext(); ) {
+            CharSequence name = it.next().getKey();
+            if (AsciiString.regionMatches(name, true, 0, prefix, 0, prefix.length())) {
+                if (reserved == null) {
+                    reserved = new ArrayList<>(4);
+                }
+                reserved.add(name);
+            }
+        }
+        if (reserved != null) {
+            reserved.forEach(headers::remove);
+        }
+        for (HttpConversionUtil.ExtensionHeaderNames name : EXTENSION_NAMES) {
             headers.remove(name.text());
         }
     }
