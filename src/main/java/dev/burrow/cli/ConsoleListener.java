@@ -12,16 +12,17 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Shows the agent's connection events as plain lines on stderr, and ends the session when a tunnel cannot be bound
+ * Shows the agent's connection events as plain lines on the console (stdout, beside the "Forwarding" line; the
+ * logs, which say the same at more length, go to stderr by default), and ends the session when a tunnel cannot be bound
  * again after a reconnect: an agent with no tunnel left would otherwise sit there looking healthy.
  */
 final class ConsoleListener implements AgentListener {
-    private final PrintWriter err;
+    private final PrintWriter console;
     private final Set<AgentTunnel> announced = ConcurrentHashMap.newKeySet();
     private final CompletableFuture<AgentException> tunnelLost = new CompletableFuture<>();
 
-    ConsoleListener(PrintWriter err) {
-        this.err = err;
+    ConsoleListener(PrintWriter console) {
+        this.console = console;
     }
 
     @Override
@@ -62,7 +63,7 @@ final class ConsoleListener implements AgentListener {
     }
 
     private void line(String text) {
-        err.println(text);
-        err.flush();
+        console.println(text);
+        console.flush();
     }
 }

@@ -51,7 +51,7 @@ final class DevCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        ConsoleListener events = new ConsoleListener(err);
+        ConsoleListener events = new ConsoleListener(out);
         try (DevSession session = start(events)) {
             // Announced only once the stop hook is in place, so a script that signals on seeing it is honoured.
             return GracefulShutdown.whileWaiting(session::close, out, err, () -> {

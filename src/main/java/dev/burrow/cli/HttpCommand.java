@@ -88,7 +88,7 @@ final class HttpCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        ConsoleListener events = new ConsoleListener(err);
+        ConsoleListener events = new ConsoleListener(out);
         try (Agent agent = connect(events)) {
             AgentTunnel tunnel = agent.http(tunnelOptions());
             // Announced only once the stop hook is in place, so a script that signals on seeing it is honoured.
