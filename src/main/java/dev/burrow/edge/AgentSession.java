@@ -4,6 +4,7 @@ import dev.burrow.protocol.ControlMessage;
 import dev.burrow.transport.Heartbeat;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
+import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
 import io.netty.util.concurrent.Future;
@@ -55,6 +56,11 @@ public final class AgentSession {
     /** Round trip to the agent from the last PING, or -1 before the first. */
     public long rttNanos() {
         return heartbeat.lastRttNanos();
+    }
+
+    /** The event loop of the agent connection, where its streams run. */
+    public EventLoop eventLoop() {
+        return channel.eventLoop();
     }
 
     /** Opens a stream to the agent with {@code handler} as its whole pipeline. */

@@ -11,6 +11,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoop;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -69,6 +70,7 @@ final class PublicHttpHandler extends ChannelInboundHandlerAdapter {
     private boolean headRequest;
     private String upgradeProtocol;
     private final ArrayDeque<Object> backlog = new ArrayDeque<>();
+    private boolean movedToAgentLoop;
     private boolean workingBacklog;
     private boolean streamDirty;
     private boolean clientDirty;
@@ -199,6 +201,11 @@ final class PublicHttpHandler extends ChannelInboundHandlerAdapter {
             respondLocally(request, denied, PublicRequests.hasBody(request));
             return;
         }
+        EventLoop agentLoop = tunnel.session().eventLoop();
+        if (!movedToAgentLoop && ctx.channel().eventLoop() != agentLoop) {
+            moveToAgentLoop(agentLoop, request, tunnel, client);
+            return;
+        }
         relay(request, tunnel, client);
     }
 
@@ -213,6 +220,33 @@ final class PublicHttpHandler extends ChannelInboundHandlerAdapter {
         }
         return ErrorPages.page(ctx.alloc(), HttpResponseStatus.NOT_FOUND, "tunnel_not_found", "Tunnel not found",
                 "No tunnel is bound to " + host + " on this edge.");
+    }
+
+    /**
+     * Moves this connection onto the event loop of the agent connection that serves its first request, once: the
+     * exchange then runs on one thread end to end, with no hand-over between loops for each request.
+     */
+    private void moveToAgentLoop(EventLoop agentLoop, HttpRequest request, Tunnel tunnel, InetSocketAddress client) {
+        movedToAgentLoop = true;
+        state = State.OPENING;
+        ctx.channel().deregister().addListener(deregistered -> {
+            if (!deregistered.isSuccess()) {
+                ctx.close();
+                return;
+            }
+            agentLoop.register(ctx.channel()).addListener(registered -> {
+                if (!registered.isSuccess()) {
+                    ctx.channel().unsafe().closeForcibly();
+                    return;
+                }
+                state = State.IDLE;
+                if (!tunnel.session().acceptsStreams()) {
+                    respondLocally(request, notRouted(tunnel.routeKey(), true), PublicRequests.hasBody(request));
+                    return;
+                }
+                relay(request, tunnel, client);
+            });
+        });
     }
 
     private void relay(HttpRequest request, Tunnel tunnel, InetSocketAddress client) {
