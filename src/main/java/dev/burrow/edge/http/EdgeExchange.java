@@ -59,7 +59,7 @@ final class EdgeExchange extends ChannelInboundHandlerAdapter {
     private void handOver() {
         List<Object> messages = batch;
         batch = null;
-        publicLoop.execute(() -> {
+        onPublicLoop(() -> {
             if (messages != null) {
                 for (Object msg : messages) {
                     owner.fromAgent(this, msg);
@@ -75,14 +75,14 @@ final class EdgeExchange extends ChannelInboundHandlerAdapter {
             if (batch != null) {
                 handOver();
             }
-            publicLoop.execute(() -> owner.agentEnded(this));
+            onPublicLoop(() -> owner.agentEnded(this));
         }
         ctx.fireUserEventTriggered(evt);
     }
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        publicLoop.execute(() -> owner.streamWritabilityChanged(this));
+        onPublicLoop(() -> owner.streamWritabilityChanged(this));
         ctx.fireChannelWritabilityChanged();
     }
 
@@ -91,8 +91,20 @@ final class EdgeExchange extends ChannelInboundHandlerAdapter {
         if (batch != null) {
             handOver();
         }
-        publicLoop.execute(() -> owner.streamClosed(this));
+        onPublicLoop(() -> owner.streamClosed(this));
         ctx.fireChannelInactive();
+    }
+
+    /**
+     * Runs on the public connection's loop: at once when that is this stream's loop too (the connection moved to
+     * its agent's loop), else as a task there.
+     */
+    private void onPublicLoop(Runnable work) {
+        if (publicLoop.inEventLoop()) {
+            work.run();
+        } else {
+            publicLoop.execute(work);
+        }
     }
 
     @Override

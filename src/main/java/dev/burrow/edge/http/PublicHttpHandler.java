@@ -288,7 +288,11 @@ final class PublicHttpHandler extends ChannelInboundHandlerAdapter {
                         request.protocolVersion(), request.method(), request.uri(), Unpooled.EMPTY_BUFFER,
                         request.headers(), EmptyHttpHeaders.INSTANCE));
             }
-            ctx.executor().execute(() -> streamOpened(current, future, request, expectsContinue));
+            if (ctx.executor().inEventLoop()) {
+                streamOpened(current, future, request, expectsContinue);
+            } else {
+                ctx.executor().execute(() -> streamOpened(current, future, request, expectsContinue));
+            }
         });
     }
 
