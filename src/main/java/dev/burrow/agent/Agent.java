@@ -161,6 +161,7 @@ public final class Agent implements AutoCloseable {
             }
             current.close();
         }
+        upstreamPool.closeIdle();
         loops.close();
         stopped.complete(null);
     }

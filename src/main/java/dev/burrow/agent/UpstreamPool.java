@@ -110,6 +110,16 @@ final class UpstreamPool {
         deque.addLast(channel);
     }
 
+    /** Closes every idle connection; the agent is stopping. Safe from any thread. */
+    void closeIdle() {
+        idle.forEach((key, deque) -> key.loop().execute(() -> {
+            Channel channel;
+            while ((channel = deque.pollFirst()) != null) {
+                channel.close();
+            }
+        }));
+    }
+
     /** Watches a connection while it waits in the pool. */
     private static final class IdleInPool extends ChannelInboundHandlerAdapter {
         private final ArrayDeque<Channel> deque;

@@ -23,6 +23,7 @@ final class AgentListenerInitializer extends ChannelInitializer<SocketChannel> {
 
     @Override
     protected void initChannel(SocketChannel ch) {
+        edge.track(ch);
         SslHandler tls = sslContext.newHandler(ch.alloc());
         tls.setHandshakeTimeoutMillis(edge.config.handshakeTimeout().toMillis());
         Heartbeat heartbeat = new Heartbeat(edge.config.heartbeatInterval(), edge.config.heartbeatMisses());

@@ -3,6 +3,10 @@ package dev.burrow.edge;
 import dev.burrow.edge.http.HttpEdge;
 import dev.burrow.edge.http.RequestPolicy;
 import dev.burrow.store.TokenStore;
+import io.netty.channel.Channel;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -19,6 +23,8 @@ final class EdgeContext implements HttpEdge {
     final ExecutorService storeExecutor;
     final AuthThrottle authThrottle = new AuthThrottle(5, Duration.ofMinutes(1), System::nanoTime);
     final Set<AgentSession> sessions = ConcurrentHashMap.newKeySet();
+    /** Every open agent and public connection, so that stopping can close them all. */
+    final ChannelGroup openChannels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile CompletableFuture<Void> idle;
     private volatile boolean draining;
@@ -59,6 +65,11 @@ final class EdgeContext implements HttpEdge {
         if (inFlight.decrementAndGet() == 0 && idle != null) {
             idle.complete(null);
         }
+    }
+
+    @Override
+    public void track(Channel channel) {
+        openChannels.add(channel);
     }
 
     @Override

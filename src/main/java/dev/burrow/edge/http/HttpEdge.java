@@ -1,10 +1,14 @@
 package dev.burrow.edge.http;
 
 import dev.burrow.edge.Tunnel;
+import io.netty.channel.Channel;
 import java.time.Duration;
 
 /** What the public HTTP listener needs from the edge: routing, drain state and its limits. */
 public interface HttpEdge {
+    /** Remembers an open connection until it closes, so that stopping the edge can close it. */
+    void track(Channel channel);
+
     /** @return the tunnel bound to the hostname, or null */
     Tunnel find(String hostname);
 

@@ -32,6 +32,7 @@ public final class PublicHttpInitializer extends ChannelInitializer<SocketChanne
                 .setAllowPartialChunks(true)
                 .setValidateHeaders(true);
         HeaderReadTimeout headerTimeout = new HeaderReadTimeout(edge.headerReadTimeout());
+        edge.track(ch);
         ch.config().setAutoRead(false);
         ch.pipeline()
                 .addLast("limit", limiter)
