@@ -10,6 +10,7 @@ import java.lang.management.ManagementFactory;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -21,6 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class StreamingTest {
     private static final long ONE_GIB = 1024L * 1024 * 1024;
+    /** A bound on a slow machine, not a speed check: the answer to an upload only comes once it is all sent. */
+    private static final Duration TRANSFER_TIMEOUT = Duration.ofMinutes(3);
 
     @TempDir
     Path dataDir;
@@ -47,7 +50,7 @@ class StreamingTest {
         assertThat(ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getMax()).isLessThan(ONE_GIB);
 
         HttpResponse<InputStream> response = harness.client.send(
-                harness.request(tunnel.hostname(), "/bytes/" + ONE_GIB).GET().build(),
+                harness.request(tunnel.hostname(), "/bytes/" + ONE_GIB).timeout(TRANSFER_TIMEOUT).GET().build(),
                 HttpResponse.BodyHandlers.ofInputStream());
 
         assertThat(response.statusCode()).isEqualTo(200);
@@ -74,6 +77,7 @@ class StreamingTest {
     void oneGibChunkedUploadStreamsWithinAHeapSmallerThanTheBody() throws Exception {
         HttpResponse<String> response = harness.client.send(
                 harness.request(tunnel.hostname(), "/count")
+                        .timeout(TRANSFER_TIMEOUT)
                         .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new PatternStream(ONE_GIB)))
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
