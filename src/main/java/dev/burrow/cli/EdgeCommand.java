@@ -73,7 +73,7 @@ final class EdgeCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         try (Edge edge = start()) {
             // Announced only once the stop hook is in place, so a script that signals on seeing it is honoured.
-            return GracefulShutdown.whileWaiting(() -> edge.drain(drainGrace), out, spec.commandLine().getErr(),
+            return GracefulShutdown.whileWaiting(edge::drain, out, spec.commandLine().getErr(),
                     () -> {
                         printListening(edge, out);
                         edge.onClose().join();

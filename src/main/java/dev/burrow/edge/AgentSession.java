@@ -35,11 +35,6 @@ public final class AgentSession {
         return id;
     }
 
-    /** The name of the authtoken the agent presented, or null before authentication. */
-    public String tokenName() {
-        return tokenName;
-    }
-
     void authenticated(String tokenName, Channel controlStream) {
         this.tokenName = tokenName;
         this.control = controlStream;

@@ -53,9 +53,4 @@ public final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
             perAddress.remove(address, mine);
         }
     }
-
-    /** Open connections now, for operators and tests. */
-    public int open() {
-        return total.get();
-    }
 }
