@@ -101,4 +101,36 @@ class HttpTunnelTest {
 
         assertThat(harness.get(tunnel.hostname(), "/echo").body()).contains("h:host=localhost:" + upstream.port());
     }
+
+    @Test
+    void oneKeepAliveConnectionServesTunnelsOfDifferentAgentsInTurn() throws Exception {
+        // The connection moves to the first agent's event loop; requests for the second agent then cross loops.
+        Agent first = harness.startAgent();
+        Agent second = harness.startAgent();
+        first.http(HttpTunnelOptions.to(Integer.toString(upstream.port())).withSubdomain("one"));
+        second.http(HttpTunnelOptions.to(Integer.toString(upstream.port())).withSubdomain("two"));
+
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", harness.httpPort())) {
+            socket.setSoTimeout(10_000);
+            java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(
+                    socket.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
+            for (String host : new String[] {"one", "two", "one", "two"}) {
+                socket.getOutputStream().write(("GET /" + host + " HTTP/1.1\r\nHost: " + host + ".burrow.test\r\n\r\n")
+                        .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                assertThat(in.readLine()).isEqualTo("HTTP/1.1 200 OK");
+                int length = -1;
+                for (String line = in.readLine(); !line.isEmpty(); line = in.readLine()) {
+                    if (line.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
+                        length = Integer.parseInt(line.substring(15).trim());
+                    }
+                }
+                char[] body = new char[length];
+                int read = 0;
+                while (read < length) {
+                    read += in.read(body, read, length - read);
+                }
+                assertThat(new String(body)).isEqualTo("hello from upstream /" + host);
+            }
+        }
+    }
 }
