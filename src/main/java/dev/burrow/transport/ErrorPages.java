@@ -1,5 +1,6 @@
 package dev.burrow.transport;
 
+import dev.burrow.protocol.Protocol;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -11,9 +12,6 @@ import io.netty.handler.codec.http.HttpVersion;
 
 /** The small HTML pages the edge and agent answer with when they cannot relay a request. */
 public final class ErrorPages {
-    /** Response header naming the reason, for scripts that cannot parse the page; see Protocol.AGENT_ERROR. */
-    public static final String ERROR_HEADER = "Burrow-Error";
-
     private ErrorPages() {
     }
 
@@ -29,7 +27,8 @@ public final class ErrorPages {
                 .set(HttpHeaderNames.CONTENT_TYPE, "text/html; charset=utf-8")
                 .set(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes())
                 .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE)
-                .set(ERROR_HEADER, code);
+                // The reason for scripts that cannot parse the page; the edge passes the agent's through.
+                .set(Protocol.AGENT_ERROR, code);
         return response;
     }
 

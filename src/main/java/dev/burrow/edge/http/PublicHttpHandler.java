@@ -469,7 +469,7 @@ final class PublicHttpHandler extends ChannelInboundHandlerAdapter {
         HopByHopHeaders.strip(headers);
         HopByHopHeaders.stripInternal(headers);
         if (agentError != null) {
-            headers.set(ErrorPages.ERROR_HEADER, agentError);
+            headers.set(Protocol.AGENT_ERROR, agentError);
         }
         int code = response.status().code();
         boolean bodyAllowed = !headRequest && code != 204 && code != 304;
