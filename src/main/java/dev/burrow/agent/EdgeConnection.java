@@ -50,10 +50,7 @@ final class EdgeConnection {
 
     /** The TLS handshake or the connection failed before the edge welcomed us. */
     void tlsFailed(Throwable cause) {
-        Throwable root = cause;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
+        Throwable root = Causes.root(cause);
         // A slow handshake says nothing about trust: only a refused certificate is final.
         ErrorCode code = cause instanceof SslHandshakeTimeoutException ? ErrorCode.EDGE_UNREACHABLE
                 : ErrorCode.EDGE_UNTRUSTED;

@@ -305,10 +305,7 @@ final class UpstreamExchange extends ChannelInboundHandlerAdapter {
     }
 
     private static String rootMessage(Throwable t) {
-        Throwable root = t;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
+        Throwable root = Causes.root(t);
         String message = root.getMessage();
         if (message == null) {
             return root.getClass().getSimpleName();
