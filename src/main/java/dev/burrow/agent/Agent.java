@@ -9,6 +9,7 @@ import dev.burrow.tls.UpstreamTls;
 import dev.burrow.transport.ConnectionWindow;
 import dev.burrow.transport.EventLoops;
 import dev.burrow.transport.Heartbeat;
+import dev.burrow.transport.HostPort;
 import dev.burrow.transport.Http2Tuning;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -380,15 +381,8 @@ public final class Agent implements AutoCloseable {
 
         /** The edge's agent port as {@code host:port}. */
         public Builder edge(String hostPort) {
-            int colon = hostPort.lastIndexOf(':');
-            if (colon <= 0 || colon == hostPort.length() - 1) {
-                throw new IllegalArgumentException("edge address must be host:port, got '" + hostPort + "'");
-            }
-            String host = hostPort.substring(0, colon);
-            if (host.startsWith("[") && host.endsWith("]")) {
-                host = host.substring(1, host.length() - 1);
-            }
-            return edge(host, Integer.parseInt(hostPort.substring(colon + 1)));
+            HostPort address = HostPort.parse(hostPort);
+            return edge(address.host(), address.port());
         }
 
         public Builder edge(String host, int port) {

@@ -2,6 +2,7 @@ package dev.burrow.cli;
 
 import dev.burrow.Version;
 import dev.burrow.agent.Upstream;
+import dev.burrow.transport.HostPort;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.function.Function;

@@ -2,6 +2,7 @@ package dev.burrow.cli;
 
 import dev.burrow.agent.AgentListener;
 import dev.burrow.agent.Upstream;
+import dev.burrow.transport.HostPort;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;

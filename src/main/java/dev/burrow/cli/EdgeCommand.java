@@ -2,6 +2,7 @@ package dev.burrow.cli;
 
 import dev.burrow.edge.Edge;
 import dev.burrow.edge.EdgeConfig;
+import dev.burrow.transport.HostPort;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -2,6 +2,7 @@ package dev.burrow.cli;
 
 import dev.burrow.config.AgentConfig;
 import dev.burrow.tls.ServerTrust;
+import dev.burrow.transport.HostPort;
 import java.nio.file.Path;
 
 /** Which edge the agent dials and how it recognises it: flags first, then the config file, then defaults. */

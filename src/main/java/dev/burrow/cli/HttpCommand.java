@@ -8,6 +8,7 @@ import dev.burrow.agent.Upstream;
 import dev.burrow.config.AgentConfig;
 import dev.burrow.config.AgentConfigFile;
 import dev.burrow.config.AuthtokenResolver;
+import dev.burrow.transport.HostPort;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;

@@ -1,5 +1,6 @@
 package dev.burrow.cli;
 
+import dev.burrow.transport.HostPort;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;

@@ -1,11 +1,14 @@
-package dev.burrow.cli;
+package dev.burrow.transport;
 
 import java.net.InetSocketAddress;
 
-/** A {@code host:port} pair as written on the command line, with IPv6 hosts in brackets ({@code [::1]:4443}). */
-record HostPort(String host, int port) {
+/**
+ * A {@code host:port} pair as users write it (command line, config file, library), with IPv6 hosts in brackets
+ * ({@code [::1]:4443}).
+ */
+public record HostPort(String host, int port) {
 
-    static HostPort parse(String text) {
+    public static HostPort parse(String text) {
         String value = text.strip();
         int colon = value.lastIndexOf(':');
         if (colon <= 0 || colon == value.length() - 1) {
@@ -29,7 +32,7 @@ record HostPort(String host, int port) {
         return new HostPort(host, port);
     }
 
-    InetSocketAddress toSocketAddress() {
+    public InetSocketAddress toSocketAddress() {
         return new InetSocketAddress(host, port);
     }
 

@@ -3,6 +3,7 @@ package dev.burrow.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.burrow.transport.HostPort;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
