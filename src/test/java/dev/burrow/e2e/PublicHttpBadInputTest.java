@@ -354,6 +354,8 @@ class PublicHttpBadInputTest {
             "5\r\nhello\r\nzz\r\n\r\n0\r\n\r\n",
             "ffffffffffffffffffff\r\nhello\r\n0\r\n\r\n",
             "-5\r\nhello\r\n0\r\n\r\n",
+            // A chunk-size line ended by a bare LF.
+            "5\nhello\r\n0\r\n\r\n",
     })
     void badChunkSizeIsNeverForwardedAsCompleteBody(String chunks) throws IOException {
         start();
@@ -361,21 +363,6 @@ class PublicHttpBadInputTest {
         send(socket, "POST /echo HTTP/1.1\r\nHost: " + HOST + "\r\nTransfer-Encoding: chunked\r\n\r\n" + chunks);
 
         // Either a 400 from the edge, or the connection cut; never the upstream's answer to a complete request.
-        Response response = Response.readOrNull(socket);
-        if (response != null) {
-            assertThat(response.statusLine).startsWith("HTTP/1.1 400 ");
-            assertThat(response.body).doesNotContain("method=POST");
-        }
-        assertClosed(socket);
-    }
-
-    @Test
-    void chunkSizeLineEndingInBareLfGets400AndClose() throws IOException {
-        start();
-        Socket socket = connect();
-        send(socket, "POST /echo HTTP/1.1\r\nHost: " + HOST + "\r\nTransfer-Encoding: chunked\r\n\r\n"
-                + "5\nhello\r\n0\r\n\r\n");
-
         Response response = Response.readOrNull(socket);
         if (response != null) {
             assertThat(response.statusLine).startsWith("HTTP/1.1 400 ");
