@@ -15,11 +15,9 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
-import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import java.time.Duration;
@@ -208,12 +206,7 @@ public final class Agent implements AutoCloseable {
                 .addLast("flush", Http2Tuning.flushConsolidation())
                 .addLast("h2", Http2Tuning.agentCodec())
                 .addLast("window", new ConnectionWindow())
-                .addLast("mux", new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
-                    @Override
-                    protected void initChannel(Http2StreamChannel stream) {
-                        stream.pipeline().addLast(new StreamDispatcher(Agent.this, conn));
-                    }
-                }))
+                .addLast("mux", new Http2MultiplexHandler(new StreamDispatcher(this, conn)))
                 .addLast("heartbeat", heartbeat)
                 .addLast("connection", new AgentConnectionHandler(conn));
         return conn;

@@ -163,7 +163,7 @@ final class UpstreamExchange extends ChannelInboundHandlerAdapter {
      */
     private void attach(Channel channel, HttpRequest request, boolean pooled) {
         upstream = channel;
-        channel.pipeline().replace(UpstreamPool.RELAY, UpstreamPool.RELAY, new ResponseRelay());
+        UpstreamPool.handTo(channel, new ResponseRelay());
         // A pooled connection may carry the pause of its previous exchange; this one paces it anew.
         channel.config().setAutoRead(stream.channel().isWritable());
         if (pooled && request instanceof FullHttpRequest full) {
@@ -320,7 +320,7 @@ final class UpstreamExchange extends ChannelInboundHandlerAdapter {
         return message;
     }
 
-    /** The upstream connection's last handler: relays the response (or the upgraded bytes) onto the stream. */
+    /** Holds the upstream connection for the exchange: relays the response (or the upgraded bytes) onto the stream. */
     private final class ResponseRelay extends ChannelInboundHandlerAdapter {
         private boolean streamDirty;
         private boolean upstreamKeepsAlive;

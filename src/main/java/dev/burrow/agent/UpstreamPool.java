@@ -4,6 +4,7 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandler;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -27,7 +28,8 @@ import java.util.concurrent.TimeUnit;
  * is needed. An idle connection that the upstream closes, that says anything, or that stays idle past
  * {@link #IDLE_TIMEOUT} leaves the pool.
  *
- * <p>Every connection's pipeline ends in a handler named {@value #RELAY}, which the exchange using it replaces.
+ * <p>Every connection's pipeline ends in a {@link Relay} named {@value #RELAY}, which passes the connection's events
+ * to whoever holds it: an exchange, or the pool while it waits.
  */
 final class UpstreamPool {
     static final String RELAY = "relay";
@@ -90,7 +92,7 @@ final class UpstreamPool {
                         ch.pipeline()
                                 .addLast("idle", new IdleStateHandler(0, 0, idleMs, TimeUnit.MILLISECONDS))
                                 .addLast("http", new HttpClientCodec(decoder, false, false))
-                                .addLast(RELAY, new ChannelInboundHandlerAdapter());
+                                .addLast(RELAY, new Relay());
                     }
                 })
                 .connect(target.host(), target.port());
@@ -104,7 +106,7 @@ final class UpstreamPool {
             channel.close();
             return;
         }
-        channel.pipeline().replace(RELAY, RELAY, new IdleInPool(deque));
+        handTo(channel, new IdleInPool(deque));
         // Backpressure may have paused reading; an idle connection must read, or its close would go unseen.
         channel.config().setAutoRead(true);
         deque.addLast(channel);
@@ -118,6 +120,49 @@ final class UpstreamPool {
                 channel.close();
             }
         }));
+    }
+
+    /** Gives the connection's events from now on to {@code holder}. Call on the connection's loop. */
+    static void handTo(Channel channel, ChannelInboundHandler holder) {
+        ((Relay) channel.pipeline().get(RELAY)).holder = holder;
+    }
+
+    /**
+     * The last handler of a pooled connection. A hand-over is a field write rather than a pipeline change, which
+     * costs a lock and two handler callbacks, twice a request.
+     */
+    private static final class Relay extends ChannelInboundHandlerAdapter {
+        private ChannelInboundHandler holder = new ChannelInboundHandlerAdapter();
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+            holder.channelRead(ctx, msg);
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
+            holder.channelReadComplete(ctx);
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+            holder.userEventTriggered(ctx, evt);
+        }
+
+        @Override
+        public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+            holder.channelWritabilityChanged(ctx);
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+            holder.channelInactive(ctx);
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) throws Exception {
+            holder.exceptionCaught(ctx, cause);
+        }
     }
 
     /** Watches a connection while it waits in the pool. */
