@@ -204,7 +204,7 @@ public final class Agent implements AutoCloseable {
         ch.pipeline()
                 .addLast("tls", tls)
                 .addLast("flush", Http2Tuning.flushConsolidation())
-                .addLast("h2", Http2Tuning.agentCodec())
+                .addLast("h2", Http2Tuning.agentCodec(config.maxStreams))
                 .addLast("window", new ConnectionWindow())
                 .addLast("mux", new Http2MultiplexHandler(new StreamDispatcher(this, conn)))
                 .addLast("heartbeat", heartbeat)
@@ -368,6 +368,7 @@ public final class Agent implements AutoCloseable {
         private Duration upstreamResponseTimeout = Duration.ofSeconds(60);
         private Duration drainGrace = Duration.ofSeconds(5);
         private int threads;
+        private int maxStreams = Http2Tuning.MAX_CONCURRENT_STREAMS;
 
         private Builder() {
         }
@@ -430,6 +431,18 @@ public final class Agent implements AutoCloseable {
 
         public Builder drainGrace(Duration grace) {
             this.drainGrace = grace;
+            return this;
+        }
+
+        /**
+         * Requests (and open WebSockets) the edge may have in flight on this agent at once, one of them taken by
+         * the control stream; beyond it public clients get 503 tunnel_busy. Default 10,000.
+         */
+        public Builder maxStreams(int maxStreams) {
+            if (maxStreams < 2) {
+                throw new IllegalArgumentException("maxStreams must be at least 2: the control stream takes one");
+            }
+            this.maxStreams = maxStreams;
             return this;
         }
 

@@ -5,6 +5,7 @@ import dev.burrow.transport.Heartbeat;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
 import io.netty.util.concurrent.Future;
@@ -61,6 +62,15 @@ public final class AgentSession {
     /** Opens a stream to the agent with {@code handler} as its whole pipeline. */
     public Future<Http2StreamChannel> openStream(ChannelHandler handler) {
         return new Http2StreamChannelBootstrap(channel).handler(handler).open();
+    }
+
+    /**
+     * False while the agent already has as many streams open as it accepts at once (its
+     * SETTINGS_MAX_CONCURRENT_STREAMS): a stream opened now would be refused. Exact on the session's event loop.
+     */
+    public boolean hasStreamCapacity() {
+        Http2FrameCodec codec = channel.pipeline().get(Http2FrameCodec.class);
+        return codec == null || codec.connection().local().canOpenStream();
     }
 
     /** False once the agent said GOAWAY or the connection closed: new requests must not be sent here. */

@@ -17,9 +17,18 @@ public final class Http2Tuning {
     public static final int CONNECTION_WINDOW = 64 * 1024 * 1024;
     public static final int MAX_FRAME_SIZE = 64 * 1024;
     public static final int MAX_HEADER_LIST_SIZE = 64 * 1024;
-    /** Streams the edge may open on one agent connection at once; more are refused with REFUSED_STREAM. */
+    /**
+     * Streams the edge may open on one agent connection at once, by default; the control stream is one of them.
+     * Beyond it the edge answers 503 tunnel_busy.
+     */
     public static final int MAX_CONCURRENT_STREAMS = 10_000;
-    private static final int MAX_RST_PER_WINDOW = 200;
+    /**
+     * Resets the encoder may send for the peer's protocol errors (the "MadeYouReset" flood). Resets the peer
+     * sends are not limited: the Rapid Reset attack needs the attacker to open the streams it resets, and here
+     * the agent may open none while the edge is the agent's own verified server. A limit on received resets
+     * would instead cut a whole tunnel whenever a few hundred public clients leave mid-request.
+     */
+    private static final int MAX_RST_SENT_PER_WINDOW = 200;
     private static final int RST_WINDOW_SECONDS = 30;
     private static final int MAX_QUEUED_CONTROL_FRAMES = 10_000;
     private static final int MAX_CONSECUTIVE_EMPTY_DATA = 2;
@@ -37,9 +46,13 @@ public final class Http2Tuning {
         return tune(Http2FrameCodecBuilder.forClient().initialSettings(settings)).build();
     }
 
-    /** The agent dialed, then plays the HTTP/2 server: the edge opens a stream per public request. */
-    public static Http2FrameCodec agentCodec() {
-        Http2Settings settings = baseSettings().maxConcurrentStreams(MAX_CONCURRENT_STREAMS);
+    /**
+     * The agent dialed, then plays the HTTP/2 server: the edge opens a stream per public request.
+     *
+     * @param maxConcurrentStreams streams the edge may open at once, the control stream included
+     */
+    public static Http2FrameCodec agentCodec(int maxConcurrentStreams) {
+        Http2Settings settings = baseSettings().maxConcurrentStreams(maxConcurrentStreams);
         return tune(Http2FrameCodecBuilder.forServer().initialSettings(settings)).build();
     }
 
@@ -62,8 +75,8 @@ public final class Http2Tuning {
     private static Http2FrameCodecBuilder tune(Http2FrameCodecBuilder builder) {
         return builder
                 .validateHeaders(true)
-                .decoderEnforceMaxRstFramesPerWindow(MAX_RST_PER_WINDOW, RST_WINDOW_SECONDS)
-                .encoderEnforceMaxRstFramesPerWindow(MAX_RST_PER_WINDOW, RST_WINDOW_SECONDS)
+                .decoderEnforceMaxRstFramesPerWindow(0, 0)
+                .encoderEnforceMaxRstFramesPerWindow(MAX_RST_SENT_PER_WINDOW, RST_WINDOW_SECONDS)
                 .encoderEnforceMaxQueuedControlFrames(MAX_QUEUED_CONTROL_FRAMES)
                 .decoderEnforceMaxConsecutiveEmptyDataFrames(MAX_CONSECUTIVE_EMPTY_DATA)
                 .decoderEnforceMaxSmallContinuationFrames(MAX_SMALL_CONTINUATION)

@@ -250,6 +250,14 @@ final class PublicHttpHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void relay(HttpRequest request, Tunnel tunnel, InetSocketAddress client) {
+        if (!tunnel.session().hasStreamCapacity()) {
+            FullHttpResponse page = ErrorPages.page(ctx.alloc(), HttpResponseStatus.SERVICE_UNAVAILABLE,
+                    "tunnel_busy", "Tunnel busy", "The tunnel's agent is serving as many requests and open "
+                            + "connections at once as it accepts. Try again in a moment.");
+            page.headers().set(HttpHeaderNames.RETRY_AFTER, 1);
+            respondLocally(request, page, PublicRequests.hasBody(request));
+            return;
+        }
         boolean upgrade = PublicRequests.isWebSocketUpgrade(request);
         // Read before the hop-by-hop headers, Transfer-Encoding among them, are stripped.
         boolean bodyless = !upgrade && !PublicRequests.hasBody(request);
