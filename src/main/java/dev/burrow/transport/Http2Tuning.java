@@ -1,8 +1,11 @@
 package dev.burrow.transport;
 
+import io.netty.handler.codec.http2.DefaultHttp2Connection;
+import io.netty.handler.codec.http2.DefaultHttp2RemoteFlowController;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.handler.codec.http2.WeightedFairQueueByteDistributor;
 import io.netty.handler.flush.FlushConsolidationHandler;
 
 /**
@@ -31,6 +34,13 @@ public final class Http2Tuning {
     private static final int MAX_RST_SENT_PER_WINDOW = 200;
     private static final int RST_WINDOW_SECONDS = 30;
     private static final int MAX_QUEUED_CONTROL_FRAMES = 10_000;
+    /**
+     * Bytes one stream may send before the next ready stream's turn. Netty's default of 1 KiB cuts every
+     * stream's data into 1 KiB frames as soon as a few streams send together, and the receiving side then writes
+     * 1 KiB at a time to each public socket: 64 concurrent downloads moved about a fifth of one download's
+     * throughput. One full frame per turn keeps the same fairness at the cost of one frame of delay.
+     */
+    static final int ALLOCATION_QUANTUM = MAX_FRAME_SIZE;
     private static final int MAX_CONSECUTIVE_EMPTY_DATA = 2;
     private static final int MAX_SMALL_CONTINUATION = 16;
 
@@ -43,7 +53,7 @@ public final class Http2Tuning {
                 .pushEnabled(false)
                 // The agent never opens streams toward the edge.
                 .maxConcurrentStreams(0);
-        return tune(Http2FrameCodecBuilder.forClient().initialSettings(settings)).build();
+        return tune(new FairShareCodecBuilder(false).initialSettings(settings)).build();
     }
 
     /**
@@ -53,7 +63,7 @@ public final class Http2Tuning {
      */
     public static Http2FrameCodec agentCodec(int maxConcurrentStreams) {
         Http2Settings settings = baseSettings().maxConcurrentStreams(maxConcurrentStreams);
-        return tune(Http2FrameCodecBuilder.forServer().initialSettings(settings)).build();
+        return tune(new FairShareCodecBuilder(true).initialSettings(settings)).build();
     }
 
     /**
@@ -62,6 +72,21 @@ public final class Http2Tuning {
      */
     public static FlushConsolidationHandler flushConsolidation() {
         return new FlushConsolidationHandler(256, true);
+    }
+
+    /**
+     * Builds the codec on a connection whose outbound flow controller shares the window in slices of
+     * {@link #ALLOCATION_QUANTUM}. The controller must be in place before the codec is built: the codec registers
+     * its writability listener on whichever controller the connection has then.
+     */
+    private static final class FairShareCodecBuilder extends Http2FrameCodecBuilder {
+        FairShareCodecBuilder(boolean server) {
+            DefaultHttp2Connection connection = new DefaultHttp2Connection(server);
+            WeightedFairQueueByteDistributor distributor = new WeightedFairQueueByteDistributor(connection);
+            distributor.allocationQuantum(ALLOCATION_QUANTUM);
+            connection.remote().flowController(new DefaultHttp2RemoteFlowController(connection, distributor));
+            connection(connection);
+        }
     }
 
     private static Http2Settings baseSettings() {
