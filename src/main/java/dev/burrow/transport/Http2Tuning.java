@@ -25,14 +25,6 @@ public final class Http2Tuning {
      * Beyond it the edge answers 503 tunnel_busy.
      */
     public static final int MAX_CONCURRENT_STREAMS = 10_000;
-    /**
-     * Resets the encoder may send for the peer's protocol errors (the "MadeYouReset" flood). Resets the peer
-     * sends are not limited: the Rapid Reset attack needs the attacker to open the streams it resets, and here
-     * the agent may open none while the edge is the agent's own verified server. A limit on received resets
-     * would instead cut a whole tunnel whenever a few hundred public clients leave mid-request.
-     */
-    private static final int MAX_RST_SENT_PER_WINDOW = 200;
-    private static final int RST_WINDOW_SECONDS = 30;
     private static final int MAX_QUEUED_CONTROL_FRAMES = 10_000;
     /**
      * Bytes one stream may send before the next ready stream's turn. Netty's default of 1 KiB cuts every
@@ -100,8 +92,13 @@ public final class Http2Tuning {
     private static Http2FrameCodecBuilder tune(Http2FrameCodecBuilder builder) {
         return builder
                 .validateHeaders(true)
+                // No limit on resets either way. The floods such limits answer (Rapid Reset, MadeYouReset) need
+                // the attacker to open streams, and here the agent may open none while the edge is the agent's
+                // own verified server. Public clients that leave mid-request make the edge reset streams, and
+                // each DATA frame already in flight for such a stream is answered with another reset: a limit
+                // would cut the whole tunnel whenever a few dozen downloads are abandoned at once.
                 .decoderEnforceMaxRstFramesPerWindow(0, 0)
-                .encoderEnforceMaxRstFramesPerWindow(MAX_RST_SENT_PER_WINDOW, RST_WINDOW_SECONDS)
+                .encoderEnforceMaxRstFramesPerWindow(0, 0)
                 .encoderEnforceMaxQueuedControlFrames(MAX_QUEUED_CONTROL_FRAMES)
                 .decoderEnforceMaxConsecutiveEmptyDataFrames(MAX_CONSECUTIVE_EMPTY_DATA)
                 .decoderEnforceMaxSmallContinuationFrames(MAX_SMALL_CONTINUATION)
