@@ -3,6 +3,8 @@ package dev.burrow.agent;
 import dev.burrow.protocol.ControlMessage;
 import dev.burrow.protocol.ErrorCode;
 import dev.burrow.transport.Heartbeat;
+import dev.burrow.transport.Http2Tuning;
+import dev.burrow.transport.PausedStreams;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http2.DefaultHttp2GoAwayFrame;
 import io.netty.handler.codec.http2.Http2Error;
@@ -20,6 +22,7 @@ import java.util.concurrent.atomic.AtomicLong;
 final class EdgeConnection {
     private final Channel channel;
     private final Heartbeat heartbeat;
+    private final PausedStreams pausedStreams = Http2Tuning.pausedStreams();
     private final CompletableFuture<ControlMessage.Welcome> welcome = new CompletableFuture<>();
     private final Map<Long, CompletableFuture<ControlMessage.Bound>> pendingBinds = new ConcurrentHashMap<>();
     private final Map<String, AgentTunnel> tunnelsById = new ConcurrentHashMap<>();
@@ -38,6 +41,11 @@ final class EdgeConnection {
             pendingBinds.values().forEach(p -> p.completeExceptionally(gone));
             streamsIdle.complete(null);
         });
+    }
+
+    /** Paces this connection's streams by their upstream connections. */
+    PausedStreams pausedStreams() {
+        return pausedStreams;
     }
 
     Channel channel() {

@@ -180,7 +180,7 @@ final class UpstreamExchange extends ChannelInboundHandlerAdapter {
         if (requestComplete) {
             startResponseTimer();
         }
-        stream.channel().config().setAutoRead(upstream.isWritable());
+        connection.pausedStreams().pace(stream.channel(), upstream.isWritable());
     }
 
     private void releaseRetryCopy() {
@@ -252,7 +252,7 @@ final class UpstreamExchange extends ChannelInboundHandlerAdapter {
     private void answered() {
         responseDone = true;
         releaseQueued();
-        stream.channel().config().setAutoRead(true);
+        connection.pausedStreams().pace(stream.channel(), true);
     }
 
     private void releaseQueued() {
@@ -397,7 +397,7 @@ final class UpstreamExchange extends ChannelInboundHandlerAdapter {
             stream.writeAndFlush(confirmed);
             stream.pipeline().remove(Http2StreamFrameToHttpObjectCodec.class);
             stream.pipeline().addBefore(stream.name(), "bytes", new StreamBytesCodec());
-            stream.channel().config().setAutoRead(ctx.channel().isWritable());
+            connection.pausedStreams().pace(stream.channel(), ctx.channel().isWritable());
         }
 
         private void upstreamBroken(ChannelHandlerContext ctx, String detail) {
@@ -430,7 +430,7 @@ final class UpstreamExchange extends ChannelInboundHandlerAdapter {
 
         @Override
         public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-            stream.channel().config().setAutoRead(ctx.channel().isWritable());
+            connection.pausedStreams().pace(stream.channel(), ctx.channel().isWritable());
             ctx.fireChannelWritabilityChanged();
         }
 

@@ -2,6 +2,8 @@ package dev.burrow.edge;
 
 import dev.burrow.protocol.ControlMessage;
 import dev.burrow.transport.Heartbeat;
+import dev.burrow.transport.Http2Tuning;
+import dev.burrow.transport.PausedStreams;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.EventLoop;
@@ -23,6 +25,7 @@ public final class AgentSession {
     private final String id = UUID.randomUUID().toString();
     private final Heartbeat heartbeat;
     private final List<Tunnel> tunnels = new CopyOnWriteArrayList<>();
+    private final PausedStreams pausedStreams = Http2Tuning.pausedStreams();
     private volatile String tokenName;
     private volatile Channel control;
     private volatile boolean acceptingStreams = true;
@@ -57,6 +60,11 @@ public final class AgentSession {
     /** The event loop of the agent connection, where its streams run. */
     public EventLoop eventLoop() {
         return channel.eventLoop();
+    }
+
+    /** Paces this connection's streams by their public clients. */
+    public PausedStreams pausedStreams() {
+        return pausedStreams;
     }
 
     /** Opens a stream to the agent with {@code handler} as its whole pipeline. */

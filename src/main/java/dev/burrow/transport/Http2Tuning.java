@@ -1,6 +1,7 @@
 package dev.burrow.transport;
 
 import io.netty.handler.codec.http2.DefaultHttp2Connection;
+import io.netty.handler.codec.http2.DefaultHttp2LocalFlowController;
 import io.netty.handler.codec.http2.DefaultHttp2RemoteFlowController;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
@@ -18,6 +19,11 @@ public final class Http2Tuning {
     public static final int STREAM_WINDOW = 4 * 1024 * 1024;
     /** Connection window, raised right after the preface so many streams can run at full speed together. */
     public static final int CONNECTION_WINDOW = 64 * 1024 * 1024;
+    /**
+     * What the paused streams of one connection may hold together: each holds up to {@link #STREAM_WINDOW}, so 64
+     * streams may wait on consumers that stopped reading before the longest waiting is reset.
+     */
+    static final long PAUSED_STREAM_BUDGET = 256L * 1024 * 1024;
     public static final int MAX_FRAME_SIZE = 64 * 1024;
     public static final int MAX_HEADER_LIST_SIZE = 64 * 1024;
     /**
@@ -66,10 +72,20 @@ public final class Http2Tuning {
         return new FlushConsolidationHandler(256, true);
     }
 
+    /** The pacing of one connection's streams, bounded by {@link #PAUSED_STREAM_BUDGET}. */
+    public static PausedStreams pausedStreams() {
+        return new PausedStreams(PAUSED_STREAM_BUDGET, STREAM_WINDOW);
+    }
+
     /**
      * Builds the codec on a connection whose outbound flow controller shares the window in slices of
      * {@link #ALLOCATION_QUANTUM}. The controller must be in place before the codec is built: the codec registers
      * its writability listener on whichever controller the connection has then.
+     *
+     * <p>Inbound, the connection window is returned as soon as data arrives, not when a stream's reader takes it:
+     * otherwise streams whose public client stopped reading keep their unread bytes counted against the shared
+     * window, and 16 of them at 4 MiB freeze every other stream of the tunnel. Each stream's own window still bounds
+     * what it holds, and {@link PausedStreams} bounds how many may hold it.
      */
     private static final class FairShareCodecBuilder extends Http2FrameCodecBuilder {
         FairShareCodecBuilder(boolean server) {
@@ -77,6 +93,8 @@ public final class Http2Tuning {
             WeightedFairQueueByteDistributor distributor = new WeightedFairQueueByteDistributor(connection);
             distributor.allocationQuantum(ALLOCATION_QUANTUM);
             connection.remote().flowController(new DefaultHttp2RemoteFlowController(connection, distributor));
+            connection.local().flowController(new DefaultHttp2LocalFlowController(connection,
+                    DefaultHttp2LocalFlowController.DEFAULT_WINDOW_UPDATE_RATIO, true));
             connection(connection);
         }
     }

@@ -1,16 +1,23 @@
 package dev.burrow.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.burrow.agent.Agent;
 import dev.burrow.agent.AgentTunnel;
 import dev.burrow.agent.HttpTunnelOptions;
 import java.io.InputStream;
 import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -71,6 +78,37 @@ class StreamingTest {
         }
         assertThat(total).isEqualTo(ONE_GIB);
         assertThat(mismatches).isZero();
+    }
+
+    @Test
+    void clientsThatStopReadingDoNotHoldUpTheRestOfTheTunnel() throws Exception {
+        // Together the stalled downloads could fill the agent connection's shared window one and a half times over.
+        int stalled = 24;
+        List<Socket> sockets = new ArrayList<>();
+        try {
+            for (int i = 0; i < stalled; i++) {
+                Socket socket = new Socket();
+                socket.setReceiveBufferSize(4096);
+                socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), harness.httpPort()));
+                sockets.add(socket);
+                socket.getOutputStream().write(("GET /bytes/" + ONE_GIB + " HTTP/1.1\r\nHost: " + tunnel.hostname()
+                        + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            }
+            await().atMost(Duration.ofSeconds(30)).until(() -> upstream.downloadsStarted.get() == stalled);
+
+            long size = 64L * 1024 * 1024;
+            // Well under the edge's idle timeout (120 s), which would end the stalled connections by itself.
+            HttpResponse<byte[]> response = harness.client.send(
+                    harness.request(tunnel.hostname(), "/bytes/" + size).timeout(Duration.ofSeconds(60)).GET().build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.body()).hasSize((int) size);
+        } finally {
+            for (Socket socket : sockets) {
+                socket.close();
+            }
+        }
     }
 
     @Test

@@ -12,6 +12,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A real local HTTP service for end-to-end tests, on the JDK's HTTP server: echoes requests, streams N bytes,
@@ -21,6 +22,8 @@ final class TestUpstream implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService executor = Executors.newCachedThreadPool();
     final CountDownLatch hangReleased = new CountDownLatch(1);
+    /** Downloads from /bytes/ that have begun. */
+    final AtomicInteger downloadsStarted = new AtomicInteger();
 
     TestUpstream() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 128);
@@ -57,6 +60,7 @@ final class TestUpstream implements AutoCloseable {
     /** /bytes/N streams N bytes of a repeating pattern with a Content-Length, never holding them in memory. */
     private void bytes(HttpExchange exchange) throws IOException {
         long n = Long.parseLong(exchange.getRequestURI().getPath().substring("/bytes/".length()));
+        downloadsStarted.incrementAndGet();
         exchange.getResponseHeaders().set("Content-Type", "application/octet-stream");
         exchange.sendResponseHeaders(200, n);
         byte[] chunk = new byte[64 * 1024];

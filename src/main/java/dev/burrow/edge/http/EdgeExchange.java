@@ -1,6 +1,7 @@
 package dev.burrow.edge.http;
 
 import dev.burrow.protocol.Protocol;
+import dev.burrow.transport.PausedStreams;
 import dev.burrow.transport.StreamBytesCodec;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -21,6 +22,8 @@ final class EdgeExchange extends ChannelInboundHandlerAdapter {
     private final PublicHttpHandler owner;
     private final EventExecutor publicLoop;
     final boolean upgrade;
+    /** Pauses the stream while the public client cannot take more. */
+    final PausedStreams pacing;
     /** The request has no body: it went as a full request, and its empty last part is not sent. */
     final boolean bodyless;
     /** Set once on the public loop when the stream opens; read there only. */
@@ -31,9 +34,11 @@ final class EdgeExchange extends ChannelInboundHandlerAdapter {
     /** Messages read from the stream and not yet handed over; stream loop only. */
     private List<Object> batch;
 
-    EdgeExchange(PublicHttpHandler owner, EventExecutor publicLoop, boolean upgrade, boolean bodyless) {
+    EdgeExchange(PublicHttpHandler owner, EventExecutor publicLoop, PausedStreams pacing, boolean upgrade,
+            boolean bodyless) {
         this.owner = owner;
         this.publicLoop = publicLoop;
+        this.pacing = pacing;
         this.upgrade = upgrade;
         this.bodyless = bodyless;
     }
