@@ -53,7 +53,15 @@ public final class Agent implements AutoCloseable {
     private final Builder config;
     private final EventLoops loops;
     private final SslContext edgeTls;
+    /**
+     * How long after an edge said it is restarting the agent keeps retrying at its backoff's first step, so that it
+     * is back within that step of the edge listening again; beyond it, the delays grow as after any failure.
+     */
+    private static final Duration RESTART_WINDOW = Duration.ofSeconds(30);
     private final Backoff backoff;
+    private volatile boolean restartExpected;
+    /** {@link System#nanoTime()} until which an edge that said it is restarting is expected back. */
+    private volatile long restartExpectedUntil;
     private final List<AgentTunnel> tunnels = new CopyOnWriteArrayList<>();
     private final CompletableFuture<AgentException> stopped = new CompletableFuture<>();
     private volatile EdgeConnection connection;
@@ -215,6 +223,7 @@ public final class Agent implements AutoCloseable {
     private void established(EdgeConnection conn) {
         connection = conn;
         backoff.reset();
+        restartExpected = false;
         ControlMessage.Welcome welcome = conn.welcome().join();
         log.atInfo().addKeyValue("edge", welcome.edge()).addKeyValue("session", welcome.session())
                 .addKeyValue("server", config.edgeHost + ":" + config.edgePort).log("connected to edge");
@@ -227,6 +236,10 @@ public final class Agent implements AutoCloseable {
             return;
         }
         String reason = conn.edgeIsDraining() ? "edge is restarting" : "connection lost";
+        if (conn.edgeIsDraining()) {
+            restartExpectedUntil = System.nanoTime() + RESTART_WINDOW.toNanos();
+            restartExpected = true;
+        }
         log.atWarn().addKeyValue("reason", reason).log("disconnected from edge");
         config.listener.disconnected(reason);
         if (!config.reconnect) {
@@ -240,7 +253,8 @@ public final class Agent implements AutoCloseable {
         if (closing) {
             return;
         }
-        Duration delay = backoff.next();
+        boolean edgeExpectedBack = restartExpected && System.nanoTime() - restartExpectedUntil < 0;
+        Duration delay = edgeExpectedBack ? backoff.firstStep() : backoff.next();
         int attempt = backoff.attempts();
         log.atInfo().addKeyValue("attempt", attempt).addKeyValue("delay_ms", delay.toMillis()).log("reconnecting");
         config.listener.reconnecting(attempt, delay);

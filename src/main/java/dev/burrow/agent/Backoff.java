@@ -23,9 +23,21 @@ public final class Backoff {
     public Duration next() {
         long ceiling = Math.min(capMillis, baseMillis << Math.min(attempt, 30));
         attempt++;
+        return jittered(ceiling);
+    }
+
+    /**
+     * A delay drawn like the first step's, counting one more failure without growing the next: for an edge that
+     * said it is restarting, which is expected to listen again within moments.
+     */
+    public Duration firstStep() {
+        attempt++;
+        return jittered(Math.min(capMillis, baseMillis));
+    }
+
+    private Duration jittered(long ceiling) {
         // A floor of a tenth of the base keeps a reconnect storm from hitting the edge at zero delay.
-        long delay = Math.max(baseMillis / 10, (long) (random.getAsDouble() * ceiling));
-        return Duration.ofMillis(delay);
+        return Duration.ofMillis(Math.max(baseMillis / 10, (long) (random.getAsDouble() * ceiling)));
     }
 
     /** Failures so far since the last {@link #reset()}. */

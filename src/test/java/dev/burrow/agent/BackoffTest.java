@@ -61,4 +61,14 @@ class BackoffTest {
 
         assertThat(millis.subList(10, 200)).containsOnly(Duration.ofMinutes(5).toMillis());
     }
+
+    @Test
+    void firstStepsStayAtTheFirstStepAndCountAsAttempts() {
+        Backoff backoff = new Backoff(BASE, CAP, () -> 1.0);
+
+        assertThat(List.of(backoff.firstStep().toMillis(), backoff.firstStep().toMillis(),
+                backoff.firstStep().toMillis())).containsOnly(100L);
+        assertThat(backoff.attempts()).isEqualTo(3);
+        assertThat(backoff.next().toMillis()).isEqualTo(800L);
+    }
 }

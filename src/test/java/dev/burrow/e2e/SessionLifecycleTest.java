@@ -11,6 +11,7 @@ import dev.burrow.agent.AgentTunnel;
 import dev.burrow.agent.HttpTunnelOptions;
 import dev.burrow.protocol.ErrorCode;
 import dev.burrow.tls.ServerTrust;
+import java.net.InetSocketAddress;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -154,6 +155,31 @@ class SessionLifecycleTest {
         assertThat(harness.get(name, "/back").body()).isEqualTo("hello from upstream /back");
         assertThat(tunnel.hostname()).isEqualTo(name);
         assertThat(events).containsSubsequence("bound " + name, "disconnected", "bound " + name);
+    }
+
+    @Test
+    void afterAnEdgeSaidItIsRestartingTheAgentRetriesAtItsFirstBackoffStep() throws Exception {
+        Duration firstStep = Duration.ofMillis(200);
+        List<Duration> delays = new CopyOnWriteArrayList<>();
+        Agent agent = harness.startAgent(harness.agentBuilder().backoff(firstStep, Duration.ofSeconds(30))
+                .listener(new AgentListener() {
+                    @Override
+                    public void reconnecting(int attempt, Duration delay) {
+                        delays.add(delay);
+                    }
+                }));
+        AgentTunnel tunnel = agent.http(HttpTunnelOptions.to(Integer.toString(upstream.port())));
+        InetSocketAddress agents = harness.edge.agentAddress();
+        InetSocketAddress http = harness.edge.httpAddress();
+
+        harness.edge.drain(Duration.ZERO);
+        // Growing delays would have reached a ceiling of 6.4 s by the sixth attempt.
+        await().atMost(Duration.ofSeconds(10)).until(() -> delays.size() >= 6);
+        harness.edge = harness.startEdge(agents, http);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> harness.edge.tunnels().size() == 1);
+        assertThat(harness.get(tunnel.hostname(), "/back").statusCode()).isEqualTo(200);
+        assertThat(delays).allSatisfy(delay -> assertThat(delay).isLessThanOrEqualTo(firstStep));
     }
 
     @Test
