@@ -99,13 +99,22 @@ public final class Agent implements AutoCloseable {
 
     /** Binds an HTTP tunnel and returns once the edge has given it a public URL. */
     public AgentTunnel http(HttpTunnelOptions options) {
+        return start(options);
+    }
+
+    /** Binds a TCP tunnel and returns once the edge has given it a public port. */
+    public AgentTunnel tcp(TcpTunnelOptions options) {
+        return start(options);
+    }
+
+    private AgentTunnel start(TunnelOptions options) {
         EdgeConnection current = requireConnection();
         AgentTunnel tunnel = new AgentTunnel(this, options);
         ControlMessage.Bound bound = await(current.bind(tunnel), config.connectTimeout);
-        tunnel.bound(bound.tunnelId(), bound.hostname(), bound.url());
+        tunnel.bound(bound);
         tunnels.add(tunnel);
-        log.atInfo().addKeyValue("name", bound.hostname()).addKeyValue("upstream", options.upstream())
-                .addKeyValue("url", bound.url()).log("tunnel started");
+        log.atInfo().addKeyValue("url", bound.url()).addKeyValue("upstream", options.upstream())
+                .log("tunnel started");
         config.listener.tunnelBound(tunnel);
         return tunnel;
     }
@@ -282,19 +291,19 @@ public final class Agent implements AutoCloseable {
     private void rebind(EdgeConnection conn, AgentTunnel tunnel) {
         conn.bind(tunnel).whenComplete((bound, error) -> {
             if (error == null) {
-                tunnel.bound(bound.tunnelId(), bound.hostname(), bound.url());
-                log.atInfo().addKeyValue("name", bound.hostname()).addKeyValue("url", bound.url())
-                        .log("tunnel bound again");
+                tunnel.bound(bound);
+                log.atInfo().addKeyValue("url", bound.url()).log("tunnel bound again");
                 config.listener.tunnelBound(tunnel);
                 return;
             }
             AgentException failure = unwrap(error);
-            if (failure.code() == ErrorCode.HOSTNAME_TAKEN && conn == connection && !closing) {
+            boolean taken = failure.code() == ErrorCode.HOSTNAME_TAKEN || failure.code() == ErrorCode.PORT_TAKEN;
+            if (taken && conn == connection && !closing) {
                 // The edge may not have noticed our old connection is dead yet; ask again shortly.
                 loops.group().schedule(() -> rebind(conn, tunnel), 1, TimeUnit.SECONDS);
                 return;
             }
-            log.atError().addKeyValue("name", tunnel.hostname()).log("could not bind tunnel again: {}",
+            log.atError().addKeyValue("url", tunnel.url()).log("could not bind tunnel again: {}",
                     failure.getMessage());
             config.listener.bindFailed(tunnel, failure);
         });

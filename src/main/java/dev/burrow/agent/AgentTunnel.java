@@ -1,46 +1,55 @@
 package dev.burrow.agent;
 
-/** A bound tunnel as the agent's user sees it: its public URL, and a way to close it. */
+import dev.burrow.protocol.ControlMessage;
+
+/** A bound tunnel as the agent's user sees it: its public address, and a way to close it. */
 public final class AgentTunnel implements AutoCloseable {
     private final Agent agent;
-    private final HttpTunnelOptions options;
-    private volatile String url;
-    private volatile String hostname;
-    private volatile String tunnelId;
+    private final TunnelOptions options;
+    private volatile ControlMessage.Bound bound;
 
-    AgentTunnel(Agent agent, HttpTunnelOptions options) {
+    AgentTunnel(Agent agent, TunnelOptions options) {
         this.agent = agent;
         this.options = options;
     }
 
-    /** The public URL, such as {@code http://calm-otter-42.localhost:8080}. */
+    /** The public address, such as {@code http://calm-otter-42.localhost:8080} or {@code tcp://localhost:20001}. */
     public String url() {
-        return url;
+        return bound.url();
     }
 
+    /** The public hostname of an HTTP or TLS tunnel; null for a TCP tunnel. */
     public String hostname() {
-        return hostname;
+        return bound.hostname();
+    }
+
+    /** The public port of a TCP tunnel; null for the other types. */
+    public Integer port() {
+        return bound.port();
     }
 
     public Upstream upstream() {
         return options.upstream();
     }
 
-    HttpTunnelOptions options() {
+    TunnelOptions options() {
         return options;
     }
 
     String tunnelId() {
-        return tunnelId;
+        return bound == null ? null : bound.tunnelId();
     }
 
-    void bound(String tunnelId, String hostname, String url) {
-        this.tunnelId = tunnelId;
-        this.hostname = hostname;
-        this.url = url;
+    /** What the edge last bound for this tunnel, or null before the first bind. */
+    ControlMessage.Bound held() {
+        return bound;
     }
 
-    /** Frees the public name at the edge; requests then get the edge's "tunnel offline" answer. */
+    void bound(ControlMessage.Bound bound) {
+        this.bound = bound;
+    }
+
+    /** Frees the public address at the edge; HTTP requests then get the edge's "tunnel offline" answer. */
     @Override
     public void close() {
         agent.closeTunnel(this);

@@ -78,11 +78,8 @@ final class EdgeConnection {
         long id = nextBindId.getAndIncrement();
         CompletableFuture<ControlMessage.Bound> answer = new CompletableFuture<>();
         pendingBinds.put(id, answer);
-        HttpTunnelOptions options = tunnel.options();
-        // A tunnel bound before keeps its name across reconnects.
-        String hostname = tunnel.hostname() != null ? tunnel.hostname() : options.hostname();
-        String subdomain = tunnel.hostname() != null ? null : options.subdomain();
-        send(new ControlMessage.Bind(id, "http", subdomain, hostname));
+        // A tunnel bound before keeps its address across reconnects.
+        send(tunnel.options().bindRequest(id, tunnel.held()));
         return answer.thenApply(bound -> {
             tunnelsById.put(bound.tunnelId(), tunnel);
             return bound;

@@ -1,5 +1,7 @@
 package dev.burrow.agent;
 
+import dev.burrow.protocol.ControlMessage;
+import dev.burrow.protocol.TunnelType;
 import java.util.Objects;
 
 /**
@@ -8,7 +10,7 @@ import java.util.Objects;
  * the upstream's address; anything else is used as is.
  */
 public record HttpTunnelOptions(Upstream upstream, String subdomain, String hostname, String hostHeader,
-                                boolean verifyUpstreamTls) {
+                                boolean verifyUpstreamTls) implements TunnelOptions {
     public HttpTunnelOptions {
         Objects.requireNonNull(upstream, "upstream");
         if (subdomain != null && hostname != null) {
@@ -35,5 +37,13 @@ public record HttpTunnelOptions(Upstream upstream, String subdomain, String host
     /** Turns off the upstream's certificate check: for local services with self-signed certificates. */
     public HttpTunnelOptions withUpstreamTlsVerification(boolean verify) {
         return new HttpTunnelOptions(upstream, subdomain, hostname, hostHeader, verify);
+    }
+
+    @Override
+    public ControlMessage.Bind bindRequest(long id, ControlMessage.Bound held) {
+        if (held != null) {
+            return ControlMessage.Bind.named(id, TunnelType.HTTP, null, held.hostname());
+        }
+        return ControlMessage.Bind.named(id, TunnelType.HTTP, subdomain, hostname);
     }
 }

@@ -3,6 +3,7 @@ package dev.burrow.agent;
 import dev.burrow.protocol.ControlStream;
 import dev.burrow.protocol.Protocol;
 import dev.burrow.protocol.StreamKind;
+import dev.burrow.transport.StreamBytesCodec;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -52,6 +53,11 @@ final class StreamDispatcher extends ChannelInboundHandlerAdapter {
             case HTTP, UPGRADE -> {
                 ctx.pipeline().replace(this, "http", new Http2StreamFrameToHttpObjectCodec(true))
                         .addLast("upstream", new UpstreamExchange(agent, connection, kind == StreamKind.UPGRADE));
+                ctx.pipeline().fireChannelRead(headers);
+            }
+            case CONNECTION -> {
+                ctx.pipeline().replace(this, "bytes", new StreamBytesCodec())
+                        .addLast("upstream", new UpstreamConnection(agent, connection));
                 ctx.pipeline().fireChannelRead(headers);
             }
         }

@@ -49,7 +49,7 @@ final class UpstreamExchange extends ChannelInboundHandlerAdapter {
     private final EdgeConnection connection;
     private final boolean upgrade;
     private ChannelHandlerContext stream;
-    private AgentTunnel tunnel;
+    private HttpTunnelOptions tunnel;
     private Channel upstream;
     private final Queue<Object> beforeConnect = new ArrayDeque<>();
     private boolean upstreamDirty;
@@ -113,17 +113,18 @@ final class UpstreamExchange extends ChannelInboundHandlerAdapter {
     }
 
     private void start(HttpRequest request) {
-        tunnel = connection.tunnel(request.headers().get(Protocol.TUNNEL_ID));
-        if (tunnel == null) {
+        AgentTunnel bound = connection.tunnel(request.headers().get(Protocol.TUNNEL_ID));
+        if (bound == null || !(bound.options() instanceof HttpTunnelOptions options)) {
             ReferenceCountUtil.release(request);
             respondError(HttpResponseStatus.BAD_GATEWAY, ErrorCode.BAD_MESSAGE, "Unknown tunnel",
-                    "This agent has no tunnel with the id the edge sent.");
+                    "This agent has no HTTP tunnel with the id the edge sent.");
             return;
         }
+        tunnel = options;
         Upstream target = tunnel.upstream();
         String upgradeProtocol = request.headers().get(Protocol.UPGRADE);
         prepareRequest(request, target, upgradeProtocol);
-        poolKey = new UpstreamPool.Key(stream.channel().eventLoop(), target, tunnel.options().verifyUpstreamTls());
+        poolKey = new UpstreamPool.Key(stream.channel().eventLoop(), target, tunnel.verifyUpstreamTls());
         // An upgraded connection never returns to the pool, so an upgrade always takes a fresh one.
         Channel idle = upgrade ? null : agent.upstreamPool().poll(poolKey);
         if (idle != null) {
@@ -208,7 +209,7 @@ final class UpstreamExchange extends ChannelInboundHandlerAdapter {
         } else if (!HttpUtil.isContentLengthSet(request)) {
             HttpUtil.setTransferEncodingChunked(request, true);
         }
-        String hostHeader = tunnel.options().hostHeader();
+        String hostHeader = tunnel.hostHeader();
         if ("rewrite".equals(hostHeader)) {
             headers.set(HttpHeaderNames.HOST, target.host() + ":" + target.port());
         } else if (hostHeader != null) {

@@ -2,6 +2,7 @@ package dev.burrow.cli;
 
 import dev.burrow.Version;
 import dev.burrow.agent.Upstream;
+import dev.burrow.edge.PortRange;
 import dev.burrow.transport.HostPort;
 import io.netty.util.ResourceLeakDetector;
 import java.io.PrintWriter;
@@ -19,7 +20,7 @@ import picocli.CommandLine.TypeConversionException;
         mixinStandardHelpOptions = true,
         versionProvider = BurrowCommand.VersionProvider.class,
         description = "Self-hostable tunnels: expose a local service at a public address on an edge you run.",
-        subcommands = {HttpCommand.class, DevCommand.class, EdgeCommand.class, ConfigCommand.class},
+        subcommands = {HttpCommand.class, TcpCommand.class, DevCommand.class, EdgeCommand.class, ConfigCommand.class},
         footerHeading = "%nExit codes:%n",
         footer = {
             "  " + ExitCodes.OK + "  ok",
@@ -53,6 +54,7 @@ public final class BurrowCommand extends CommandGroup {
                 .setCaseInsensitiveEnumValuesAllowed(true)
                 .registerConverter(Duration.class, converter(Durations::parse))
                 .registerConverter(HostPort.class, converter(HostPort::parse))
+                .registerConverter(PortRange.class, converter(PortRange::parse))
                 .registerConverter(Upstream.class, converter(Upstream::parse))
                 .setExecutionStrategy(BurrowCommand::run)
                 .setParameterExceptionHandler(errors)

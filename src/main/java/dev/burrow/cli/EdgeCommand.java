@@ -2,6 +2,7 @@ package dev.burrow.cli;
 
 import dev.burrow.edge.Edge;
 import dev.burrow.edge.EdgeConfig;
+import dev.burrow.edge.PortRange;
 import dev.burrow.transport.HostPort;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -44,6 +45,11 @@ final class EdgeCommand implements Callable<Integer> {
             description = "The port shown in public URLs when a proxy or port mapping sits in front"
                     + " (default: the --http-addr port).")
     Integer advertisedHttpPort;
+
+    @Option(names = "--tcp-ports", paramLabel = "FIRST-LAST",
+            description = "Public ports for TCP tunnels, on the --http-addr host, such as 20000-20999 (default: no"
+                    + " TCP tunnels).")
+    PortRange tcpPorts;
 
     @Mixin
     EdgeDataDir dataDir;
@@ -92,7 +98,8 @@ final class EdgeCommand implements Callable<Integer> {
         EdgeConfig.Builder config = EdgeConfig.builder(domain, dataDir.resolve())
                 .agentAddress(agentAddr.toSocketAddress())
                 .httpAddress(httpAddr.toSocketAddress())
-                .drainGrace(drainGrace);
+                .drainGrace(drainGrace)
+                .tcpPorts(tcpPorts);
         if (advertisedHttpPort != null) {
             config.advertisedHttpPort(advertisedHttpPort);
         }
@@ -105,6 +112,9 @@ final class EdgeCommand implements Callable<Integer> {
     static void printListening(Edge edge, PrintWriter out) {
         out.println("agent port: " + edge.agentAddress().getPort());
         out.println("http port: " + edge.httpAddress().getPort());
+        if (edge.tcpPorts() != null) {
+            out.println("tcp ports: " + edge.tcpPorts());
+        }
         out.println("certificate sha256: " + edge.certificateFingerprint());
         out.flush();
     }

@@ -5,13 +5,8 @@ import dev.burrow.agent.AgentListener;
 import dev.burrow.agent.AgentTunnel;
 import dev.burrow.agent.HttpTunnelOptions;
 import dev.burrow.agent.Upstream;
-import dev.burrow.config.AgentConfig;
-import dev.burrow.config.AgentConfigFile;
-import dev.burrow.config.AuthtokenResolver;
-import dev.burrow.transport.HostPort;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
@@ -19,7 +14,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -52,21 +46,8 @@ final class HttpCommand implements Callable<Integer> {
             description = "Do not check the certificate of an https upstream (for self-signed local services).")
     boolean upstreamInsecure;
 
-    @Option(names = "--server", paramLabel = "HOST:PORT",
-            description = "The edge's agent port (default: server_addr from the config file, else "
-                    + "localhost:4443).")
-    HostPort server;
-
-    @Option(names = "--authtoken", paramLabel = "TOKEN",
-            description = "The token from 'burrow edge token create' (default: $" + AuthtokenResolver.ENV_VAR
-                    + ", else authtoken from the config file).")
-    String authtoken;
-
-    @ArgGroup(exclusive = true)
-    EdgeTrustOptions trust;
-
     @Mixin
-    ConfigFileOption config;
+    EdgeConnectionOptions edge;
 
     @Option(names = "--response-timeout", paramLabel = "DURATION", defaultValue = "60s",
             description = "How long the upstream may take to start answering before the client gets 504"
@@ -106,22 +87,13 @@ final class HttpCommand implements Callable<Integer> {
      * without blocking.
      */
     Agent connect(AgentListener listener) throws IOException {
-        Path configPath = config.path();
-        AgentConfig file = AgentConfigFile.load(configPath);
-        String token = AuthtokenResolver.resolve(authtoken, System.getenv(), file)
-                .orElseThrow(() -> new ParameterException(spec.commandLine(),
-                        "no authtoken: save one with 'burrow config add-authtoken TOKEN', set "
-                                + AuthtokenResolver.ENV_VAR + " or pass --authtoken"));
-        EdgeTarget target = EdgeTarget.resolve(server, trust, file, configPath);
+        Agent.Builder builder = edge.agentBuilder(spec.commandLine());
         if (upstreamInsecure) {
             spec.commandLine().getErr().println("warning: --upstream-insecure: the upstream's TLS certificate is"
                     + " not checked");
             spec.commandLine().getErr().flush();
         }
-        return Agent.builder()
-                .edge(target.server().host(), target.server().port())
-                .authtoken(token)
-                .trust(target.trust())
+        return builder
                 .listener(listener)
                 .upstreamResponseTimeout(responseTimeout)
                 .drainGrace(DRAIN_GRACE)

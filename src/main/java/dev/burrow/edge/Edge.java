@@ -24,13 +24,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running edge: the agent listener (TLS, HTTP/2) and the public HTTP listener, sharing one tunnel registry.
+ * A running edge: the agent listener (TLS, HTTP/2), the public HTTP listener and one listener per TCP tunnel,
+ * sharing one tunnel registry.
  * Start one with {@link #start(EdgeConfig)}; stop it with {@link #drain(Duration)} or {@link #close()}.
  */
 public final class Edge implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Edge.class);
     /** Writes queue up to the high mark before a channel reports unwritable and its peer stops reading. */
-    private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(256 * 1024, 1024 * 1024);
+    static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(256 * 1024, 1024 * 1024);
 
     private final EdgeContext context;
     private final Store store;
@@ -75,12 +76,16 @@ public final class Edge implements AutoCloseable {
             }
             SslContext ssl = certificate.serverContext(Protocol.ALPN);
             EdgeContext context = new EdgeContext(config, store.tokens(), storeExecutor, policy);
+            context.serve(HostnameBinder.http(context, context::publicUrl));
+            if (config.tcpPorts() != null) {
+                context.serve(new TcpBinder(context, loops, config.tcpPorts(), config.httpAddress().getAddress()));
+            }
             Channel agents = bind(loops, config.agentAddress(), new AgentListenerInitializer(context, ssl));
             Channel http = bind(loops, config.httpAddress(), new PublicHttpInitializer(context));
             context.boundHttpPort = ((InetSocketAddress) http.localAddress()).getPort();
             Edge edge = new Edge(context, store, loops, storeExecutor, certificate, agents, http);
             log.atInfo().addKeyValue("agents", agents.localAddress()).addKeyValue("http", http.localAddress())
-                    .addKeyValue("domain", config.domain()).addKeyValue("transport", loops.isEpoll() ? "epoll" : "nio")
+                    .addKeyValue("domain", config.domain()).addKeyValue("tcp_ports", config.tcpPorts()).addKeyValue("transport", loops.isEpoll() ? "epoll" : "nio")
                     .log("edge listening");
             return edge;
         } catch (Throwable e) {
@@ -113,6 +118,11 @@ public final class Edge implements AutoCloseable {
 
     public InetSocketAddress httpAddress() {
         return (InetSocketAddress) httpListener.localAddress();
+    }
+
+    /** The public ports TCP tunnels get, or null if this edge serves none. */
+    public PortRange tcpPorts() {
+        return context.config.tcpPorts();
     }
 
     /** SHA-256 fingerprint of the agent port's certificate, for agents that pin it. */

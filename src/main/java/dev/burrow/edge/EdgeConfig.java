@@ -28,7 +28,8 @@ public record EdgeConfig(
         int maxHeaderSize,
         int maxTunnelsPerSession,
         int maxPublicConnections,
-        int maxPublicConnectionsPerAddress) {
+        int maxPublicConnectionsPerAddress,
+        PortRange tcpPorts) {
 
     public EdgeConfig {
         Objects.requireNonNull(domain, "domain");
@@ -65,6 +66,7 @@ public record EdgeConfig(
         private int maxTunnelsPerSession = 100;
         private int maxPublicConnections = 20_000;
         private int maxPublicConnectionsPerAddress = 512;
+        private PortRange tcpPorts;
 
         private Builder(String domain, Path dataDir) {
             this.domain = domain;
@@ -147,11 +149,20 @@ public record EdgeConfig(
             return this;
         }
 
+        /**
+         * Serves TCP tunnels on these ports, listening on the public HTTP address's host; without a range the edge
+         * serves no TCP tunnels.
+         */
+        public Builder tcpPorts(PortRange ports) {
+            this.tcpPorts = ports;
+            return this;
+        }
+
         public EdgeConfig build() {
             return new EdgeConfig(domain, dataDir, agentAddress, httpAddress, advertisedHttpPort, certFile, keyFile,
                     edgeId, drainGrace, handshakeTimeout, headerReadTimeout, idleTimeout, heartbeatInterval,
                     heartbeatMisses, maxInitialLineLength, maxHeaderSize, maxTunnelsPerSession, maxPublicConnections,
-                    maxPublicConnectionsPerAddress);
+                    maxPublicConnectionsPerAddress, tcpPorts);
         }
     }
 }

@@ -2,12 +2,15 @@ package dev.burrow.edge;
 
 import dev.burrow.edge.http.HttpEdge;
 import dev.burrow.edge.http.RequestPolicy;
+import dev.burrow.protocol.TunnelType;
 import dev.burrow.store.TokenStore;
 import io.netty.channel.Channel;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,6 +21,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class EdgeContext implements HttpEdge {
     final EdgeConfig config;
     final TunnelRegistry registry = new TunnelRegistry();
+    private final Map<TunnelType, TunnelBinder> binders = new EnumMap<>(TunnelType.class);
     final TokenStore tokens;
     /** Runs blocking store calls so they never stall an event loop. */
     final ExecutorService storeExecutor;
@@ -74,12 +78,47 @@ final class EdgeContext implements HttpEdge {
 
     @Override
     public Tunnel find(String hostname) {
-        return registry.find(hostname);
+        return registry.find(TunnelType.HTTP, hostname);
     }
 
     @Override
     public boolean wasRecentlyBound(String hostname) {
-        return registry.wasRecentlyBound(hostname);
+        return registry.wasRecentlyBound(TunnelType.HTTP, hostname);
+    }
+
+    /** Makes tunnels of {@code binder}'s type bindable; done once per type while the edge starts. */
+    void serve(TunnelBinder binder) {
+        binders.put(binder.type(), binder);
+    }
+
+    /** The binder of a tunnel type, or null if this edge does not serve that type. */
+    TunnelBinder binder(TunnelType type) {
+        return binders.get(type);
+    }
+
+    /**
+     * Gives the tunnel its route, and its session the tunnel.
+     *
+     * @return false if another tunnel holds the route
+     */
+    boolean claim(Tunnel tunnel) {
+        if (!registry.bind(tunnel)) {
+            return false;
+        }
+        AgentSession session = tunnel.session();
+        session.addTunnel(tunnel);
+        if (!session.channel().isActive()) {
+            // The connection died while we bound: do not leave a name held by a dead session.
+            unbindAll(session);
+        }
+        return true;
+    }
+
+    /** Frees the tunnel's route at once and lets the tunnel go of what else it holds. */
+    void release(Tunnel tunnel) {
+        registry.unbind(tunnel);
+        tunnel.session().removeTunnel(tunnel);
+        tunnel.unbound();
     }
 
     @Override
@@ -129,8 +168,7 @@ final class EdgeContext implements HttpEdge {
     /** Removes every tunnel of a session from routing; their names are free again at once. */
     void unbindAll(AgentSession session) {
         for (Tunnel tunnel : session.tunnels()) {
-            registry.unbind(tunnel);
-            session.removeTunnel(tunnel);
+            release(tunnel);
         }
     }
 }

@@ -12,7 +12,6 @@ import io.netty.util.ReferenceCountUtil;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,7 +23,6 @@ import org.slf4j.LoggerFactory;
  */
 final class EdgeControlHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(EdgeControlHandler.class);
-    private static final int RANDOM_NAME_ATTEMPTS = 20;
 
     private final EdgeContext edge;
     private final AgentSession session;
@@ -53,7 +51,7 @@ final class EdgeControlHandler extends ChannelInboundHandlerAdapter {
         } else if (!session.isAuthenticated()) {
             refuse(ctx, ErrorCode.BAD_MESSAGE, "hello must come first");
         } else if (message instanceof ControlMessage.Bind bind) {
-            ctx.writeAndFlush(bind(bind));
+            bind(ctx, bind);
         } else if (message instanceof ControlMessage.Unbind unbind) {
             unbind(unbind);
         } else {
@@ -113,84 +111,50 @@ final class EdgeControlHandler extends ChannelInboundHandlerAdapter {
         ctx.writeAndFlush(new ControlMessage.Welcome(session.id(), edge.config.edgeId()));
     }
 
-    private ControlMessage bind(ControlMessage.Bind bind) {
+    private void bind(ChannelHandlerContext ctx, ControlMessage.Bind bind) {
+        ControlMessage refusal = checkBind(bind);
+        if (refusal != null) {
+            ctx.writeAndFlush(refusal);
+            return;
+        }
+        edge.binder(TunnelType.fromWire(bind.tunnel())).bind(bind, session).whenComplete((answer, error) -> {
+            ControlMessage reply = answer;
+            if (error != null) {
+                log.atError().setCause(error).addKeyValue("session", session.id()).log("bind failed");
+                reply = new ControlMessage.Error(bind.id(), ErrorCode.INTERNAL, "edge could not bind the tunnel");
+            } else if (answer instanceof ControlMessage.Bound bound) {
+                log.atInfo().addKeyValue("session", session.id()).addKeyValue("tunnel", bound.tunnelId())
+                        .addKeyValue("url", bound.url()).log("tunnel bound");
+            }
+            ctx.writeAndFlush(reply);
+        });
+    }
+
+    /** What every bind must pass whatever its type, or null. */
+    private ControlMessage checkBind(ControlMessage.Bind bind) {
         if (edge.draining()) {
             return new ControlMessage.Error(bind.id(), ErrorCode.EDGE_DRAINING, "edge is shutting down");
         }
-        if (TunnelType.fromWire(bind.tunnel()) != TunnelType.HTTP) {
+        TunnelType type = TunnelType.fromWire(bind.tunnel());
+        if (type == null) {
             return new ControlMessage.Error(bind.id(), ErrorCode.BAD_MESSAGE,
-                    "this edge does not serve tunnel type '" + bind.tunnel() + "'");
+                    "unknown tunnel type '" + bind.tunnel() + "'");
+        }
+        if (edge.binder(type) == null) {
+            return new ControlMessage.Error(bind.id(), ErrorCode.TUNNEL_TYPE_UNAVAILABLE,
+                    "this edge does not serve " + type.wireName() + " tunnels");
         }
         if (session.tunnels().size() >= edge.config.maxTunnelsPerSession()) {
             return new ControlMessage.Error(bind.id(), ErrorCode.BAD_MESSAGE,
                     "at most " + edge.config.maxTunnelsPerSession() + " tunnels per agent session");
         }
-        if (bind.subdomain() != null && bind.hostname() != null) {
-            return new ControlMessage.Error(bind.id(), ErrorCode.HOSTNAME_INVALID,
-                    "give a subdomain or a hostname, not both");
-        }
-        if (bind.subdomain() == null && bind.hostname() == null) {
-            return bindRandom(bind);
-        }
-        String hostname;
-        if (bind.subdomain() != null) {
-            String label = bind.subdomain().toLowerCase(java.util.Locale.ROOT);
-            if (!Hostnames.isValidLabel(label)) {
-                return new ControlMessage.Error(bind.id(), ErrorCode.HOSTNAME_INVALID,
-                        "subdomain '" + bind.subdomain() + "' is not a valid DNS label");
-            }
-            hostname = label + "." + edge.config.domain();
-        } else {
-            hostname = bind.hostname().toLowerCase(java.util.Locale.ROOT);
-            if (!Hostnames.isValidHostname(hostname)) {
-                return new ControlMessage.Error(bind.id(), ErrorCode.HOSTNAME_INVALID,
-                        "hostname '" + bind.hostname() + "' is not a valid DNS name");
-            }
-            // Names outside the edge's domain would need proof of ownership, which accounts will bring.
-            if (!hostname.endsWith("." + edge.config.domain())) {
-                return new ControlMessage.Error(bind.id(), ErrorCode.HOSTNAME_INVALID,
-                        "hostname '" + bind.hostname() + "' is not under this edge's domain " + edge.config.domain());
-            }
-        }
-        return tryBind(bind, hostname);
-    }
-
-    private ControlMessage bindRandom(ControlMessage.Bind bind) {
-        for (int attempt = 0; attempt < RANDOM_NAME_ATTEMPTS; attempt++) {
-            String hostname = Hostnames.randomLabel() + "." + edge.config.domain();
-            if (!edge.registry.isBound(hostname)) {
-                ControlMessage result = tryBind(bind, hostname);
-                if (result instanceof ControlMessage.Bound) {
-                    return result;
-                }
-            }
-        }
-        return new ControlMessage.Error(bind.id(), ErrorCode.INTERNAL, "no free random name; try --subdomain");
-    }
-
-    private ControlMessage tryBind(ControlMessage.Bind bind, String hostname) {
-        HttpTunnel tunnel = new HttpTunnel(UUID.randomUUID().toString(), hostname, edge.publicUrl(hostname), session);
-        if (!edge.registry.bind(tunnel)) {
-            log.atWarn().addKeyValue("session", session.id()).addKeyValue("hostname", hostname)
-                    .log("bind refused: hostname taken");
-            return new ControlMessage.Error(bind.id(), ErrorCode.HOSTNAME_TAKEN,
-                    "hostname " + hostname + " is already bound by another tunnel");
-        }
-        session.addTunnel(tunnel);
-        if (!session.channel().isActive()) {
-            // The connection died while we bound: do not leave a name held by a dead session.
-            edge.unbindAll(session);
-        }
-        log.atInfo().addKeyValue("session", session.id()).addKeyValue("tunnel", tunnel.id())
-                .addKeyValue("url", tunnel.url()).log("tunnel bound");
-        return new ControlMessage.Bound(bind.id(), tunnel.id(), hostname, tunnel.url());
+        return null;
     }
 
     private void unbind(ControlMessage.Unbind unbind) {
         for (Tunnel tunnel : session.tunnels()) {
             if (tunnel.id().equals(unbind.tunnelId())) {
-                edge.registry.unbind(tunnel);
-                session.removeTunnel(tunnel);
+                edge.release(tunnel);
                 log.atInfo().addKeyValue("tunnel", tunnel.id()).addKeyValue("url", tunnel.url())
                         .log("tunnel unbound");
             }

@@ -3,8 +3,8 @@ package dev.burrow.edge;
 import dev.burrow.protocol.TunnelType;
 
 /**
- * A public address bound to an agent session. Each tunnel type (HTTP now; TCP and TLS later) implements this and
- * is routed by its own listener; the registry and sessions only see this interface.
+ * A public address bound to an agent session. Each tunnel type implements this and is routed by its own listener;
+ * the registry and sessions only see this interface. A {@link TunnelBinder} makes them.
  */
 public interface Tunnel {
     /** The id streams carry in {@code burrow-tunnel}; unique per edge. */
@@ -18,6 +18,10 @@ public interface Tunnel {
     /** The address users reach, as printed to the agent. */
     String url();
 
-    /** The key this tunnel holds in the registry (a hostname for HTTP). */
+    /** The key this tunnel holds in the registry among tunnels of its type: a hostname, or a port for TCP. */
     String routeKey();
+
+    /** The tunnel no longer holds its address: it lets go of what it holds beyond the registry (a listener). */
+    default void unbound() {
+    }
 }

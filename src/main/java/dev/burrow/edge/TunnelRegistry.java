@@ -1,5 +1,6 @@
 package dev.burrow.edge;
 
+import dev.burrow.protocol.TunnelType;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -25,35 +26,41 @@ public final class TunnelRegistry {
 
     /** @return true if the tunnel now holds its route key; false if another tunnel holds it */
     boolean bind(Tunnel tunnel) {
-        return byRoute.putIfAbsent(tunnel.routeKey(), tunnel) == null;
+        return byRoute.putIfAbsent(key(tunnel.type(), tunnel.routeKey()), tunnel) == null;
     }
 
     void unbind(Tunnel tunnel) {
-        if (byRoute.remove(tunnel.routeKey(), tunnel)) {
+        String key = key(tunnel.type(), tunnel.routeKey());
+        if (byRoute.remove(key, tunnel)) {
             synchronized (offline) {
-                offline.put(tunnel.routeKey(), System.nanoTime());
+                offline.put(key, System.nanoTime());
             }
         }
     }
 
     /** True if the key was bound within the last hour and is not now: its tunnel is offline, not unknown. */
-    public boolean wasRecentlyBound(String routeKey) {
+    public boolean wasRecentlyBound(TunnelType type, String routeKey) {
         synchronized (offline) {
-            Long since = offline.get(routeKey);
+            Long since = offline.get(key(type, routeKey));
             return since != null && System.nanoTime() - since < OFFLINE_MEMORY.toNanos();
         }
     }
 
-    /** @return the tunnel bound to the key, or null */
-    public Tunnel find(String routeKey) {
-        return byRoute.get(routeKey);
+    /** @return the tunnel of this type bound to the key, or null */
+    public Tunnel find(TunnelType type, String routeKey) {
+        return byRoute.get(key(type, routeKey));
     }
 
-    boolean isBound(String routeKey) {
-        return byRoute.containsKey(routeKey);
+    boolean isBound(TunnelType type, String routeKey) {
+        return byRoute.containsKey(key(type, routeKey));
     }
 
     public Collection<Tunnel> all() {
         return byRoute.values();
+    }
+
+    /** Each type has its own names: an HTTP and a TLS tunnel may hold the same hostname. */
+    private static String key(TunnelType type, String routeKey) {
+        return type.wireName() + ' ' + routeKey;
     }
 }

@@ -34,15 +34,22 @@ public sealed interface ControlMessage {
     }
 
     /**
-     * Agent to edge: give me a public address. {@code tunnel} is a type from {@link TunnelType}; for HTTP, at most
-     * one of {@code subdomain} (under the edge's domain) and {@code hostname} (a full name); neither means a random
-     * name.
+     * Agent to edge: give me a public address. {@code tunnel} is a type from {@link TunnelType}. For HTTP and TLS,
+     * at most one of {@code subdomain} (under the edge's domain) and {@code hostname} (a full name); neither means
+     * a random name. For TCP, {@code port} asks for one port of the edge's range; absent means any free one.
      */
-    record Bind(long id, String tunnel, String subdomain, String hostname) implements ControlMessage {
+    record Bind(long id, String tunnel, String subdomain, String hostname, Integer port) implements ControlMessage {
+        /** A bind by name, for HTTP and TLS tunnels. */
+        public static Bind named(long id, TunnelType type, String subdomain, String hostname) {
+            return new Bind(id, type.wireName(), subdomain, hostname, null);
+        }
     }
 
-    /** Edge to agent: bind {@code id} succeeded; streams for it will carry {@code tunnelId}. */
-    record Bound(long id, String tunnelId, String hostname, String url) implements ControlMessage {
+    /**
+     * Edge to agent: bind {@code id} succeeded; streams for it will carry {@code tunnelId}. {@code hostname} is set
+     * for HTTP and TLS tunnels, {@code port} for TCP ones.
+     */
+    record Bound(long id, String tunnelId, String hostname, String url, Integer port) implements ControlMessage {
     }
 
     /** Agent to edge: free this tunnel's address now. */

@@ -13,6 +13,12 @@ public enum ErrorCode {
     HOSTNAME_TAKEN("hostname_taken", false),
     /** The subdomain or hostname is malformed or not under the edge's domain. Not retryable. */
     HOSTNAME_INVALID("hostname_invalid", false),
+    /** The TCP port is held by another tunnel, or by another program on the edge. Not retryable for this bind. */
+    PORT_TAKEN("port_taken", false),
+    /** The TCP port is outside the edge's range for tunnels, or the range has no free port left. */
+    PORT_UNAVAILABLE("port_unavailable", false),
+    /** The edge does not serve this tunnel type (a TCP tunnel on an edge started without a port range). */
+    TUNNEL_TYPE_UNAVAILABLE("tunnel_type_unavailable", false),
     /** A message broke the protocol (unknown type, bad field, wrong order); an unreadable line ends the session. */
     BAD_MESSAGE("bad_message", false),
     /** Too many failed attempts from this address: the message says how long to wait. */

@@ -7,7 +7,9 @@ public enum StreamKind {
     /** One HTTP exchange of an HTTP tunnel, in HTTP/2 semantics. */
     HTTP("http"),
     /** An HTTP/1.1 upgrade (WebSocket): an exchange whose stream becomes a byte pipe once the upstream switches. */
-    UPGRADE("upgrade");
+    UPGRADE("upgrade"),
+    /** One public connection of a TCP or TLS tunnel: a byte pipe to the upstream from its first frame on. */
+    CONNECTION("connection");
 
     private final String wireName;
 

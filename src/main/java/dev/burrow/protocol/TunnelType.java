@@ -1,8 +1,13 @@
 package dev.burrow.protocol;
 
-/** Tunnel types an agent may bind; the wire name goes in {@code bind.tunnel}. TCP and TLS join here later. */
+/** Tunnel types an agent may bind; the wire name goes in {@code bind.tunnel}. */
 public enum TunnelType {
-    HTTP("http");
+    /** HTTP requests routed by Host, on the edge's HTTP port. */
+    HTTP("http"),
+    /** Raw TCP connections on a port of the edge's own. */
+    TCP("tcp"),
+    /** TLS connections routed by the ClientHello's server name on the edge's TLS port, passed through undecrypted. */
+    TLS("tls");
 
     private final String wireName;
 

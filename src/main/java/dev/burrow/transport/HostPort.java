@@ -8,6 +8,11 @@ import java.net.InetSocketAddress;
  */
 public record HostPort(String host, int port) {
 
+    /** The address's IP (not its name) and port. */
+    public static HostPort of(InetSocketAddress address) {
+        return new HostPort(address.getAddress().getHostAddress(), address.getPort());
+    }
+
     public static HostPort parse(String text) {
         String value = text.strip();
         int colon = value.lastIndexOf(':');

@@ -3,6 +3,7 @@ package dev.burrow.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.burrow.edge.PortRange;
 import dev.burrow.transport.HostPort;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,5 +43,23 @@ class ParsingTest {
         assertThat(DataDirs.defaultFor("dev", Map.of("XDG_DATA_HOME", "relative"), home))
                 .isEqualTo(Path.of("/home/u/.local/share/burrow/dev"));
         assertThat(DataDirs.defaultFor("dev", Map.of(), home)).isEqualTo(Path.of("/home/u/.local/share/burrow/dev"));
+    }
+
+    @Test
+    void portRanges() {
+        assertThat(PortRange.parse("20000-20999")).isEqualTo(new PortRange(20000, 20999));
+        assertThat(PortRange.parse("2222")).isEqualTo(new PortRange(2222, 2222));
+        assertThat(PortRange.parse("20000-20999").size()).isEqualTo(1000);
+        assertThatThrownBy(() -> PortRange.parse("20999-20000")).hasMessageContaining("lower to a higher");
+        assertThatThrownBy(() -> PortRange.parse("0-10")).hasMessageContaining("1-65535");
+        assertThatThrownBy(() -> PortRange.parse("a-b")).hasMessageContaining("not a port range");
+    }
+
+    @Test
+    void tcpTunnelsRefuseAnHttpsUpstream() {
+        Cli.Result result = Cli.run("tcp", "https://localhost:8443");
+
+        assertThat(result.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(result.err()).contains("a TCP tunnel passes bytes as they are");
     }
 }

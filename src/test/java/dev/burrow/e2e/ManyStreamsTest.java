@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -115,55 +114,35 @@ class ManyStreamsTest {
      * connection; it answers anything else with "ok".
      */
     private static final class HoldingUpstream implements AutoCloseable {
-        private final ServerSocket server = new ServerSocket(0, 512, InetAddress.getLoopbackAddress());
+        private final LoopbackServer server = new LoopbackServer("holding-upstream", this::serve);
         final AtomicInteger held = new AtomicInteger();
         final AtomicInteger released = new AtomicInteger();
 
         HoldingUpstream() throws IOException {
-            Thread acceptor = new Thread(this::accept, "holding-upstream");
-            acceptor.setDaemon(true);
-            acceptor.start();
         }
 
         int port() {
-            return server.getLocalPort();
+            return server.port();
         }
 
-        private void accept() {
-            while (!server.isClosed()) {
-                try {
-                    Socket socket = server.accept();
-                    Thread serve = new Thread(() -> serve(socket));
-                    serve.setDaemon(true);
-                    serve.start();
-                } catch (IOException e) {
+        private void serve(Socket socket) throws IOException {
+            InputStream in = socket.getInputStream();
+            OutputStream out = socket.getOutputStream();
+            while (true) {
+                String head = readHead(in);
+                if (head == null) {
                     return;
                 }
-            }
-        }
-
-        private void serve(Socket socket) {
-            try (socket) {
-                InputStream in = socket.getInputStream();
-                OutputStream out = socket.getOutputStream();
-                while (true) {
-                    String head = readHead(in);
-                    if (head == null) {
-                        return;
+                if (head.startsWith("GET /hold ")) {
+                    held.incrementAndGet();
+                    while (in.read() >= 0) {
+                        // Nothing more is expected; the agent closing the connection ends the wait.
                     }
-                    if (head.startsWith("GET /hold ")) {
-                        held.incrementAndGet();
-                        while (in.read() >= 0) {
-                            // Nothing more is expected; the agent closing the connection ends the wait.
-                        }
-                        released.incrementAndGet();
-                        return;
-                    }
-                    out.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".getBytes(StandardCharsets.US_ASCII));
-                    out.flush();
+                    released.incrementAndGet();
+                    return;
                 }
-            } catch (IOException e) {
-                // The agent went away; nothing to answer.
+                out.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".getBytes(StandardCharsets.US_ASCII));
+                out.flush();
             }
         }
 

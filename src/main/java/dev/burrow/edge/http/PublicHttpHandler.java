@@ -6,6 +6,7 @@ import dev.burrow.protocol.Protocol;
 import dev.burrow.protocol.StreamKind;
 import dev.burrow.transport.ErrorPages;
 import dev.burrow.transport.HopByHopHeaders;
+import dev.burrow.transport.HostPort;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -273,7 +274,7 @@ final class PublicHttpHandler extends ChannelInboundHandlerAdapter {
         PublicRequests.addForwarded(request, client);
         headers.set(Protocol.STREAM_KIND, (upgrade ? StreamKind.UPGRADE : StreamKind.HTTP).wireName())
                 .set(Protocol.TUNNEL_ID, tunnel.id())
-                .set(Protocol.CLIENT_ADDR, clientAddress(client))
+                .set(Protocol.CLIENT_ADDR, HostPort.of(client).toString())
                 .set(HttpConversionUtil.ExtensionHeaderNames.SCHEME.text(), "http");
         if (upgrade) {
             headers.set(Protocol.UPGRADE, upgradeProtocol);
@@ -303,12 +304,6 @@ final class PublicHttpHandler extends ChannelInboundHandlerAdapter {
                 ctx.executor().execute(() -> streamOpened(current, future, request, expectsContinue));
             }
         });
-    }
-
-    /** {@code ip:port}, with an IPv6 address in brackets so the port stays unambiguous. */
-    private static String clientAddress(InetSocketAddress client) {
-        String ip = client.getAddress().getHostAddress();
-        return (ip.indexOf(':') >= 0 ? "[" + ip + "]" : ip) + ":" + client.getPort();
     }
 
     private void streamOpened(EdgeExchange opened, Future<?> future, HttpRequest request, boolean expectsContinue) {

@@ -1,0 +1,36 @@
+package dev.burrow.agent;
+
+import dev.burrow.protocol.ControlMessage;
+import dev.burrow.protocol.TunnelType;
+import java.util.Objects;
+
+/**
+ * A TCP tunnel: each connection to a public port of the edge becomes one connection to {@code upstream}, bytes
+ * passed both ways untouched. {@code remotePort} asks for one port of the edge's range; null takes any free one.
+ */
+public record TcpTunnelOptions(Upstream upstream, Integer remotePort) implements TunnelOptions {
+    public TcpTunnelOptions {
+        Objects.requireNonNull(upstream, "upstream");
+        if (upstream.tls()) {
+            throw new IllegalArgumentException("a TCP tunnel passes bytes as they are: give host:port, not https://");
+        }
+        if (remotePort != null && (remotePort < 1 || remotePort > 65535)) {
+            throw new IllegalArgumentException("remote port " + remotePort + " is not between 1 and 65535");
+        }
+    }
+
+    /** To {@code upstream}: a port, or host:port. */
+    public static TcpTunnelOptions to(String upstream) {
+        return new TcpTunnelOptions(Upstream.parse(upstream), null);
+    }
+
+    public TcpTunnelOptions withRemotePort(int port) {
+        return new TcpTunnelOptions(upstream, port);
+    }
+
+    @Override
+    public ControlMessage.Bind bindRequest(long id, ControlMessage.Bound held) {
+        Integer port = held != null ? held.port() : remotePort;
+        return new ControlMessage.Bind(id, TunnelType.TCP.wireName(), null, null, port);
+    }
+}

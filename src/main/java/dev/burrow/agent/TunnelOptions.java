@@ -1,0 +1,17 @@
+package dev.burrow.agent;
+
+import dev.burrow.protocol.ControlMessage;
+
+/**
+ * What to ask the edge for and where to send what arrives: one implementation per tunnel type. Each says how it
+ * asks the edge for its address, so the agent binds every type the same way.
+ */
+public sealed interface TunnelOptions permits HttpTunnelOptions, TcpTunnelOptions {
+    Upstream upstream();
+
+    /**
+     * The {@code bind} that asks for this tunnel's address. After a reconnect, {@code held} is the address the
+     * tunnel had, asked for again so that it survives the reconnect; null on the first bind.
+     */
+    ControlMessage.Bind bindRequest(long id, ControlMessage.Bound held);
+}

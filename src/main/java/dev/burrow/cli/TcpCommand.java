@@ -1,0 +1,67 @@
+package dev.burrow.cli;
+
+import dev.burrow.agent.Agent;
+import dev.burrow.agent.AgentTunnel;
+import dev.burrow.agent.TcpTunnelOptions;
+import dev.burrow.agent.Upstream;
+import dev.burrow.transport.HostPort;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "tcp",
+        mixinStandardHelpOptions = true,
+        versionProvider = BurrowCommand.VersionProvider.class,
+        description = {
+            "Expose a local TCP service (SSH, a database, a game server) on a public port of the edge.",
+            "Each connection to the public port becomes one connection to the service, bytes passed both ways"
+                    + " untouched. Reconnects by itself when the connection drops; SIGTERM or Ctrl-C exits 0."})
+final class TcpCommand implements Callable<Integer> {
+    private static final Duration DRAIN_GRACE = Duration.ofSeconds(5);
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "UPSTREAM", description = "The local service: 22, or host:port.")
+    Upstream upstream;
+
+    @Option(names = "--remote-port", paramLabel = "PORT",
+            description = "Ask for this public port; it must be free and in the edge's range (default: any free"
+                    + " port of the range).")
+    Integer remotePort;
+
+    @Mixin
+    EdgeConnectionOptions edge;
+
+    @Mixin
+    LoggingOptions logging;
+
+    @Override
+    public Integer call() throws IOException {
+        if (upstream.tls()) {
+            throw new ParameterException(spec.commandLine(), "a TCP tunnel passes bytes as they are: give the"
+                    + " upstream as PORT or HOST:PORT, not https://");
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        ConsoleListener events = new ConsoleListener(out);
+        try (Agent agent = edge.agentBuilder(spec.commandLine()).listener(events).drainGrace(DRAIN_GRACE).build()
+                .start()) {
+            AgentTunnel tunnel = agent.tcp(new TcpTunnelOptions(upstream, remotePort));
+            return GracefulShutdown.whileWaiting(agent::close, out, err, () -> {
+                out.println("Forwarding  " + tunnel.url() + " -> "
+                        + new HostPort(tunnel.upstream().host(), tunnel.upstream().port()));
+                out.flush();
+                return events.awaitStop(agent);
+            });
+        }
+    }
+}
