@@ -49,7 +49,7 @@ public final class JdbcStore implements Store {
         return open(jdbcUrl, user, password, Clock.systemUTC());
     }
 
-    private static JdbcStore open(String jdbcUrl, String user, String password, Clock clock) {
+    static JdbcStore open(String jdbcUrl, String user, String password, Clock clock) {
         migrate(jdbcUrl, user, password);
         return new JdbcStore(jdbcUrl, user, password, clock);
     }

@@ -3,7 +3,6 @@ package dev.burrow.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -11,26 +10,26 @@ import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.NullAndEmptySource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-class JdbcTokenStoreTest {
+/** What every database behind {@link JdbcStore} must do for tokens; one subclass per database. */
+abstract class TokenStoreContract {
 
     private static final Instant START = Instant.parse("2025-01-01T00:00:00Z");
     private static final String TOKEN_SHAPE = "brw_[0-9a-z]{12}_[A-Za-z0-9_-]{43}";
-
-    @TempDir
-    Path dataDir;
 
     private final MutableClock clock = new MutableClock(START);
     private JdbcStore store;
     private TokenStore tokens;
 
+    /** A store over a fresh, empty database of the subclass's kind. */
+    abstract JdbcStore openEmpty(MutableClock clock) throws Exception;
+
     @BeforeEach
-    void open() {
-        store = JdbcStore.openSqlite(dataDir, clock);
+    void open() throws Exception {
+        store = openEmpty(clock);
         tokens = store.tokens();
     }
 
