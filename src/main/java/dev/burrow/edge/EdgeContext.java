@@ -4,6 +4,7 @@ import dev.burrow.edge.http.HttpEdge;
 import dev.burrow.edge.http.RequestPolicy;
 import dev.burrow.protocol.TunnelType;
 import dev.burrow.store.TokenStore;
+import dev.burrow.transport.ConnectionLimiter;
 import io.netty.channel.Channel;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
@@ -35,10 +36,13 @@ final class EdgeContext implements HttpEdge {
     volatile int boundHttpPort;
 
     private final RequestPolicy policy;
+    private final ConnectionLimiter connectionLimiter;
 
     EdgeContext(EdgeConfig config, TokenStore tokens, ExecutorService storeExecutor, RequestPolicy policy) {
         this.config = config;
         this.policy = policy;
+        this.connectionLimiter = new ConnectionLimiter(config.maxPublicConnections(),
+                config.maxPublicConnectionsPerAddress());
         this.tokens = tokens;
         this.storeExecutor = storeExecutor;
     }
@@ -122,6 +126,11 @@ final class EdgeContext implements HttpEdge {
     }
 
     @Override
+    public ConnectionLimiter connectionLimiter() {
+        return connectionLimiter;
+    }
+
+    @Override
     public RequestPolicy policy() {
         return policy;
     }
@@ -144,16 +153,6 @@ final class EdgeContext implements HttpEdge {
     @Override
     public Duration idleTimeout() {
         return config.idleTimeout();
-    }
-
-    @Override
-    public int maxConnections() {
-        return config.maxPublicConnections();
-    }
-
-    @Override
-    public int maxConnectionsPerAddress() {
-        return config.maxPublicConnectionsPerAddress();
     }
 
     int inFlight() {

@@ -94,7 +94,9 @@ final class TcpBinder implements TunnelBinder {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         edge.track(ch);
-                        ch.pipeline().addLast("tunnel", new PublicConnectionHandler(tunnel, edge::draining));
+                        ch.pipeline()
+                                .addLast("limit", edge.connectionLimiter())
+                                .addLast("tunnel", new PublicConnectionHandler(tunnel, edge::draining));
                     }
                 })
                 .bind(host, port);

@@ -199,6 +199,25 @@ class TcpTunnelTest {
         }
     }
 
+    @Test
+    void theEdgesPerAddressConnectionCapAppliesToTcpTunnels() throws Exception {
+        PortRange capped = freeRange(1);
+        try (TunnelHarness edge = new TunnelHarness(dataDir.resolve("capped"),
+                settings -> settings.tcpPorts(capped).maxPublicConnections(100, 2))) {
+            AgentTunnel tunnel = edge.startAgent().tcp(TcpTunnelOptions.to(Integer.toString(echo.port())));
+            try (Socket first = connect(tunnel.port()); Socket second = connect(tunnel.port())) {
+                for (Socket open : new Socket[] {first, second}) {
+                    open.getOutputStream().write('x');
+                    assertThat(open.getInputStream().read()).isEqualTo('x');
+                }
+
+                try (Socket third = connect(tunnel.port())) {
+                    assertThat(readOrReset(third.getInputStream())).isEqualTo(-1);
+                }
+            }
+        }
+    }
+
     private static Socket connect(int port) throws IOException {
         Socket socket = new Socket();
         socket.connect(new InetSocketAddress("127.0.0.1", port), READ_TIMEOUT_MS);

@@ -1,6 +1,7 @@
 package dev.burrow.edge.http;
 
 import dev.burrow.edge.Tunnel;
+import dev.burrow.transport.ConnectionLimiter;
 import io.netty.channel.Channel;
 import java.time.Duration;
 
@@ -31,7 +32,6 @@ public interface HttpEdge {
 
     Duration idleTimeout();
 
-    int maxConnections();
-
-    int maxConnectionsPerAddress();
+    /** Caps open public connections, in all and per client address; shared by every public listener. */
+    ConnectionLimiter connectionLimiter();
 }

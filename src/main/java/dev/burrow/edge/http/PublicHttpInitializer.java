@@ -13,11 +13,9 @@ public final class PublicHttpInitializer extends ChannelInitializer<SocketChanne
     private static final int MAX_CHUNK_SIZE = 64 * 1024;
 
     private final HttpEdge edge;
-    private final ConnectionLimiter limiter;
 
     public PublicHttpInitializer(HttpEdge edge) {
         this.edge = edge;
-        this.limiter = new ConnectionLimiter(edge.maxConnections(), edge.maxConnectionsPerAddress());
     }
 
     @Override
@@ -35,7 +33,7 @@ public final class PublicHttpInitializer extends ChannelInitializer<SocketChanne
         edge.track(ch);
         ch.config().setAutoRead(false);
         ch.pipeline()
-                .addLast("limit", limiter)
+                .addLast("limit", edge.connectionLimiter())
                 .addLast("idle", new IdleStateHandler(0, 0, edge.idleTimeout().toMillis(), TimeUnit.MILLISECONDS))
                 .addLast("header-timeout", headerTimeout)
                 .addLast(CODEC, new HttpServerCodec(decoder))

@@ -1,4 +1,4 @@
-package dev.burrow.edge.http;
+package dev.burrow.transport;
 
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Caps open public connections, in all and per client address, so that a flood of idle connections cannot exhaust
  * file descriptors or memory. A connection over a cap is closed at once, before anything is read from it.
- * Shared by every connection of one listener.
+ * One instance is shared by every public listener of an edge.
  */
 @ChannelHandler.Sharable
 public final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
