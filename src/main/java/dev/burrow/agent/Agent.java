@@ -99,15 +99,16 @@ public final class Agent implements AutoCloseable {
 
     /** Binds an HTTP tunnel and returns once the edge has given it a public URL. */
     public AgentTunnel http(HttpTunnelOptions options) {
-        return start(options);
+        return bind(options);
     }
 
     /** Binds a TCP tunnel and returns once the edge has given it a public port. */
     public AgentTunnel tcp(TcpTunnelOptions options) {
-        return start(options);
+        return bind(options);
     }
 
-    private AgentTunnel start(TunnelOptions options) {
+    /** Binds a tunnel of any type and returns once the edge has given it its public address. */
+    public AgentTunnel bind(TunnelOptions options) {
         EdgeConnection current = requireConnection();
         AgentTunnel tunnel = new AgentTunnel(this, options);
         ControlMessage.Bound bound = await(current.bind(tunnel), config.connectTimeout);

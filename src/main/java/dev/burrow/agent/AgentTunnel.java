@@ -32,6 +32,11 @@ public final class AgentTunnel implements AutoCloseable {
         return options.upstream();
     }
 
+    /** Where the tunnel's traffic goes, as a user reads it. */
+    public String forwardsTo() {
+        return options.forwardsTo();
+    }
+
     TunnelOptions options() {
         return options;
     }

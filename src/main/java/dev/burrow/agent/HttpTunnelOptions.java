@@ -46,4 +46,9 @@ public record HttpTunnelOptions(Upstream upstream, String subdomain, String host
         }
         return ControlMessage.Bind.named(id, TunnelType.HTTP, subdomain, hostname);
     }
+
+    @Override
+    public String forwardsTo() {
+        return upstream.toString();
+    }
 }

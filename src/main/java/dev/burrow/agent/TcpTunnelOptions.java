@@ -2,6 +2,7 @@ package dev.burrow.agent;
 
 import dev.burrow.protocol.ControlMessage;
 import dev.burrow.protocol.TunnelType;
+import dev.burrow.transport.HostPort;
 import java.util.Objects;
 
 /**
@@ -32,5 +33,10 @@ public record TcpTunnelOptions(Upstream upstream, Integer remotePort) implements
     public ControlMessage.Bind bindRequest(long id, ControlMessage.Bound held) {
         Integer port = held != null ? held.port() : remotePort;
         return new ControlMessage.Bind(id, TunnelType.TCP.wireName(), null, null, port);
+    }
+
+    @Override
+    public String forwardsTo() {
+        return new HostPort(upstream.host(), upstream.port()).toString();
     }
 }

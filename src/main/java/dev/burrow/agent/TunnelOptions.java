@@ -9,6 +9,9 @@ import dev.burrow.protocol.ControlMessage;
 public sealed interface TunnelOptions permits HttpTunnelOptions, TcpTunnelOptions {
     Upstream upstream();
 
+    /** Where the tunnel's traffic goes, as a user reads it: {@code http://localhost:8080}, {@code localhost:22}. */
+    String forwardsTo();
+
     /**
      * The {@code bind} that asks for this tunnel's address. After a reconnect, {@code held} is the address the
      * tunnel had, asked for again so that it survives the reconnect; null on the first bind.

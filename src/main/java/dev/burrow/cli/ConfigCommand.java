@@ -58,6 +58,8 @@ final class ConfigCommand extends CommandGroup {
             AgentConfig file = AgentConfigFile.load(path);
             EdgeTarget.resolve(null, null, file, path);
             spec.commandLine().getOut().println("OK: " + path + (Files.exists(path) ? "" : " (no such file yet)"));
+            file.tunnelsByName().forEach((name, tunnel) -> spec.commandLine().getOut()
+                    .println("tunnel " + name + ": " + tunnel.proto() + " -> " + tunnel.toOptions().forwardsTo()));
             spec.commandLine().getOut().flush();
             if (file.authtoken() == null || file.authtoken().isBlank()) {
                 spec.commandLine().getErr().println("note: no authtoken saved; add one with"

@@ -75,7 +75,7 @@ final class HttpCommand implements Callable<Integer> {
             AgentTunnel tunnel = agent.http(tunnelOptions());
             // Announced only once the stop hook is in place, so a script that signals on seeing it is honoured.
             return GracefulShutdown.whileWaiting(agent::close, out, err, () -> {
-                out.println("Forwarding  " + tunnel.url() + " -> " + tunnel.upstream());
+                out.println("Forwarding  " + tunnel.url() + " -> " + tunnel.forwardsTo());
                 out.flush();
                 return events.awaitStop(agent);
             });

@@ -4,7 +4,6 @@ import dev.burrow.agent.Agent;
 import dev.burrow.agent.AgentTunnel;
 import dev.burrow.agent.TcpTunnelOptions;
 import dev.burrow.agent.Upstream;
-import dev.burrow.transport.HostPort;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -57,8 +56,7 @@ final class TcpCommand implements Callable<Integer> {
                 .start()) {
             AgentTunnel tunnel = agent.tcp(new TcpTunnelOptions(upstream, remotePort));
             return GracefulShutdown.whileWaiting(agent::close, out, err, () -> {
-                out.println("Forwarding  " + tunnel.url() + " -> "
-                        + new HostPort(tunnel.upstream().host(), tunnel.upstream().port()));
+                out.println("Forwarding  " + tunnel.url() + " -> " + tunnel.forwardsTo());
                 out.flush();
                 return events.awaitStop(agent);
             });

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -31,6 +32,10 @@ final class YamlErrors {
         } else if (e instanceof UnrecognizedPropertyException unknown) {
             line = line(text, e);
             problem = "unknown key '" + unknown.getPropertyName() + "'";
+        } else if (e instanceof ValueInstantiationException invalid && invalid.getCause() != null) {
+            // A section's own check refused it (a tunnel with an unknown type, say): its message is the problem.
+            line = line(text, e);
+            problem = invalid.getCause().getMessage();
         } else {
             line = line(text, e);
             problem = e.getOriginalMessage();

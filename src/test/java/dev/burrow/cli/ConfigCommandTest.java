@@ -58,4 +58,23 @@ class ConfigCommandTest {
         assertThat(checked.exitCode()).isEqualTo(1);
         assertThat(checked.err()).startsWith("burrow: " + config + ": server_fingerprint: ").hasLineCount(1);
     }
+
+    @Test
+    void checkListsTheNamedTunnelsAndReportsABadOneWithItsLine() throws IOException {
+        Path config = Files.writeString(dir.resolve("burrow.yml"), "authtoken: x\ntunnels:\n"
+                + "  web:\n    proto: http\n    addr: 8080\n  ssh:\n    proto: tcp\n    addr: 22\n");
+
+        Cli.Result checked = Cli.run("config", "check", "--config", config.toString());
+
+        assertThat(checked.exitCode()).isZero();
+        assertThat(checked.out()).contains("tunnel web: http -> http://localhost:8080")
+                .contains("tunnel ssh: tcp -> localhost:22");
+
+        Files.writeString(config, "tunnels:\n  web:\n    proto: http\n    addr: 8080\n    remote_port: 1\n");
+        Cli.Result refused = Cli.run("config", "check", "--config", config.toString());
+
+        assertThat(refused.exitCode()).isEqualTo(1);
+        assertThat(refused.err()).isEqualTo("burrow: " + config + ":2: remote_port cannot be used with proto http"
+                + System.lineSeparator());
+    }
 }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.burrow.agent.HttpTunnelOptions;
+import dev.burrow.agent.TcpTunnelOptions;
 import java.io.IOException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
@@ -77,7 +79,7 @@ class AgentConfigFileTest {
                 """);
 
         assertThat(AgentConfigFile.load(file)).isEqualTo(
-                new AgentConfig(1, "tok_123", "edge.example.test:4443", "/etc/burrow/ca.pem", "SHA256:abc"));
+                new AgentConfig(1, "tok_123", "edge.example.test:4443", "/etc/burrow/ca.pem", "SHA256:abc", null));
     }
 
     @Test
@@ -129,7 +131,7 @@ class AgentConfigFileTest {
 
         AgentConfigFile.saveAuthtoken(file, "tok_123");
 
-        assertThat(AgentConfigFile.load(file)).isEqualTo(new AgentConfig(1, "tok_123", null, null, null));
+        assertThat(AgentConfigFile.load(file)).isEqualTo(new AgentConfig(1, "tok_123", null, null, null, null));
         assertThat(Files.readString(file)).isEqualTo("version: 1\nauthtoken: tok_123\n");
     }
 
@@ -144,7 +146,7 @@ class AgentConfigFileTest {
         AgentConfigFile.saveAuthtoken(file, "new");
 
         assertThat(AgentConfigFile.load(file))
-                .isEqualTo(new AgentConfig(1, "new", "edge.example.test:4443", null, "SHA256:abc"));
+                .isEqualTo(new AgentConfig(1, "new", "edge.example.test:4443", null, "SHA256:abc", null));
         try (var entries = Files.list(dir)) {
             assertThat(entries).containsExactly(file);
         }
@@ -194,5 +196,59 @@ class AgentConfigFileTest {
 
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file.getParent())))
                 .isEqualTo("rwx------");
+    }
+
+    @Test
+    void namedTunnelsAreReadInTheFilesOrder() throws IOException {
+        Path file = dir.resolve("burrow.yml");
+        Files.writeString(file, String.join("\n",
+                "authtoken: tok_123",
+                "tunnels:",
+                "  web:",
+                "    proto: http",
+                "    addr: 8080",
+                "    subdomain: demo",
+                "    host_header: rewrite",
+                "  ssh:",
+                "    proto: tcp",
+                "    addr: 127.0.0.1:22",
+                "    remote_port: 20022",
+                ""));
+
+        AgentConfig config = AgentConfigFile.load(file);
+
+        assertThat(config.tunnelsByName()).containsOnlyKeys("web", "ssh");
+        assertThat(config.tunnelsByName().keySet()).containsExactly("web", "ssh");
+        assertThat(config.tunnelsByName().get("web").toOptions())
+                .isEqualTo(HttpTunnelOptions.to("8080").withSubdomain("demo").withHostHeader("rewrite"));
+        assertThat(config.tunnelsByName().get("ssh").toOptions())
+                .isEqualTo(TcpTunnelOptions.to("127.0.0.1:22").withRemotePort(20022));
+    }
+
+    @Test
+    void tunnelMistakesAreReportedWithTheirLine() throws IOException {
+        assertThat(tunnelError("    proto: ftp\n    addr: 8080\n"))
+                .isEqualTo("burrow.yml:3: unknown proto 'ftp': http or tcp");
+        assertThat(tunnelError("    proto: http\n    addr: 8080\n    remote_port: 2222\n"))
+                .isEqualTo("burrow.yml:3: remote_port cannot be used with proto http");
+        assertThat(tunnelError("    proto: tcp\n    addr: 22\n    subdomain: x\n"))
+                .isEqualTo("burrow.yml:3: subdomain cannot be used with proto tcp");
+        assertThat(tunnelError("    proto: http\n"))
+                .isEqualTo("burrow.yml:3: a tunnel needs 'addr': the local service, such as 8080");
+        assertThat(tunnelError("    proto: http\n    addr: 8080\n    subdomian: x\n"))
+                .isEqualTo("burrow.yml:6: unknown key 'subdomian'");
+        assertThat(tunnelError("    proto: http\n    addr: host:port\n")).startsWith("burrow.yml:3: ");
+    }
+
+    /** The message for a file whose one tunnel, {@code web} on line 3, has {@code body}; paths shortened. */
+    private String tunnelError(String body) throws IOException {
+        Path file = dir.resolve("burrow.yml");
+        Files.writeString(file, "authtoken: tok_123\ntunnels:\n  web:\n" + body);
+        try {
+            AgentConfigFile.load(file);
+        } catch (ConfigException e) {
+            return e.getMessage().replace(file.toString(), "burrow.yml");
+        }
+        throw new AssertionError("no error for " + body);
     }
 }

@@ -1,0 +1,61 @@
+package dev.burrow.cli;
+
+import dev.burrow.agent.Agent;
+import dev.burrow.agent.AgentTunnel;
+import dev.burrow.config.TunnelDefinition;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The named tunnels one agent runs, brought to a wanted set as a difference: a tunnel whose definition is unchanged
+ * keeps running, one no longer wanted stops, a new one starts, a changed one stops and starts again (its old name
+ * or port is freed first, so it can be asked for again). The connection to the edge is never touched.
+ */
+final class RunningTunnels {
+    private record Running(TunnelDefinition definition, AgentTunnel tunnel) {
+    }
+
+    private final Agent agent;
+    private final PrintWriter out;
+    private final Map<String, Running> byName = new LinkedHashMap<>();
+
+    RunningTunnels(Agent agent, PrintWriter out) {
+        this.agent = agent;
+        this.out = out;
+    }
+
+    /**
+     * Starts and stops tunnels until exactly {@code wanted} runs.
+     *
+     * @throws dev.burrow.agent.AgentException if a tunnel cannot be bound; those started before it keep running
+     */
+    synchronized void apply(Map<String, TunnelDefinition> wanted) {
+        List<String> stopping = new ArrayList<>();
+        byName.forEach((name, running) -> {
+            if (!running.definition().equals(wanted.get(name))) {
+                stopping.add(name);
+            }
+        });
+        for (String name : stopping) {
+            byName.remove(name).tunnel().close();
+            if (!wanted.containsKey(name)) {
+                line("stopped  " + name);
+            }
+        }
+        wanted.forEach((name, definition) -> {
+            if (!byName.containsKey(name)) {
+                AgentTunnel tunnel = agent.bind(definition.toOptions());
+                byName.put(name, new Running(definition, tunnel));
+                line("Forwarding  " + tunnel.url() + " -> " + tunnel.forwardsTo() + "  (" + name + ")");
+            }
+        });
+    }
+
+    private void line(String text) {
+        out.println(text);
+        out.flush();
+    }
+}

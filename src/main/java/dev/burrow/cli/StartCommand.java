@@ -1,0 +1,108 @@
+package dev.burrow.cli;
+
+import dev.burrow.agent.Agent;
+import dev.burrow.config.AgentConfig;
+import dev.burrow.config.AgentConfigFile;
+import dev.burrow.config.TunnelDefinition;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "start",
+        mixinStandardHelpOptions = true,
+        versionProvider = BurrowCommand.VersionProvider.class,
+        description = {
+            "Start tunnels named in the config file, all in one agent over one connection to the edge.",
+            "On SIGHUP the file is read again and the difference applied: tunnels added, removed or changed"
+                    + " start, stop or restart; the others and the connection carry on. SIGTERM or Ctrl-C exits 0."})
+final class StartCommand implements Callable<Integer> {
+    private static final Duration DRAIN_GRACE = Duration.ofSeconds(5);
+
+    @Spec
+    CommandSpec spec;
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Selection selection;
+
+    @Mixin
+    EdgeConnectionOptions edge;
+
+    @Mixin
+    LoggingOptions logging;
+
+    /** Which tunnels of the file to run. */
+    static final class Selection {
+        @Parameters(paramLabel = "NAME", arity = "1..*", description = "Tunnels to start, by their names in the file.")
+        List<String> names;
+
+        @Option(names = "--all", required = true, description = "Start every tunnel in the file.")
+        boolean all;
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Map<String, TunnelDefinition> wanted = selected(AgentConfigFile.load(edge.config.path()));
+        ConsoleListener events = new ConsoleListener(out);
+        try (Agent agent = edge.agentBuilder(spec.commandLine()).listener(events).drainGrace(DRAIN_GRACE).build()
+                .start()) {
+            RunningTunnels running = new RunningTunnels(agent, out);
+            running.apply(wanted);
+            try (ConfigReload reload = ConfigReload.onHangup(() -> reload(running, out, err))) {
+                return GracefulShutdown.whileWaiting(agent::close, out, err, () -> events.awaitStop(agent));
+            }
+        }
+    }
+
+    /** Applies the file as it is now; a file that no longer reads leaves the running tunnels as they are. */
+    private void reload(RunningTunnels running, PrintWriter out, PrintWriter err) {
+        try {
+            running.apply(selected(AgentConfigFile.load(edge.config.path())));
+        } catch (IOException | RuntimeException e) {
+            err.println("burrow: config not reloaded: " + e.getMessage());
+            err.flush();
+        }
+    }
+
+    /** The tunnels this run is asked for, by name and in the file's order. */
+    private Map<String, TunnelDefinition> selected(AgentConfig file) {
+        Map<String, TunnelDefinition> defined = file.tunnelsByName();
+        if (selection.all) {
+            if (defined.isEmpty()) {
+                throw new ParameterException(spec.commandLine(), "no tunnels in " + edge.config.path()
+                        + "; add a 'tunnels:' section (see 'burrow start --help')");
+            }
+            return defined;
+        }
+        List<String> unknown = new ArrayList<>();
+        Map<String, TunnelDefinition> chosen = new LinkedHashMap<>();
+        for (String name : selection.names) {
+            TunnelDefinition definition = defined.get(name);
+            if (definition == null) {
+                unknown.add(name);
+            } else {
+                chosen.put(name, definition);
+            }
+        }
+        if (!unknown.isEmpty()) {
+            throw new ParameterException(spec.commandLine(), "no tunnel named " + String.join(", ", unknown)
+                    + " in " + edge.config.path() + (defined.isEmpty() ? "" : "; it has "
+                    + String.join(", ", defined.keySet())));
+        }
+        return chosen;
+    }
+}

@@ -1,0 +1,81 @@
+package dev.burrow.config;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import dev.burrow.agent.HttpTunnelOptions;
+import dev.burrow.agent.TcpTunnelOptions;
+import dev.burrow.agent.TunnelOptions;
+import dev.burrow.agent.Upstream;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One named tunnel in {@code burrow.yml}, as {@code burrow start NAME} runs it. Checked whole when read, so a
+ * mistake is reported with its line before anything connects: the type is known, the upstream parses, and only the
+ * settings of that type are given.
+ *
+ * @param proto the tunnel type: {@code http} or {@code tcp}
+ * @param addr the local service, as on the command line ({@code 8080}, {@code host:port}, {@code https://...})
+ * @param subdomain http: ask for {@code NAME.<edge domain>}
+ * @param hostname http: ask for this full hostname
+ * @param hostHeader http: {@code rewrite}, or a value for the Host header sent upstream
+ * @param upstreamInsecure http: do not check an https upstream's certificate
+ * @param remotePort tcp: ask for this public port
+ */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record TunnelDefinition(String proto, String addr, String subdomain, String hostname, String hostHeader,
+                               Boolean upstreamInsecure, Integer remotePort) {
+    public TunnelDefinition {
+        if (proto == null) {
+            throw new IllegalArgumentException("a tunnel needs 'proto': http or tcp");
+        }
+        if (addr == null || addr.isBlank()) {
+            throw new IllegalArgumentException("a tunnel needs 'addr': the local service, such as 8080");
+        }
+        List<String> misplaced = new ArrayList<>();
+        switch (proto) {
+            case "http" -> {
+                if (remotePort != null) {
+                    misplaced.add("remote_port");
+                }
+                if (subdomain != null && hostname != null) {
+                    throw new IllegalArgumentException("give 'subdomain' or 'hostname', not both");
+                }
+            }
+            case "tcp" -> {
+                addIfSet(misplaced, "subdomain", subdomain);
+                addIfSet(misplaced, "hostname", hostname);
+                addIfSet(misplaced, "host_header", hostHeader);
+                addIfSet(misplaced, "upstream_insecure", upstreamInsecure);
+            }
+            default -> throw new IllegalArgumentException("unknown proto '" + proto + "': http or tcp");
+        }
+        if (!misplaced.isEmpty()) {
+            throw new IllegalArgumentException(String.join(", ", misplaced) + " cannot be used with proto " + proto);
+        }
+        // Parsed here so that a bad address is reported with its line, not when the tunnel starts.
+        toOptions(proto, addr, subdomain, hostname, hostHeader, upstreamInsecure, remotePort);
+    }
+
+    /** What the agent binds for this tunnel. */
+    public TunnelOptions toOptions() {
+        return toOptions(proto, addr, subdomain, hostname, hostHeader, upstreamInsecure, remotePort);
+    }
+
+    private static TunnelOptions toOptions(String proto, String addr, String subdomain, String hostname,
+                                           String hostHeader, Boolean upstreamInsecure, Integer remotePort) {
+        Upstream upstream = Upstream.parse(addr);
+        if (proto.equals("tcp")) {
+            return new TcpTunnelOptions(upstream, remotePort);
+        }
+        return new HttpTunnelOptions(upstream, subdomain, hostname, hostHeader, !Boolean.TRUE.equals(upstreamInsecure));
+    }
+
+    private static void addIfSet(List<String> names, String name, Object value) {
+        if (value != null) {
+            names.add(name);
+        }
+    }
+}
