@@ -1,6 +1,7 @@
 package dev.burrow.agent;
 
 import dev.burrow.Version;
+import dev.burrow.agent.inspect.ExchangeLog;
 import dev.burrow.protocol.ControlMessage;
 import dev.burrow.protocol.ErrorCode;
 import dev.burrow.protocol.Protocol;
@@ -355,6 +356,11 @@ public final class Agent implements AutoCloseable {
         return "burrow/" + Version.get() + " " + System.getProperty("os.name", "unknown").toLowerCase();
     }
 
+    /** Where HTTP exchanges are recorded for the inspector, or null when nothing is recorded. */
+    public ExchangeLog exchangeLog() {
+        return config.exchangeLog;
+    }
+
     Duration upstreamConnectTimeout() {
         return config.connectTimeout;
     }
@@ -393,6 +399,7 @@ public final class Agent implements AutoCloseable {
         private Duration drainGrace = Duration.ofSeconds(5);
         private int threads;
         private int maxStreams = Http2Tuning.MAX_CONCURRENT_STREAMS;
+        private ExchangeLog exchangeLog;
 
         private Builder() {
         }
@@ -406,6 +413,12 @@ public final class Agent implements AutoCloseable {
         public Builder edge(String host, int port) {
             this.edgeHost = host;
             this.edgePort = port;
+            return this;
+        }
+
+        /** Records every HTTP exchange of this agent's tunnels in {@code log}, for the inspector; off by default. */
+        public Builder inspect(ExchangeLog log) {
+            this.exchangeLog = log;
             return this;
         }
 

@@ -1,5 +1,7 @@
 package dev.burrow.agent;
 
+import dev.burrow.agent.inspect.ExchangeCapture;
+import dev.burrow.agent.inspect.ExchangeLog;
 import dev.burrow.protocol.ControlStream;
 import dev.burrow.protocol.Protocol;
 import dev.burrow.protocol.StreamKind;
@@ -53,6 +55,13 @@ final class StreamDispatcher extends ChannelInboundHandlerAdapter {
             case HTTP, UPGRADE -> {
                 ctx.pipeline().replace(this, "http", new Http2StreamFrameToHttpObjectCodec(true))
                         .addLast("upstream", new UpstreamExchange(agent, connection, kind == StreamKind.UPGRADE));
+                ExchangeLog inspected = agent.exchangeLog();
+                if (inspected != null) {
+                    ctx.pipeline().addBefore("http", "capture", new ExchangeCapture(inspected, id -> {
+                        AgentTunnel tunnel = connection.tunnel(id);
+                        return tunnel == null ? null : tunnel.url();
+                    }));
+                }
                 ctx.pipeline().fireChannelRead(headers);
             }
             case CONNECTION -> {

@@ -1,0 +1,100 @@
+package dev.burrow.agent.inspect;
+
+import io.netty.buffer.ByteBuf;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One HTTP exchange through a tunnel as the inspector shows it: filled in on the stream's event loop while it
+ * runs, read from any thread through {@link #view()}.
+ */
+public final class CapturedExchange {
+    /** Where an exchange stands. */
+    public enum State { IN_PROGRESS, COMPLETE, RESET }
+
+    private final long id;
+    private final String tunnelUrl;
+    private final String clientAddress;
+    private final Instant startedAt;
+    private final long startNanos;
+    private final Long replayOf;
+    private final String method;
+    private final String uri;
+    private final String authority;
+    private final List<Map.Entry<String, String>> requestHeaders;
+    private final ExchangeLog log;
+    private final CapturedBody requestBody;
+    private final CapturedBody responseBody;
+    private Integer status;
+    private List<Map.Entry<String, String>> responseHeaders = List.of();
+    private State state = State.IN_PROGRESS;
+    private long durationNanos = -1;
+    /** Body bytes this exchange holds against the log's budget; read by the log without this exchange's lock. */
+    final AtomicInteger heldBytes = new AtomicInteger();
+    /** Set by the log, under its lock, once the exchange has left it: it captures nothing more. */
+    boolean evicted;
+
+    CapturedExchange(long id, Request request, ExchangeLog log) {
+        this.id = id;
+        this.tunnelUrl = request.tunnelUrl();
+        this.clientAddress = request.clientAddress();
+        this.replayOf = request.replayOf();
+        this.method = request.method();
+        this.uri = request.uri();
+        this.authority = request.authority();
+        this.requestHeaders = List.copyOf(request.headers());
+        this.startedAt = Instant.now();
+        this.startNanos = System.nanoTime();
+        this.log = log;
+        this.requestBody = new CapturedBody(log, this, log.bodyLimit());
+        this.responseBody = new CapturedBody(log, this, log.bodyLimit());
+    }
+
+    /** What is known of a request when its headers arrive. */
+    public record Request(String tunnelUrl, String clientAddress, Long replayOf, String method, String uri,
+                          String authority, List<Map.Entry<String, String>> headers) {
+    }
+
+    public long id() {
+        return id;
+    }
+
+    synchronized void requestData(ByteBuf data) {
+        requestBody.append(data);
+    }
+
+    synchronized void responseData(ByteBuf data) {
+        responseBody.append(data);
+    }
+
+    /** Ends the exchange once; later calls change nothing. */
+    void end(State how) {
+        synchronized (this) {
+            if (state != State.IN_PROGRESS) {
+                return;
+            }
+            state = how;
+            durationNanos = System.nanoTime() - startNanos;
+        }
+        log.changed(this);
+    }
+
+    void responseStarted(int status, List<Map.Entry<String, String>> headers) {
+        synchronized (this) {
+            this.status = status;
+            this.responseHeaders = List.copyOf(headers);
+        }
+        log.changed(this);
+    }
+
+    /** A consistent copy of everything captured so far. */
+    public synchronized ExchangeView view() {
+        return new ExchangeView(id, tunnelUrl, clientAddress, startedAt, replayOf, method, uri, authority,
+                requestHeaders, new ExchangeView.Body(requestBody.captured(), requestBody.size(),
+                requestBody.truncated()), status, responseHeaders, new ExchangeView.Body(responseBody.captured(),
+                responseBody.size(), responseBody.truncated()), state,
+                durationNanos < 0 ? null : durationNanos / 1_000_000.0);
+    }
+}
