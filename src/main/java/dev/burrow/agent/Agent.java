@@ -1,6 +1,7 @@
 package dev.burrow.agent;
 
 import dev.burrow.Version;
+import dev.burrow.agent.inspect.CapturedExchange;
 import dev.burrow.agent.inspect.ExchangeLog;
 import dev.burrow.protocol.ControlMessage;
 import dev.burrow.protocol.ErrorCode;
@@ -354,6 +355,20 @@ public final class Agent implements AutoCloseable {
 
     String clientName() {
         return "burrow/" + Version.get() + " " + System.getProperty("os.name", "unknown").toLowerCase();
+    }
+
+    /**
+     * Sends captured request {@code id} to its tunnel's upstream once more and records the answer as a new
+     * exchange. Fails with an {@link AgentException} if the agent records nothing, the request is unknown, its body
+     * was cut when captured, or its tunnel is gone.
+     */
+    public CompletableFuture<CapturedExchange> replay(long id) {
+        ExchangeLog log = config.exchangeLog;
+        if (log == null) {
+            return CompletableFuture.failedFuture(new AgentException(ErrorCode.BAD_MESSAGE,
+                    "this agent records no exchanges"));
+        }
+        return Replay.of(this, log, id);
     }
 
     /** Where HTTP exchanges are recorded for the inspector, or null when nothing is recorded. */

@@ -37,7 +37,8 @@ public final class AgentTunnel implements AutoCloseable {
         return options.forwardsTo();
     }
 
-    TunnelOptions options() {
+    /** What the tunnel was started with. */
+    public TunnelOptions options() {
         return options;
     }
 

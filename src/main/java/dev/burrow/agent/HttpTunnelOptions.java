@@ -39,6 +39,14 @@ public record HttpTunnelOptions(Upstream upstream, String subdomain, String host
         return new HttpTunnelOptions(upstream, subdomain, hostname, hostHeader, verify);
     }
 
+    /** The Host header the upstream gets for a request whose client sent {@code clientHost}. */
+    public String upstreamHost(String clientHost) {
+        if ("rewrite".equals(hostHeader)) {
+            return upstream.host() + ":" + upstream.port();
+        }
+        return hostHeader != null ? hostHeader : clientHost;
+    }
+
     @Override
     public ControlMessage.Bind bindRequest(long id, ControlMessage.Bound held) {
         if (held != null) {

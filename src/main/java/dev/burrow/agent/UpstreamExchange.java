@@ -209,11 +209,9 @@ final class UpstreamExchange extends ChannelInboundHandlerAdapter {
         } else if (!HttpUtil.isContentLengthSet(request)) {
             HttpUtil.setTransferEncodingChunked(request, true);
         }
-        String hostHeader = tunnel.hostHeader();
-        if ("rewrite".equals(hostHeader)) {
-            headers.set(HttpHeaderNames.HOST, target.host() + ":" + target.port());
-        } else if (hostHeader != null) {
-            headers.set(HttpHeaderNames.HOST, hostHeader);
+        String host = tunnel.upstreamHost(headers.get(HttpHeaderNames.HOST));
+        if (host != null) {
+            headers.set(HttpHeaderNames.HOST, host);
         }
     }
 

@@ -5,6 +5,7 @@ import dev.burrow.agent.AgentListener;
 import dev.burrow.agent.AgentTunnel;
 import dev.burrow.agent.HttpTunnelOptions;
 import dev.burrow.agent.Upstream;
+import dev.burrow.agent.inspect.InspectorServer;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -55,6 +56,9 @@ final class HttpCommand implements Callable<Integer> {
     Duration responseTimeout;
 
     @Mixin
+    InspectOptions inspect;
+
+    @Mixin
     LoggingOptions logging;
 
     /** A name chosen by the user; without one the edge picks a random readable name. */
@@ -71,11 +75,14 @@ final class HttpCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         ConsoleListener events = new ConsoleListener(out);
-        try (Agent agent = connect(events)) {
+        try (Agent agent = connect(events); InspectorServer inspector = inspect.start(agent)) {
             AgentTunnel tunnel = agent.http(tunnelOptions());
             // Announced only once the stop hook is in place, so a script that signals on seeing it is honoured.
             return GracefulShutdown.whileWaiting(agent::close, out, err, () -> {
                 out.println("Forwarding  " + tunnel.url() + " -> " + tunnel.forwardsTo());
+                if (inspector != null) {
+                    out.println("Inspector   " + inspector.url());
+                }
                 out.flush();
                 return events.awaitStop(agent);
             });
@@ -93,7 +100,7 @@ final class HttpCommand implements Callable<Integer> {
                     + " not checked");
             spec.commandLine().getErr().flush();
         }
-        return builder
+        return inspect.apply(builder)
                 .listener(listener)
                 .upstreamResponseTimeout(responseTimeout)
                 .drainGrace(DRAIN_GRACE)

@@ -1,6 +1,7 @@
 package dev.burrow.cli;
 
 import dev.burrow.agent.Agent;
+import dev.burrow.agent.inspect.InspectorServer;
 import dev.burrow.config.AgentConfig;
 import dev.burrow.config.AgentConfigFile;
 import dev.burrow.config.TunnelDefinition;
@@ -41,6 +42,9 @@ final class StartCommand implements Callable<Integer> {
     EdgeConnectionOptions edge;
 
     @Mixin
+    InspectOptions inspect;
+
+    @Mixin
     LoggingOptions logging;
 
     /** Which tunnels of the file to run. */
@@ -58,10 +62,14 @@ final class StartCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         Map<String, TunnelDefinition> wanted = selected(AgentConfigFile.load(edge.config.path()));
         ConsoleListener events = new ConsoleListener(out);
-        try (Agent agent = edge.agentBuilder(spec.commandLine()).listener(events).drainGrace(DRAIN_GRACE).build()
-                .start()) {
+        try (Agent agent = inspect.apply(edge.agentBuilder(spec.commandLine())).listener(events)
+                .drainGrace(DRAIN_GRACE).build().start(); InspectorServer inspector = inspect.start(agent)) {
             RunningTunnels running = new RunningTunnels(agent, out);
             running.apply(wanted);
+            if (inspector != null) {
+                out.println("Inspector   " + inspector.url());
+                out.flush();
+            }
             try (ConfigReload reload = ConfigReload.onHangup(() -> reload(running, out, err))) {
                 return GracefulShutdown.whileWaiting(agent::close, out, err, () -> events.awaitStop(agent));
             }

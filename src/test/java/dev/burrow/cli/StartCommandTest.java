@@ -12,6 +12,10 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -73,11 +77,16 @@ class StartCommandTest {
     void startsEveryNamedTunnelOverOneConnectionAndAppliesAChangedFileOnSighup() throws Exception {
         writeConfig("web:", "    proto: http", "    addr: " + upstreamPort(), "    subdomain: web",
                 "  docs:", "    proto: http", "    addr: " + upstreamPort(), "    subdomain: docs");
-        Process process = burrow("start", "--all", "--config", config.toString(), "--log-level", "warn");
+        Process process = burrow("start", "--all", "--config", config.toString(), "--log-level", "warn",
+                "--inspect-addr", "127.0.0.1:0");
         try (BufferedReader out = reader(process)) {
             List<String> first = awaitForwarding(out, 2);
+            String inspector = awaitLine(out, Pattern.compile("Inspector +(http://\\S+)")).group(1);
 
             assertThat(first).containsExactly("web http://web.burrow.test", "docs http://docs.burrow.test");
+            assertThat(HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(inspector + "/api/tunnels"))
+                    .build(), HttpResponse.BodyHandlers.ofString()).body())
+                    .contains("http://web.burrow.test").contains("http://docs.burrow.test");
             assertThat(get("web.burrow.test")).startsWith("HTTP/1.1 200").endsWith("served");
             String session = onlySession();
 

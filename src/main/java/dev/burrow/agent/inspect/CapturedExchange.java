@@ -61,16 +61,18 @@ public final class CapturedExchange {
         return id;
     }
 
-    synchronized void requestData(ByteBuf data) {
+    /** Adds a part of the request body, as far as the limits allow. */
+    public synchronized void recordRequestBody(ByteBuf data) {
         requestBody.append(data);
     }
 
-    synchronized void responseData(ByteBuf data) {
+    /** Adds a part of the response body, as far as the limits allow. */
+    public synchronized void recordResponseBody(ByteBuf data) {
         responseBody.append(data);
     }
 
     /** Ends the exchange once; later calls change nothing. */
-    void end(State how) {
+    public void end(State how) {
         synchronized (this) {
             if (state != State.IN_PROGRESS) {
                 return;
@@ -81,7 +83,8 @@ public final class CapturedExchange {
         log.changed(this);
     }
 
-    void responseStarted(int status, List<Map.Entry<String, String>> headers) {
+    /** The final answer's status and headers arrived. */
+    public void responseStarted(int status, List<Map.Entry<String, String>> headers) {
         synchronized (this) {
             this.status = status;
             this.responseHeaders = List.copyOf(headers);

@@ -41,7 +41,7 @@ public final class ExchangeCapture extends ChannelDuplexHandler {
                     text(headers.get(Protocol.CLIENT_ADDR)), null, text(headers.method()), text(headers.path()),
                     text(headers.authority()), ordinary(headers)));
         } else if (msg instanceof Http2DataFrame data && exchange != null) {
-            exchange.requestData(data.content());
+            exchange.recordRequestBody(data.content());
         } else if (msg instanceof Http2ResetFrame && exchange != null) {
             exchange.end(CapturedExchange.State.RESET);
         }
@@ -61,7 +61,7 @@ public final class ExchangeCapture extends ChannelDuplexHandler {
                     exchange.end(CapturedExchange.State.COMPLETE);
                 }
             } else if (msg instanceof Http2DataFrame data) {
-                exchange.responseData(data.content());
+                exchange.recordResponseBody(data.content());
                 if (data.isEndStream()) {
                     exchange.end(CapturedExchange.State.COMPLETE);
                 }

@@ -1,0 +1,189 @@
+package dev.burrow.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.burrow.agent.Agent;
+import dev.burrow.agent.AgentTunnel;
+import dev.burrow.agent.HttpTunnelOptions;
+import dev.burrow.agent.inspect.ExchangeLog;
+import dev.burrow.agent.inspect.InspectorServer;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The agent's inspector API over real HTTP: status, tunnels, captured requests, replay, and who may call it. */
+class InspectorApiTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dataDir;
+    TunnelHarness harness;
+    TestUpstream upstream;
+    Agent agent;
+    AgentTunnel tunnel;
+    InspectorServer inspector;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        harness = new TunnelHarness(dataDir);
+        upstream = new TestUpstream();
+        agent = harness.startAgent(harness.agentBuilder().inspect(new ExchangeLog(100, 512, 1024 * 1024)));
+        tunnel = agent.http(HttpTunnelOptions.to(Integer.toString(upstream.port())));
+        inspector = InspectorServer.start(agent, new InetSocketAddress("127.0.0.1", 0));
+    }
+
+    @AfterEach
+    void tearDown() {
+        inspector.close();
+        harness.close();
+        upstream.close();
+    }
+
+    @Test
+    void statusAndTunnelsDescribeTheSession() throws Exception {
+        JsonNode status = api("GET", "/api/status").json();
+        JsonNode tunnels = api("GET", "/api/tunnels").json();
+
+        assertThat(status.get("connected").asBoolean()).isTrue();
+        assertThat(status.get("tunnels").asInt()).isEqualTo(1);
+        assertThat(tunnels.get("tunnels").get(0).get("url").asText()).isEqualTo(tunnel.url());
+        assertThat(tunnels.get("tunnels").get(0).get("forwards_to").asText())
+                .isEqualTo("http://localhost:" + upstream.port());
+    }
+
+    @Test
+    void aRequestThroughTheTunnelIsListedFetchedAndReplayed() throws Exception {
+        harness.client.send(harness.request(tunnel.hostname(), "/echo/first").header("X-Trace", "t1")
+                .POST(HttpRequest.BodyPublishers.ofString("hello")).build(), HttpResponse.BodyHandlers.ofString());
+        long id = awaitListed("/echo/first");
+
+        JsonNode detail = api("GET", "/api/requests/" + id).json();
+
+        assertThat(detail.get("method").asText()).isEqualTo("POST");
+        assertThat(detail.get("status").asInt()).isEqualTo(200);
+        assertThat(detail.get("request").get("headers").toString()).contains("[\"x-trace\",\"t1\"]");
+        assertThat(decode(detail.get("request").get("body"))).isEqualTo("hello");
+        assertThat(decode(detail.get("response").get("body"))).contains("method=POST").contains("body=hello");
+
+        Reply replay = api("POST", "/api/requests/" + id + "/replay");
+
+        assertThat(replay.status()).isEqualTo(201);
+        long replayId = replay.json().get("id").asLong();
+        assertThat(replay.json().get("replay_of").asLong()).isEqualTo(id);
+        JsonNode replayed = api("GET", "/api/requests/" + replayId).json();
+        assertThat(replayed.get("status").asInt()).isEqualTo(200);
+        assertThat(decode(replayed.get("response").get("body"))).contains("method=POST").contains("body=hello")
+                .contains("h:x-trace=t1");
+        assertThat(api("GET", "/api/requests").json().get("requests")).hasSize(2);
+    }
+
+    @Test
+    void listFiltersByPathTextAndStatus() throws Exception {
+        harness.get(tunnel.hostname(), "/alpha");
+        harness.get(tunnel.hostname(), "/echo/beta");
+        awaitListed("/echo/beta");
+        awaitListed("/alpha");
+
+        JsonNode byPath = api("GET", "/api/requests?path=beta").json().get("requests");
+        JsonNode byStatus = api("GET", "/api/requests?status=404").json().get("requests");
+
+        assertThat(byPath).hasSize(1);
+        assertThat(byPath.get(0).get("uri").asText()).isEqualTo("/echo/beta");
+        assertThat(byStatus).isEmpty();
+    }
+
+    @Test
+    void aRequestWhoseBodyWasCutCannotBeReplayed() throws Exception {
+        harness.client.send(harness.request(tunnel.hostname(), "/count")
+                .POST(HttpRequest.BodyPublishers.ofString("z".repeat(1000))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        long id = awaitListed("/count");
+
+        Reply replay = api("POST", "/api/requests/" + id + "/replay");
+
+        assertThat(replay.status()).isEqualTo(409);
+        assertThat(replay.json().get("message").asText()).contains("cut at 512 of 1000 bytes");
+    }
+
+    @Test
+    void requestsForAnotherHostOrFromAnotherOriginAreRefused() throws Exception {
+        harness.get(tunnel.hostname(), "/x");
+        long id = awaitListed("/x");
+
+        Reply rebound = send(HttpRequest.newBuilder(inspectorUri("/api/requests")).header("Host", "evil.example")
+                .GET().build());
+        Reply crossSite = send(HttpRequest.newBuilder(inspectorUri("/api/requests/" + id + "/replay"))
+                .header("Origin", "http://evil.example").POST(HttpRequest.BodyPublishers.noBody()).build());
+
+        assertThat(rebound.status()).isEqualTo(403);
+        assertThat(rebound.json().get("error").asText()).isEqualTo("host_not_allowed");
+        assertThat(crossSite.status()).isEqualTo(403);
+        assertThat(crossSite.json().get("error").asText()).isEqualTo("origin_not_allowed");
+        assertThat(api("GET", "/api/requests").json().get("requests")).hasSize(1);
+    }
+
+    @Test
+    void unknownRequestsAndPathsAre404() throws Exception {
+        assertThat(api("GET", "/api/requests/999").status()).isEqualTo(404);
+        assertThat(api("POST", "/api/requests/999/replay").status()).isEqualTo(404);
+        assertThat(api("GET", "/api/nothing").status()).isEqualTo(404);
+    }
+
+    @Test
+    void aTakenPortMovesTheInspectorToTheNextFreeOne() {
+        int taken = inspector.address().getPort();
+        try (InspectorServer second = InspectorServer.start(agent, new InetSocketAddress("127.0.0.1", taken))) {
+            assertThat(second.address().getPort()).isGreaterThan(taken);
+        }
+    }
+
+    private long awaitListed(String uri) throws Exception {
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            for (JsonNode item : api("GET", "/api/requests").json().get("requests")) {
+                if (item.get("uri").asText().equals(uri) && !item.get("state").asText().equals("in_progress")) {
+                    return true;
+                }
+            }
+            return false;
+        });
+        for (JsonNode item : api("GET", "/api/requests").json().get("requests")) {
+            if (item.get("uri").asText().equals(uri)) {
+                return item.get("id").asLong();
+            }
+        }
+        throw new AssertionError(uri + " not listed");
+    }
+
+    private static String decode(JsonNode body) {
+        return new String(Base64.getDecoder().decode(body.get("base64").asText()), StandardCharsets.UTF_8);
+    }
+
+    private URI inspectorUri(String path) {
+        return URI.create(inspector.url() + path);
+    }
+
+    private Reply api(String method, String path) throws Exception {
+        return send(HttpRequest.newBuilder(inspectorUri(path)).method(method, HttpRequest.BodyPublishers.noBody())
+                .build());
+    }
+
+    private Reply send(HttpRequest request) throws Exception {
+        HttpResponse<String> response = harness.client.send(request, HttpResponse.BodyHandlers.ofString());
+        return new Reply(response.statusCode(), JSON.readTree(response.body()));
+    }
+
+    private record Reply(int status, JsonNode json) {
+    }
+}
