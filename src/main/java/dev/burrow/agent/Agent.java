@@ -3,6 +3,7 @@ package dev.burrow.agent;
 import dev.burrow.Version;
 import dev.burrow.agent.inspect.CapturedExchange;
 import dev.burrow.agent.inspect.ExchangeLog;
+import dev.burrow.agent.inspect.ReplayEdits;
 import dev.burrow.protocol.ControlMessage;
 import dev.burrow.protocol.ErrorCode;
 import dev.burrow.protocol.Protocol;
@@ -363,12 +364,17 @@ public final class Agent implements AutoCloseable {
      * was cut when captured, or its tunnel is gone.
      */
     public CompletableFuture<CapturedExchange> replay(long id) {
+        return replay(id, ReplayEdits.NONE);
+    }
+
+    /** As {@link #replay(long)}, with the request changed first. */
+    public CompletableFuture<CapturedExchange> replay(long id, ReplayEdits edits) {
         ExchangeLog log = config.exchangeLog;
         if (log == null) {
             return CompletableFuture.failedFuture(new AgentException(ErrorCode.BAD_MESSAGE,
                     "this agent records no exchanges"));
         }
-        return Replay.of(this, log, id);
+        return Replay.of(this, log, id, edits);
     }
 
     /** Where HTTP exchanges are recorded for the inspector, or null when nothing is recorded. */

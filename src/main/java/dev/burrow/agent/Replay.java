@@ -3,6 +3,7 @@ package dev.burrow.agent;
 import dev.burrow.agent.inspect.CapturedExchange;
 import dev.burrow.agent.inspect.ExchangeLog;
 import dev.burrow.agent.inspect.ExchangeView;
+import dev.burrow.agent.inspect.ReplayEdits;
 import dev.burrow.protocol.ErrorCode;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.Unpooled;
@@ -41,12 +42,12 @@ final class Replay {
     private Replay() {
     }
 
-    static CompletableFuture<CapturedExchange> of(Agent agent, ExchangeLog log, long id) {
+    static CompletableFuture<CapturedExchange> of(Agent agent, ExchangeLog log, long id, ReplayEdits edits) {
         ExchangeView original = log.find(id).map(CapturedExchange::view).orElse(null);
         if (original == null) {
             return failed(ErrorCode.BAD_MESSAGE, "no captured request " + id);
         }
-        if (original.requestBody().truncated()) {
+        if (original.requestBody().truncated() && edits.body() == null) {
             return failed(ErrorCode.BAD_MESSAGE, "the request body was cut at " + original.requestBody().captured().length
                     + " of " + original.requestBody().size() + " bytes when captured; it cannot be sent again whole");
         }
@@ -57,9 +58,14 @@ final class Replay {
         if (tunnel == null) {
             return failed(ErrorCode.BAD_MESSAGE, "the tunnel " + original.tunnelUrl() + " is no longer running");
         }
-        FullHttpRequest request = request(original, tunnel);
+        FullHttpRequest request;
+        try {
+            request = request(original, edits, tunnel);
+        } catch (IllegalArgumentException e) {
+            return failed(ErrorCode.BAD_MESSAGE, "the edited request is not valid: " + e.getMessage());
+        }
         CapturedExchange replayed = log.start(new CapturedExchange.Request(original.tunnelUrl(), "replay", id,
-                original.method(), original.uri(), original.authority(), headerList(request)));
+                request.method().name(), request.uri(), original.authority(), headerList(request)));
         replayed.recordRequestBody(request.content());
         CompletableFuture<CapturedExchange> done = new CompletableFuture<>();
         Upstream target = tunnel.upstream();
@@ -95,10 +101,17 @@ final class Replay {
         return done;
     }
 
-    private static FullHttpRequest request(ExchangeView original, HttpTunnelOptions tunnel) {
-        FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.valueOf(original.method()),
-                original.uri(), Unpooled.wrappedBuffer(original.requestBody().captured()));
-        for (Map.Entry<String, String> header : original.requestHeaders()) {
+    private static FullHttpRequest request(ExchangeView original, ReplayEdits edits, HttpTunnelOptions tunnel) {
+        String method = edits.method() != null ? edits.method() : original.method();
+        String uri = edits.uri() != null ? edits.uri() : original.uri();
+        if (!uri.startsWith("/")) {
+            throw new IllegalArgumentException("the path must start with /");
+        }
+        byte[] body = edits.body() != null ? edits.body() : original.requestBody().captured();
+        FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.valueOf(method), uri,
+                Unpooled.wrappedBuffer(body));
+        for (Map.Entry<String, String> header : edits.headers() != null ? edits.headers()
+                : original.requestHeaders()) {
             request.headers().add(header.getKey(), header.getValue());
         }
         String host = tunnel.upstreamHost(original.authority());

@@ -18,6 +18,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -102,6 +104,51 @@ class InspectorApiTest {
         assertThat(byPath).hasSize(1);
         assertThat(byPath.get(0).get("uri").asText()).isEqualTo("/echo/beta");
         assertThat(byStatus).isEmpty();
+    }
+
+    @Test
+    void replayWithEditsSendsTheChangedRequest() throws Exception {
+        harness.client.send(harness.request(tunnel.hostname(), "/echo/original")
+                .POST(HttpRequest.BodyPublishers.ofString("before")).build(), HttpResponse.BodyHandlers.ofString());
+        long id = awaitListed("/echo/original");
+        String edits = "{\"method\":\"PUT\",\"uri\":\"/echo/edited\",\"headers\":[[\"x-edit\",\"yes\"]],"
+                + "\"body_base64\":\"" + Base64.getEncoder().encodeToString("after".getBytes(StandardCharsets.UTF_8))
+                + "\"}";
+
+        Reply replay = send(HttpRequest.newBuilder(inspectorUri("/api/requests/" + id + "/replay"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(edits)).build());
+
+        assertThat(replay.status()).isEqualTo(201);
+        JsonNode replayed = api("GET", "/api/requests/" + replay.json().get("id").asLong()).json();
+        assertThat(decode(replayed.get("response").get("body"))).contains("method=PUT").contains("uri=/echo/edited")
+                .contains("h:x-edit=yes").contains("body=after");
+    }
+
+    @Test
+    void theEventStreamPushesEachExchangeAsItHappens() throws Exception {
+        CompletableFuture<String> seen = new CompletableFuture<>();
+        harness.client.sendAsync(HttpRequest.newBuilder(inspectorUri("/api/events")).GET().build(),
+                HttpResponse.BodyHandlers.ofLines()).thenAccept(response -> response.body()
+                .filter(line -> line.startsWith("data:") && line.contains("/echo/live"))
+                .findFirst().ifPresent(seen::complete));
+
+        harness.get(tunnel.hostname(), "/echo/live");
+
+        assertThat(seen.get(20, TimeUnit.SECONDS)).contains("\"method\":\"GET\"");
+    }
+
+    @Test
+    void thePageIsServedWithAPolicyThatLoadsNothingFromElsewhere() throws Exception {
+        HttpResponse<String> page = harness.client.send(HttpRequest.newBuilder(inspectorUri("/")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> script = harness.client.send(HttpRequest.newBuilder(inspectorUri("/inspector.js")).build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains("<title>Burrow inspector</title>");
+        assertThat(page.headers().firstValue("content-security-policy")).hasValueSatisfying(policy ->
+                assertThat(policy).contains("default-src 'self'"));
+        assertThat(script.headers().firstValue("content-type")).hasValue("text/javascript; charset=utf-8");
     }
 
     @Test

@@ -94,10 +94,21 @@ public final class CapturedExchange {
 
     /** A consistent copy of everything captured so far. */
     public synchronized ExchangeView view() {
+        return view(true);
+    }
+
+    /** As {@link #view()}, without the bodies' bytes (their sizes stay): cheap enough for every change. */
+    public synchronized ExchangeView summary() {
+        return view(false);
+    }
+
+    private ExchangeView view(boolean bodies) {
         return new ExchangeView(id, tunnelUrl, clientAddress, startedAt, replayOf, method, uri, authority,
-                requestHeaders, new ExchangeView.Body(requestBody.captured(), requestBody.size(),
-                requestBody.truncated()), status, responseHeaders, new ExchangeView.Body(responseBody.captured(),
-                responseBody.size(), responseBody.truncated()), state,
+                requestHeaders, body(requestBody, bodies), status, responseHeaders, body(responseBody, bodies), state,
                 durationNanos < 0 ? null : durationNanos / 1_000_000.0);
+    }
+
+    private static ExchangeView.Body body(CapturedBody body, boolean withBytes) {
+        return new ExchangeView.Body(withBytes ? body.captured() : new byte[0], body.size(), body.truncated());
     }
 }

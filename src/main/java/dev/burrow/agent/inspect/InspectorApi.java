@@ -7,6 +7,7 @@ import dev.burrow.agent.Agent;
 import dev.burrow.agent.AgentException;
 import dev.burrow.agent.AgentTunnel;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -21,9 +22,14 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.timeout.IdleStateEvent;
+import java.io.IOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -38,9 +44,11 @@ final class InspectorApi extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final int DEFAULT_LIST_LIMIT = 100;
 
     private final Agent agent;
+    private final LiveUpdates live;
 
-    InspectorApi(Agent agent) {
+    InspectorApi(Agent agent, LiveUpdates live) {
         this.agent = agent;
+        this.live = live;
     }
 
     @Override
@@ -70,7 +78,12 @@ final class InspectorApi extends SimpleChannelInboundHandler<FullHttpRequest> {
         List<String> parts = List.of(path.replaceAll("^/+|/+$", "").split("/"));
         boolean get = HttpMethod.GET.equals(request.method());
         boolean post = HttpMethod.POST.equals(request.method());
-        if (get && path.equals("/api/status")) {
+        PageAssets.Asset asset = get ? PageAssets.find(path) : null;
+        if (asset != null) {
+            sendAsset(ctx, request, asset);
+        } else if (get && path.equals("/api/events") && live != null) {
+            live.open(ctx.channel());
+        } else if (get && path.equals("/api/status")) {
             send(ctx, request, HttpResponseStatus.OK, status());
         } else if (get && path.equals("/api/tunnels")) {
             send(ctx, request, HttpResponseStatus.OK, tunnels());
@@ -140,7 +153,7 @@ final class InspectorApi extends SimpleChannelInboundHandler<FullHttpRequest> {
             if (list.size() >= limit) {
                 break;
             }
-            ExchangeView view = exchange.view();
+            ExchangeView view = exchange.summary();
             if ((pathText == null || (view.uri() != null && view.uri().contains(pathText)))
                     && (status == null || status.equals(view.status()))) {
                 list.add(InspectorJson.summary(view));
@@ -167,8 +180,16 @@ final class InspectorApi extends SimpleChannelInboundHandler<FullHttpRequest> {
                     "no captured request " + id));
             return;
         }
+        ReplayEdits edits;
+        try {
+            edits = edits(request);
+        } catch (IllegalArgumentException | IOException e) {
+            send(ctx, request, HttpResponseStatus.BAD_REQUEST, InspectorJson.error("bad_request",
+                    "the edits could not be read: " + e.getMessage()));
+            return;
+        }
         request.retain();
-        agent.replay(id).whenComplete((replayed, error) -> {
+        agent.replay(id, edits).whenComplete((replayed, error) -> {
             try {
                 if (error == null) {
                     send(ctx, request, HttpResponseStatus.CREATED, InspectorJson.summary(replayed.view()));
@@ -182,6 +203,54 @@ final class InspectorApi extends SimpleChannelInboundHandler<FullHttpRequest> {
                 request.release();
             }
         });
+    }
+
+    /**
+     * The optional JSON body of a replay: {@code method}, {@code uri}, {@code headers} as [name, value] pairs, and
+     * {@code body_base64}; each absent part is sent as captured.
+     */
+    private static ReplayEdits edits(FullHttpRequest request) throws IOException {
+        if (!request.content().isReadable()) {
+            return ReplayEdits.NONE;
+        }
+        JsonNode json = InspectorJson.MAPPER.readTree(request.content().toString(StandardCharsets.UTF_8));
+        if (json == null || !json.isObject()) {
+            throw new IllegalArgumentException("expected a JSON object");
+        }
+        List<Map.Entry<String, String>> headers = null;
+        if (json.hasNonNull("headers")) {
+            headers = new ArrayList<>();
+            for (JsonNode pair : json.get("headers")) {
+                if (!pair.isArray() || pair.size() != 2) {
+                    throw new IllegalArgumentException("headers must be [name, value] pairs");
+                }
+                headers.add(Map.entry(pair.get(0).asText(), pair.get(1).asText()));
+            }
+        }
+        byte[] body = json.hasNonNull("body_base64") ? Base64.getDecoder().decode(json.get("body_base64").asText())
+                : null;
+        return new ReplayEdits(text(json, "method"), text(json, "uri"), headers, body);
+    }
+
+    private static String text(JsonNode json, String field) {
+        return json.hasNonNull(field) ? json.get(field).asText() : null;
+    }
+
+    private static void sendAsset(ChannelHandlerContext ctx, FullHttpRequest request, PageAssets.Asset asset) {
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
+                Unpooled.wrappedBuffer(asset.bytes()));
+        response.headers()
+                .set(HttpHeaderNames.CONTENT_TYPE, asset.contentType())
+                .set(HttpHeaderNames.CACHE_CONTROL, "no-cache")
+                // The page loads nothing from elsewhere, and no other page may frame it.
+                .set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'")
+                .set("X-Content-Type-Options", "nosniff");
+        HttpUtil.setContentLength(response, asset.bytes().length);
+        HttpUtil.setKeepAlive(response, HttpUtil.isKeepAlive(request));
+        ChannelFuture written = ctx.writeAndFlush(response);
+        if (!HttpUtil.isKeepAlive(request)) {
+            written.addListener(ChannelFutureListener.CLOSE);
+        }
     }
 
     private void notFound(ChannelHandlerContext ctx, FullHttpRequest request) {

@@ -26,10 +26,12 @@ public final class InspectorServer implements AutoCloseable {
     private static final int IDLE_SECONDS = 300;
 
     private final EventLoops loops;
+    private final LiveUpdates live;
     private final Channel listener;
 
-    private InspectorServer(EventLoops loops, Channel listener) {
+    private InspectorServer(EventLoops loops, LiveUpdates live, Channel listener) {
         this.loops = loops;
+        this.live = live;
         this.listener = listener;
     }
 
@@ -40,7 +42,9 @@ public final class InspectorServer implements AutoCloseable {
      */
     public static InspectorServer start(Agent agent, InetSocketAddress address) {
         EventLoops loops = EventLoops.create(1);
-        InspectorApi api = new InspectorApi(agent);
+        LiveUpdates live = agent.exchangeLog() == null ? null : new LiveUpdates(agent.exchangeLog(),
+                loops.group().next());
+        InspectorApi api = new InspectorApi(agent, live);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(loops.group())
                 .channel(loops.serverChannelType())
@@ -60,13 +64,19 @@ public final class InspectorServer implements AutoCloseable {
             InetSocketAddress candidate = new InetSocketAddress(address.getAddress(), address.getPort() == 0 ? 0
                     : address.getPort() + i);
             try {
-                return new InspectorServer(loops, bootstrap.bind(candidate).sync().channel());
+                return new InspectorServer(loops, live, bootstrap.bind(candidate).sync().channel());
             } catch (Exception e) {
                 if (!addressInUse(e)) {
+                    if (live != null) {
+                        live.close();
+                    }
                     loops.close();
                     throw new IllegalStateException("inspector could not listen on " + candidate, e);
                 }
             }
+        }
+        if (live != null) {
+            live.close();
         }
         loops.close();
         throw new IllegalStateException("inspector: ports " + address.getPort() + "-" + (address.getPort() + NEXT_PORTS)
@@ -92,6 +102,9 @@ public final class InspectorServer implements AutoCloseable {
 
     @Override
     public void close() {
+        if (live != null) {
+            live.close();
+        }
         listener.close().syncUninterruptibly();
         loops.close();
     }
