@@ -25,8 +25,10 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
@@ -66,6 +68,8 @@ public final class Agent implements AutoCloseable {
     /** {@link System#nanoTime()} until which an edge that said it is restarting is expected back. */
     private volatile long restartExpectedUntil;
     private final List<AgentTunnel> tunnels = new CopyOnWriteArrayList<>();
+    /** Names of running tunnels, taken before a bind so that two binds cannot take one name. */
+    private final Set<String> names = ConcurrentHashMap.newKeySet();
     private final CompletableFuture<AgentException> stopped = new CompletableFuture<>();
     private volatile EdgeConnection connection;
     private volatile boolean closing;
@@ -112,9 +116,28 @@ public final class Agent implements AutoCloseable {
 
     /** Binds a tunnel of any type and returns once the edge has given it its public address. */
     public AgentTunnel bind(TunnelOptions options) {
-        EdgeConnection current = requireConnection();
-        AgentTunnel tunnel = new AgentTunnel(this, options);
-        ControlMessage.Bound bound = await(current.bind(tunnel), config.connectTimeout);
+        return bind(null, options);
+    }
+
+    /**
+     * As {@link #bind(TunnelOptions)}, under a name the agent's user knows it by (a config file's, say).
+     *
+     * @throws IllegalArgumentException if a running tunnel has that name already
+     */
+    public AgentTunnel bind(String name, TunnelOptions options) {
+        if (name != null && !names.add(name)) {
+            throw new IllegalArgumentException("a tunnel named " + name + " is running already");
+        }
+        AgentTunnel tunnel = new AgentTunnel(this, name, options);
+        ControlMessage.Bound bound;
+        try {
+            bound = await(requireConnection().bind(tunnel), config.connectTimeout);
+        } catch (RuntimeException e) {
+            if (name != null) {
+                names.remove(name);
+            }
+            throw e;
+        }
         tunnel.bound(bound);
         tunnels.add(tunnel);
         log.atInfo().addKeyValue("url", bound.url()).addKeyValue("upstream", options.upstream())
@@ -146,6 +169,9 @@ public final class Agent implements AutoCloseable {
 
     void closeTunnel(AgentTunnel tunnel) {
         if (tunnels.remove(tunnel)) {
+            if (tunnel.name() != null) {
+                names.remove(tunnel.name());
+            }
             EdgeConnection current = connection;
             if (current != null) {
                 current.unbind(tunnel);

@@ -5,12 +5,19 @@ import dev.burrow.protocol.ControlMessage;
 /** A bound tunnel as the agent's user sees it: its public address, and a way to close it. */
 public final class AgentTunnel implements AutoCloseable {
     private final Agent agent;
+    private final String name;
     private final TunnelOptions options;
     private volatile ControlMessage.Bound bound;
 
-    AgentTunnel(Agent agent, TunnelOptions options) {
+    AgentTunnel(Agent agent, String name, TunnelOptions options) {
         this.agent = agent;
+        this.name = name;
         this.options = options;
+    }
+
+    /** The name it was started under, or null: a config file's or the inspector API's name for it. */
+    public String name() {
+        return name;
     }
 
     /** The public address, such as {@code http://calm-otter-42.localhost:8080} or {@code tcp://localhost:20001}. */

@@ -47,7 +47,7 @@ final class RunningTunnels {
         }
         wanted.forEach((name, definition) -> {
             if (!byName.containsKey(name)) {
-                AgentTunnel tunnel = agent.bind(definition.toOptions());
+                AgentTunnel tunnel = agent.bind(name, definition.toOptions());
                 byName.put(name, new Running(definition, tunnel));
                 line("Forwarding  " + tunnel.url() + " -> " + tunnel.forwardsTo() + "  (" + name + ")");
             }

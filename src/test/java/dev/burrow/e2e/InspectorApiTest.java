@@ -182,6 +182,40 @@ class InspectorApiTest {
     }
 
     @Test
+    void tunnelsAreStartedAndStoppedByName() throws Exception {
+        String definition = "{\"name\":\"docs\",\"proto\":\"http\",\"addr\":\"" + upstream.port()
+                + "\",\"subdomain\":\"viaapi\"}";
+
+        Reply started = send(HttpRequest.newBuilder(inspectorUri("/api/tunnels"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(definition))
+                .build());
+
+        assertThat(started.status()).isEqualTo(201);
+        assertThat(started.json().get("url").asText()).startsWith("http://viaapi.burrow.test:");
+        assertThat(harness.get("viaapi.burrow.test", "/hi").body()).isEqualTo("hello from upstream /hi");
+        assertThat(api("GET", "/api/tunnels").json().toString()).contains("\"name\":\"docs\"");
+        Reply twice = send(HttpRequest.newBuilder(inspectorUri("/api/tunnels"))
+                .POST(HttpRequest.BodyPublishers.ofString(definition)).build());
+        assertThat(twice.status()).isEqualTo(409);
+
+        Reply stopped = api("DELETE", "/api/tunnels/docs");
+
+        assertThat(stopped.status()).isEqualTo(200);
+        assertThat(agent.tunnels()).extracting(AgentTunnel::url).containsExactly(tunnel.url());
+        await().atMost(Duration.ofSeconds(10)).until(() -> harness.get("viaapi.burrow.test", "/hi").statusCode() == 503);
+        assertThat(api("DELETE", "/api/tunnels/docs").status()).isEqualTo(404);
+    }
+
+    @Test
+    void aTunnelDefinitionThatDoesNotReadIsRefusedWithTheReason() throws Exception {
+        Reply refused = send(HttpRequest.newBuilder(inspectorUri("/api/tunnels")).POST(
+                HttpRequest.BodyPublishers.ofString("{\"name\":\"x\",\"proto\":\"ftp\",\"addr\":\"21\"}")).build());
+
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.json().get("message").asText()).contains("unknown proto 'ftp'");
+    }
+
+    @Test
     void unknownRequestsAndPathsAre404() throws Exception {
         assertThat(api("GET", "/api/requests/999").status()).isEqualTo(404);
         assertThat(api("POST", "/api/requests/999/replay").status()).isEqualTo(404);

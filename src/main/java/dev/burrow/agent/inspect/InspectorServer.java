@@ -27,11 +27,13 @@ public final class InspectorServer implements AutoCloseable {
 
     private final EventLoops loops;
     private final LiveUpdates live;
+    private final InspectorApi api;
     private final Channel listener;
 
-    private InspectorServer(EventLoops loops, LiveUpdates live, Channel listener) {
+    private InspectorServer(EventLoops loops, LiveUpdates live, InspectorApi api, Channel listener) {
         this.loops = loops;
         this.live = live;
+        this.api = api;
         this.listener = listener;
     }
 
@@ -64,12 +66,13 @@ public final class InspectorServer implements AutoCloseable {
             InetSocketAddress candidate = new InetSocketAddress(address.getAddress(), address.getPort() == 0 ? 0
                     : address.getPort() + i);
             try {
-                return new InspectorServer(loops, live, bootstrap.bind(candidate).sync().channel());
+                return new InspectorServer(loops, live, api, bootstrap.bind(candidate).sync().channel());
             } catch (Exception e) {
                 if (!addressInUse(e)) {
                     if (live != null) {
                         live.close();
                     }
+                    api.close();
                     loops.close();
                     throw new IllegalStateException("inspector could not listen on " + candidate, e);
                 }
@@ -78,6 +81,7 @@ public final class InspectorServer implements AutoCloseable {
         if (live != null) {
             live.close();
         }
+        api.close();
         loops.close();
         throw new IllegalStateException("inspector: ports " + address.getPort() + "-" + (address.getPort() + NEXT_PORTS)
                 + " on " + address.getAddress().getHostAddress() + " are all taken");
@@ -106,6 +110,7 @@ public final class InspectorServer implements AutoCloseable {
             live.close();
         }
         listener.close().syncUninterruptibly();
+        api.close();
         loops.close();
     }
 }
