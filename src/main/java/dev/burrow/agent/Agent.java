@@ -150,6 +150,11 @@ public final class Agent implements AutoCloseable {
         return List.copyOf(tunnels);
     }
 
+    /** The edge's agent port this agent dials, as {@code host:port}. */
+    public String edgeAddress() {
+        return new HostPort(config.edgeHost, config.edgePort).toString();
+    }
+
     /** True while a connection to the edge is up and authenticated. */
     public boolean isConnected() {
         EdgeConnection current = connection;

@@ -1,11 +1,43 @@
 package dev.burrow.agent;
 
 import java.time.Duration;
+import java.util.List;
 
 /** What happens to an agent's session, for a console or an application to show. Called on Netty threads. */
 public interface AgentListener {
     AgentListener NONE = new AgentListener() {
     };
+
+    /** One listener that tells each of {@code listeners}, in order. */
+    static AgentListener all(AgentListener... listeners) {
+        List<AgentListener> each = List.of(listeners);
+        return new AgentListener() {
+            @Override
+            public void connected(String edge, String session) {
+                each.forEach(listener -> listener.connected(edge, session));
+            }
+
+            @Override
+            public void tunnelBound(AgentTunnel tunnel) {
+                each.forEach(listener -> listener.tunnelBound(tunnel));
+            }
+
+            @Override
+            public void disconnected(String reason) {
+                each.forEach(listener -> listener.disconnected(reason));
+            }
+
+            @Override
+            public void reconnecting(int attempt, Duration delay) {
+                each.forEach(listener -> listener.reconnecting(attempt, delay));
+            }
+
+            @Override
+            public void bindFailed(AgentTunnel tunnel, AgentException error) {
+                each.forEach(listener -> listener.bindFailed(tunnel, error));
+            }
+        };
+    }
 
     default void connected(String edge, String session) {
     }

@@ -6,8 +6,10 @@ import dev.burrow.agent.AgentTunnel;
 import dev.burrow.agent.HttpTunnelOptions;
 import dev.burrow.agent.Upstream;
 import dev.burrow.agent.inspect.InspectorServer;
+import dev.burrow.logging.LogSetup;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.Writer;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
@@ -74,16 +76,29 @@ final class HttpCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        ConsoleListener events = new ConsoleListener(out);
-        try (Agent agent = connect(events); InspectorServer inspector = inspect.start(agent)) {
+        LiveConsole live = LiveConsole.openIfTerminal();
+        if (live != null && logging.toConsole()) {
+            LogSetup.silence();
+        }
+        ConsoleListener events = new ConsoleListener(live == null ? out : new PrintWriter(Writer.nullWriter()));
+        try (LiveConsole screen = live; Agent agent = connect(live == null ? events : AgentListener.all(events, live));
+             InspectorServer inspector = inspect.start(agent)) {
             AgentTunnel tunnel = agent.http(tunnelOptions());
+            Runnable stop = live == null ? agent::close : () -> {
+                agent.close();
+                live.close();
+            };
             // Announced only once the stop hook is in place, so a script that signals on seeing it is honoured.
-            return GracefulShutdown.whileWaiting(agent::close, out, err, () -> {
-                out.println("Forwarding  " + tunnel.url() + " -> " + tunnel.forwardsTo());
-                if (inspector != null) {
-                    out.println("Inspector   " + inspector.url());
+            return GracefulShutdown.whileWaiting(stop, out, err, () -> {
+                if (live != null) {
+                    live.show(agent, inspector == null ? null : inspector.url());
+                } else {
+                    out.println("Forwarding  " + tunnel.url() + " -> " + tunnel.forwardsTo());
+                    if (inspector != null) {
+                        out.println("Inspector   " + inspector.url());
+                    }
+                    out.flush();
                 }
-                out.flush();
                 return events.awaitStop(agent);
             });
         }

@@ -36,6 +36,11 @@ final class LoggingOptions {
         LogSetup.configure(target, level, format);
     }
 
+    /** True when log lines go to the console rather than to a file. */
+    boolean toConsole() {
+        return target.equals("stdout") || target.equals("stderr");
+    }
+
     boolean debug() {
         return level.toInt() <= Level.DEBUG.toInt();
     }

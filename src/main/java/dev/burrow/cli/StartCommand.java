@@ -1,18 +1,22 @@
 package dev.burrow.cli;
 
 import dev.burrow.agent.Agent;
+import dev.burrow.agent.AgentListener;
 import dev.burrow.agent.inspect.InspectorServer;
 import dev.burrow.config.AgentConfig;
 import dev.burrow.config.AgentConfigFile;
 import dev.burrow.config.TunnelDefinition;
+import dev.burrow.logging.LogSetup;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.Writer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -61,28 +65,48 @@ final class StartCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Map<String, TunnelDefinition> wanted = selected(AgentConfigFile.load(edge.config.path()));
-        ConsoleListener events = new ConsoleListener(out);
-        try (Agent agent = inspect.apply(edge.agentBuilder(spec.commandLine())).listener(events)
-                .drainGrace(DRAIN_GRACE).build().start(); InspectorServer inspector = inspect.start(agent)) {
-            RunningTunnels running = new RunningTunnels(agent, out);
+        LiveConsole live = LiveConsole.openIfTerminal();
+        if (live != null && logging.toConsole()) {
+            LogSetup.silence();
+        }
+        PrintWriter lines = live == null ? out : new PrintWriter(Writer.nullWriter());
+        ConsoleListener events = new ConsoleListener(lines);
+        try (LiveConsole screen = live;
+             Agent agent = inspect.apply(edge.agentBuilder(spec.commandLine()))
+                     .listener(live == null ? events : AgentListener.all(events, live))
+                     .drainGrace(DRAIN_GRACE).build().start();
+             InspectorServer inspector = inspect.start(agent)) {
+            RunningTunnels running = new RunningTunnels(agent, lines);
             running.apply(wanted);
             if (inspector != null) {
-                out.println("Inspector   " + inspector.url());
-                out.flush();
+                lines.println("Inspector   " + inspector.url());
+                lines.flush();
             }
-            try (ConfigReload reload = ConfigReload.onHangup(() -> reload(running, out, err))) {
-                return GracefulShutdown.whileWaiting(agent::close, out, err, () -> events.awaitStop(agent));
+            Consumer<String> problems = live == null ? text -> {
+                err.println("burrow: " + text);
+                err.flush();
+            } : live::notice;
+            Runnable stop = live == null ? agent::close : () -> {
+                agent.close();
+                live.close();
+            };
+            try (ConfigReload reload = ConfigReload.onHangup(() -> reload(running, problems))) {
+                return GracefulShutdown.whileWaiting(stop, out, err, () -> {
+                    if (live != null) {
+                        live.show(agent, inspector == null ? null : inspector.url());
+                    }
+                    return events.awaitStop(agent);
+                });
             }
         }
     }
 
     /** Applies the file as it is now; a file that no longer reads leaves the running tunnels as they are. */
-    private void reload(RunningTunnels running, PrintWriter out, PrintWriter err) {
+    private void reload(RunningTunnels running, Consumer<String> problems) {
         try {
             running.apply(selected(AgentConfigFile.load(edge.config.path())));
         } catch (IOException | RuntimeException e) {
-            err.println("burrow: config not reloaded: " + e.getMessage());
-            err.flush();
+            problems.accept("config not reloaded: " + e.getMessage());
         }
     }
 

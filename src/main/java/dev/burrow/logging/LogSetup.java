@@ -61,6 +61,13 @@ public final class LogSetup {
         }
     }
 
+    /** Drops every log line: for when a full-screen console holds the terminal the logs would go to. */
+    public static void silence() {
+        LoggerContext context = loggerContext();
+        context.reset();
+        context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).setLevel(Level.OFF);
+    }
+
     private static OutputStreamAppender<ILoggingEvent> appender(String target) {
         if (target.equals("stdout") || target.equals("stderr")) {
             ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
