@@ -82,7 +82,8 @@ function row(summary) {
     el('td', {}, new Date(summary.started_at).toLocaleTimeString()),
     el('td', {}, summary.method),
     el('td', { class: 'path', title: summary.uri }, summary.uri,
-      summary.replay_of ? el('span', { class: 'replay-mark' }, `replay of #${summary.replay_of}`) : null),
+      summary.replay_of ? el('span', { class: 'replay-mark' }, `replay of #${summary.replay_of}`) : null,
+      summary.websocket ? el('span', { class: 'replay-mark' }, 'websocket') : null),
     el('td', { class: statusClass }, summary.state === 'in_progress' ? '…' : summary.state === 'reset'
       ? (summary.status || 'reset') : summary.status),
     el('td', {}, summary.duration_ms === null ? '' : `${summary.duration_ms.toFixed(1)} ms`),
@@ -132,7 +133,28 @@ async function select(id) {
     el('h2', {}, detail.status === null ? (detail.state === 'reset' ? 'No answer (reset)' : 'Waiting for the answer…')
       : `Response ${detail.status}`),
     el('h3', {}, 'Response headers'), headerTable(detail.response.headers),
-    el('h3', {}, 'Response body'), bodyView(detail.response.body, detail.response.headers));
+    detail.websocket ? webSocketView(detail.websocket)
+      : el('div', {}, el('h3', {}, 'Response body'), bodyView(detail.response.body, detail.response.headers)));
+}
+
+/** The frames of a WebSocket upgrade, both directions in order, each with the start of its payload. */
+function webSocketView(webSocket) {
+  const rows = webSocket.frames.map(frame => {
+    const bytes = bytesOf({ base64: frame.preview_base64 });
+    const text = frame.type === 'binary' ? null : textOf(bytes);
+    const shown = text !== null ? text : hexDump(bytes.slice(0, 64));
+    return el('tr', {},
+      el('td', {}, new Date(frame.at).toLocaleTimeString()),
+      el('td', {}, frame.from === 'client' ? 'client → upstream' : 'upstream → client'),
+      el('td', {}, frame.type + (frame.fin ? '' : ' (part)')),
+      el('td', {}, size(frame.length)),
+      el('td', { class: 'preview' }, shown + (bytes.length < frame.length ? ' …' : '')));
+  });
+  return el('div', {},
+    el('h2', {}, `WebSocket messages (${webSocket.frames.length}${webSocket.dropped ? `, ${webSocket.dropped} more not kept` : ''})`),
+    rows.length === 0 ? el('p', { class: 'note' }, 'none yet')
+      : el('table', { class: 'headers' }, el('tr', {}, el('th', {}, 'Time'), el('th', {}, 'Direction'),
+          el('th', {}, 'Type'), el('th', {}, 'Length'), el('th', {}, 'Payload')), ...rows));
 }
 
 function headerTable(headers) {

@@ -1,10 +1,13 @@
 package dev.burrow.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.burrow.agent.Agent;
 import dev.burrow.agent.AgentTunnel;
 import dev.burrow.agent.HttpTunnelOptions;
+import dev.burrow.agent.inspect.ExchangeLog;
+import dev.burrow.agent.inspect.ExchangeView;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -27,6 +30,8 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.codec.http.websocketx.WebSocketVersion;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -72,6 +77,42 @@ class WebSocketTest {
     @Test
     void messagesFlowBothWaysThroughTheTunnel() throws Exception {
         Agent agent = harness.startAgent();
+        exchangeMessages(agent);
+    }
+
+    @Test
+    void theInspectorListsEachMessageUnderItsUpgradeRequest() throws Exception {
+        ExchangeLog log = ExchangeLog.withDefaults();
+
+        exchangeMessages(harness.startAgent(harness.agentBuilder().inspect(log)));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> frames(log).size() >= 40);
+        ExchangeView upgrade = log.newestFirst().get(0).view();
+        assertThat(upgrade.uri()).isEqualTo("/ws");
+        List<ExchangeView.Frame> frames = frames(log);
+        assertThat(frames).filteredOn(ExchangeView.Frame::fromClient).extracting(ExchangeLogText::preview)
+                .startsWith("m0", "m1", "m2");
+        assertThat(frames).filteredOn(frame -> !frame.fromClient()).extracting(ExchangeLogText::preview)
+                .startsWith("echo:m0", "echo:m1");
+        assertThat(frames).filteredOn(frame -> frame.type().equals("text")).hasSizeGreaterThanOrEqualTo(40);
+        assertThat(upgrade.requestBody().size()).isZero();
+    }
+
+    private static List<ExchangeView.Frame> frames(ExchangeLog log) {
+        if (log.newestFirst().isEmpty() || log.newestFirst().get(0).view().webSocket() == null) {
+            return List.of();
+        }
+        return log.newestFirst().get(0).view().webSocket().frames();
+    }
+
+    /** Text of a frame's preview. */
+    private static final class ExchangeLogText {
+        static String preview(ExchangeView.Frame frame) {
+            return new String(frame.preview(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+    }
+
+    private void exchangeMessages(Agent agent) throws Exception {
         int port = ((java.net.InetSocketAddress) echoServer.localAddress()).getPort();
         AgentTunnel tunnel = agent.http(HttpTunnelOptions.to(Integer.toString(port)));
         BlockingQueue<String> received = new LinkedBlockingQueue<>();

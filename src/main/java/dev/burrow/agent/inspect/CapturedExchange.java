@@ -2,6 +2,8 @@ package dev.burrow.agent.inspect;
 
 import io.netty.buffer.ByteBuf;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -13,6 +15,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class CapturedExchange {
     /** Where an exchange stands. */
     public enum State { IN_PROGRESS, COMPLETE, RESET }
+
+    /** WebSocket frames kept per exchange; later ones are only counted. */
+    static final int MAX_FRAMES = 1000;
 
     private final long id;
     private final String tunnelUrl;
@@ -30,6 +35,9 @@ public final class CapturedExchange {
     private Integer status;
     private List<Map.Entry<String, String>> responseHeaders = List.of();
     private State state = State.IN_PROGRESS;
+    /** Set once the upstream switched to WebSocket; null before and for other exchanges. */
+    private List<ExchangeView.Frame> frames;
+    private long droppedFrames;
     private long durationNanos = -1;
     /** Body bytes this exchange holds against the log's budget; read by the log without this exchange's lock. */
     final AtomicInteger heldBytes = new AtomicInteger();
@@ -105,7 +113,39 @@ public final class CapturedExchange {
     private ExchangeView view(boolean bodies) {
         return new ExchangeView(id, tunnelUrl, clientAddress, startedAt, replayOf, method, uri, authority,
                 requestHeaders, body(requestBody, bodies), status, responseHeaders, body(responseBody, bodies), state,
-                durationNanos < 0 ? null : durationNanos / 1_000_000.0);
+                durationNanos < 0 ? null : durationNanos / 1_000_000.0,
+                frames == null ? null : new ExchangeView.WebSocket(bodies ? List.copyOf(frames) : List.of(),
+                        droppedFrames));
+    }
+
+    /** The upstream switched protocols: from now on the exchange lists WebSocket frames. */
+    synchronized void upgraded() {
+        if (frames == null) {
+            frames = new ArrayList<>();
+        }
+    }
+
+    /** Lists one frame, its preview within the log's budget, up to {@link #MAX_FRAMES}. */
+    synchronized void recordFrame(boolean fromClient, WebSocketFrameReader.Frame frame) {
+        if (frames == null || frames.size() >= MAX_FRAMES) {
+            droppedFrames++;
+            return;
+        }
+        int granted = frame.preview().length == 0 ? 0 : log.reserve(this, frame.preview().length);
+        frames.add(new ExchangeView.Frame(Instant.now(), fromClient, frameType(frame.opcode()), frame.fin(),
+                frame.length(), Arrays.copyOf(frame.preview(), granted)));
+    }
+
+    private static String frameType(int opcode) {
+        return switch (opcode) {
+            case 0 -> "continuation";
+            case 1 -> "text";
+            case 2 -> "binary";
+            case 8 -> "close";
+            case 9 -> "ping";
+            case 10 -> "pong";
+            default -> "opcode " + opcode;
+        };
     }
 
     private static ExchangeView.Body body(CapturedBody body, boolean withBytes) {

@@ -19,9 +19,15 @@ import java.util.function.Function;
  * stream's own frames, so it records the same whichever protocol the upstream speaks; it changes nothing.
  */
 public final class ExchangeCapture extends ChannelDuplexHandler {
+    /** Payload bytes kept of each WebSocket frame. */
+    private static final int FRAME_PREVIEW = 1024;
+
     private final ExchangeLog log;
     private final Function<String, String> tunnelUrls;
     private CapturedExchange exchange;
+    /** Both directions' frame readers, once the upstream switched to WebSocket. */
+    private WebSocketFrameReader fromClient;
+    private WebSocketFrameReader toClient;
 
     /**
      * @param tunnelUrls the public URL of a tunnel id, or null if the agent holds no such tunnel
@@ -41,7 +47,11 @@ public final class ExchangeCapture extends ChannelDuplexHandler {
                     text(headers.get(Protocol.CLIENT_ADDR)), null, text(headers.method()), text(headers.path()),
                     text(headers.authority()), ordinary(headers)));
         } else if (msg instanceof Http2DataFrame data && exchange != null) {
-            exchange.recordRequestBody(data.content());
+            if (fromClient != null) {
+                fromClient.feed(data.content(), frame -> exchange.recordFrame(true, frame));
+            } else {
+                exchange.recordRequestBody(data.content());
+            }
         } else if (msg instanceof Http2ResetFrame && exchange != null) {
             exchange.end(CapturedExchange.State.RESET);
         }
@@ -57,11 +67,20 @@ public final class ExchangeCapture extends ChannelDuplexHandler {
                 if (status != null && status.length() == 3 && status.charAt(0) != '1') {
                     exchange.responseStarted(Integer.parseInt(status.toString()), ordinary(frame.headers()));
                 }
+                if (frame.headers().contains(Protocol.UPGRADED)) {
+                    exchange.upgraded();
+                    fromClient = new WebSocketFrameReader(FRAME_PREVIEW);
+                    toClient = new WebSocketFrameReader(FRAME_PREVIEW);
+                }
                 if (frame.isEndStream()) {
                     exchange.end(CapturedExchange.State.COMPLETE);
                 }
             } else if (msg instanceof Http2DataFrame data) {
-                exchange.recordResponseBody(data.content());
+                if (toClient != null) {
+                    toClient.feed(data.content(), frame -> exchange.recordFrame(false, frame));
+                } else {
+                    exchange.recordResponseBody(data.content());
+                }
                 if (data.isEndStream()) {
                     exchange.end(CapturedExchange.State.COMPLETE);
                 }

@@ -12,7 +12,18 @@ public record ExchangeView(long id, String tunnelUrl, String clientAddress, Inst
                            String method, String uri, String authority,
                            List<Map.Entry<String, String>> requestHeaders, Body requestBody, Integer status,
                            List<Map.Entry<String, String>> responseHeaders, Body responseBody,
-                           CapturedExchange.State state, Double durationMillis) {
+                           CapturedExchange.State state, Double durationMillis, WebSocket webSocket) {
+
+    /**
+     * The frames of a WebSocket upgrade, in order, each with the first bytes of its payload; {@code dropped} counts
+     * frames past the limit that were not kept.
+     */
+    public record WebSocket(List<Frame> frames, long dropped) {
+    }
+
+    /** One WebSocket frame: {@code fromClient} is the public client's direction; {@code type} as RFC 6455 names it. */
+    public record Frame(Instant at, boolean fromClient, String type, boolean fin, long length, byte[] preview) {
+    }
 
     /** Captured bytes of a body; {@code truncated} when {@code size} is more than was kept. */
     public record Body(byte[] captured, long size, boolean truncated) {

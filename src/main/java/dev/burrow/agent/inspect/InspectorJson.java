@@ -41,6 +41,9 @@ final class InspectorJson {
         if (view.replayOf() != null) {
             node.put("replay_of", view.replayOf());
         }
+        if (view.webSocket() != null) {
+            node.put("websocket", true);
+        }
         return node;
     }
 
@@ -53,6 +56,20 @@ final class InspectorJson {
         ObjectNode response = node.putObject("response");
         response.set("headers", headers(view.responseHeaders()));
         response.set("body", body(view.responseBody()));
+        if (view.webSocket() != null) {
+            ObjectNode webSocket = node.putObject("websocket");
+            ArrayNode frames = webSocket.putArray("frames");
+            for (ExchangeView.Frame frame : view.webSocket().frames()) {
+                ObjectNode item = frames.addObject();
+                item.put("at", frame.at().toString());
+                item.put("from", frame.fromClient() ? "client" : "upstream");
+                item.put("type", frame.type());
+                item.put("fin", frame.fin());
+                item.put("length", frame.length());
+                item.put("preview_base64", Base64.getEncoder().encodeToString(frame.preview()));
+            }
+            webSocket.put("dropped", view.webSocket().dropped());
+        }
         return node;
     }
 
