@@ -107,6 +107,11 @@ public final class Agent implements AutoCloseable {
         return start(options);
     }
 
+    /** Binds a TLS tunnel and returns once the edge has given it a public hostname on its TLS port. */
+    public AgentTunnel tls(TlsTunnelOptions options) {
+        return start(options);
+    }
+
     private AgentTunnel start(TunnelOptions options) {
         EdgeConnection current = requireConnection();
         AgentTunnel tunnel = new AgentTunnel(this, options);
