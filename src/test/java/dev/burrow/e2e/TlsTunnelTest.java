@@ -10,6 +10,7 @@ import dev.burrow.agent.AgentException;
 import dev.burrow.agent.AgentTunnel;
 import dev.burrow.agent.HttpTunnelOptions;
 import dev.burrow.agent.TlsTunnelOptions;
+import dev.burrow.edge.EdgeConfig;
 import dev.burrow.protocol.ErrorCode;
 import dev.burrow.tls.EdgeCertificate;
 import java.io.ByteArrayInputStream;
@@ -31,6 +32,7 @@ import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.net.ssl.ExtendedSSLSession;
@@ -68,7 +70,7 @@ class TlsTunnelTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        harness = tlsEdge(dataDir, CLIENT_HELLO_TIMEOUT);
+        harness = tlsEdge(dataDir, edge -> edge);
         upstreamCertificate = EdgeCertificate.loadOrCreateSelfSigned(dataDir.resolve("upstream"), List.of(NAME));
         SSLContext serverTls = serverContext(upstreamCertificate);
         upstream = new LoopbackServer("tls-upstream", socket -> echoOverTls(serverTls, socket));
@@ -210,7 +212,8 @@ class TlsTunnelTest {
 
     @Test
     void aClientHelloThatStallsIsClosedAfterTheTimeout() throws Exception {
-        try (TunnelHarness impatient = tlsEdge(dataDir.resolve("impatient"), Duration.ofMillis(300));
+        try (TunnelHarness impatient = tlsEdge(dataDir.resolve("impatient"),
+                edge -> edge.clientHelloTimeout(Duration.ofMillis(300)));
              Socket socket = connect(impatient.edge.tlsAddress().getPort())) {
             // A record header announcing 512 bytes, then only 10 of them.
             socket.getOutputStream().write(new byte[] {0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01, (byte) 0xfc,
@@ -231,6 +234,43 @@ class TlsTunnelTest {
     }
 
     @Test
+    void connectionsOverThePerAddressCapAreClosedAndOthersStillServed() throws Exception {
+        harness.close();
+        harness = tlsEdge(dataDir.resolve("capped"), edge -> edge.maxPublicConnections(100, 3));
+        harness.startAgent().tls(TlsTunnelOptions.to(upstreamPort()).withHostname(NAME));
+        List<SSLSocket> held = new ArrayList<>();
+        try {
+            for (int i = 0; i < 3; i++) {
+                SSLSocket socket = client(NAME);
+                held.add(socket);
+                // A handshake with the upstream proves the edge has accepted and counted this connection.
+                socket.startHandshake();
+            }
+
+            try (Socket over = connect(tlsPort())) {
+                assertThat(over.getInputStream().read()).isEqualTo(-1);
+            }
+            held.get(0).getOutputStream().write("still here".getBytes(StandardCharsets.US_ASCII));
+            assertThat(new String(held.get(0).getInputStream().readNBytes(10), StandardCharsets.US_ASCII))
+                    .isEqualTo("still here");
+        } finally {
+            for (SSLSocket socket : held) {
+                socket.close();
+            }
+        }
+    }
+
+    @Test
+    void anAdvertisedPortIsTheOneInUrls() throws Exception {
+        harness.close();
+        harness = tlsEdge(dataDir.resolve("advertised"), edge -> edge.advertisedTlsPort(443));
+
+        AgentTunnel tunnel = harness.startAgent().tls(TlsTunnelOptions.to(upstreamPort()).withHostname(NAME));
+
+        assertThat(tunnel.url()).isEqualTo("tls://" + NAME + ":443");
+    }
+
+    @Test
     void anEdgeWithoutATlsAddressRefusesTlsTunnels() throws Exception {
         try (TunnelHarness httpOnly = new TunnelHarness(dataDir.resolve("http-only"))) {
             Agent agent = httpOnly.startAgent();
@@ -244,10 +284,11 @@ class TlsTunnelTest {
         }
     }
 
-    private static TunnelHarness tlsEdge(Path dir, Duration clientHelloTimeout) {
-        return new TunnelHarness(dir, edge -> edge.tlsAddress(new InetSocketAddress("127.0.0.1", 0))
+    /** An edge with a TLS listener on loopback, a 16 KiB ClientHello limit and a long ClientHello timeout. */
+    private static TunnelHarness tlsEdge(Path dir, UnaryOperator<EdgeConfig.Builder> more) {
+        return new TunnelHarness(dir, edge -> more.apply(edge.tlsAddress(new InetSocketAddress("127.0.0.1", 0))
                 .maxClientHelloLength(16 * 1024)
-                .clientHelloTimeout(clientHelloTimeout));
+                .clientHelloTimeout(CLIENT_HELLO_TIMEOUT)));
     }
 
     private int tlsPort() {

@@ -133,6 +133,7 @@ class SniRouterTest {
     /** The one outbound buffer, as hex; released. */
     private String outboundHex() {
         ByteBuf written = channel.readOutbound();
+        assertThat(written).as("bytes written to the client").isNotNull();
         try {
             assertThat(channel.outboundMessages()).isEmpty();
             return ByteBufUtil.hexDump(written);
