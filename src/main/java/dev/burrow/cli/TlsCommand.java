@@ -1,13 +1,8 @@
 package dev.burrow.cli;
 
-import dev.burrow.agent.Agent;
-import dev.burrow.agent.AgentTunnel;
 import dev.burrow.agent.TlsTunnelOptions;
 import dev.burrow.agent.Upstream;
-import dev.burrow.transport.HostPort;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -27,8 +22,6 @@ import picocli.CommandLine.Spec;
                     + " certificate answers. Reconnects by itself when the connection drops; SIGTERM or Ctrl-C"
                     + " exits 0."})
 final class TlsCommand implements Callable<Integer> {
-    private static final Duration DRAIN_GRACE = Duration.ofSeconds(5);
-
     @Spec
     CommandSpec spec;
 
@@ -50,19 +43,7 @@ final class TlsCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "a TLS tunnel passes the service's own TLS through:"
                     + " give the upstream as PORT or HOST:PORT, not https://");
         }
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        ConsoleListener events = new ConsoleListener(out);
-        try (Agent agent = edge.agentBuilder(spec.commandLine()).listener(events).drainGrace(DRAIN_GRACE).build()
-                .start()) {
-            AgentTunnel tunnel = agent.tls(new TlsTunnelOptions(upstream, PublicName.subdomain(name),
-                    PublicName.hostname(name)));
-            return GracefulShutdown.whileWaiting(agent::close, out, err, () -> {
-                out.println("Forwarding  " + tunnel.url() + " -> "
-                        + new HostPort(tunnel.upstream().host(), tunnel.upstream().port()));
-                out.flush();
-                return events.awaitStop(agent);
-            });
-        }
+        return ByteTunnelRun.run(spec, edge, agent -> agent.tls(new TlsTunnelOptions(upstream,
+                PublicName.subdomain(name), PublicName.hostname(name))));
     }
 }
