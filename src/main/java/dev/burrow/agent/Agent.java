@@ -114,6 +114,11 @@ public final class Agent implements AutoCloseable {
         return bind(options);
     }
 
+    /** Binds a TLS tunnel and returns once the edge has given it a public hostname on its TLS port. */
+    public AgentTunnel tls(TlsTunnelOptions options) {
+        return bind(options);
+    }
+
     /** Binds a tunnel of any type and returns once the edge has given it its public address. */
     public AgentTunnel bind(TunnelOptions options) {
         return bind(null, options);

@@ -20,7 +20,8 @@ import picocli.CommandLine.TypeConversionException;
         mixinStandardHelpOptions = true,
         versionProvider = BurrowCommand.VersionProvider.class,
         description = "Self-hostable tunnels: expose a local service at a public address on an edge you run.",
-        subcommands = {HttpCommand.class, TcpCommand.class, StartCommand.class, DevCommand.class, EdgeCommand.class, ConfigCommand.class},
+        subcommands = {HttpCommand.class, TcpCommand.class, TlsCommand.class, StartCommand.class, DevCommand.class,
+            EdgeCommand.class, ConfigCommand.class},
         footerHeading = "%nExit codes:%n",
         footer = {
             "  " + ExitCodes.OK + "  ok",

@@ -21,7 +21,8 @@ import picocli.CommandLine.Spec;
         versionProvider = BurrowCommand.VersionProvider.class,
         description = {
             "Run an edge: the public HTTP listener, and the TLS port agents connect to.",
-            "Prints the agent port, the HTTP port and the SHA-256 fingerprint agents can pin, one per line.",
+            "Prints the agent port, the HTTP port (then the TCP ports and the TLS port if served) and the SHA-256"
+                    + " fingerprint agents can pin, one per line.",
             "SIGTERM or Ctrl-C drains in-flight requests, then exits 0."},
         subcommands = TokenCommand.class)
 final class EdgeCommand implements Callable<Integer> {
@@ -50,6 +51,16 @@ final class EdgeCommand implements Callable<Integer> {
             description = "Public ports for TCP tunnels, on the --http-addr host, such as 20000-20999 (default: no"
                     + " TCP tunnels).")
     PortRange tcpPorts;
+
+    @Option(names = "--tls-addr", paramLabel = "HOST:PORT",
+            description = "Where public TLS connections arrive, routed to TLS tunnels by the server name they send,"
+                    + " such as 0.0.0.0:443 (default: no TLS tunnels).")
+    HostPort tlsAddr;
+
+    @Option(names = "--advertised-tls-port", paramLabel = "PORT",
+            description = "The port shown in TLS tunnels' URLs when a proxy or port mapping sits in front"
+                    + " (default: the --tls-addr port).")
+    Integer advertisedTlsPort;
 
     @Mixin
     EdgeDataDir dataDir;
@@ -95,13 +106,20 @@ final class EdgeCommand implements Callable<Integer> {
         }
         Ports.requireBindable(agentAddr, "--agent-addr");
         Ports.requireBindable(httpAddr, "--http-addr");
+        if (tlsAddr != null) {
+            Ports.requireBindable(tlsAddr, "--tls-addr");
+        }
         EdgeConfig.Builder config = EdgeConfig.builder(domain, dataDir.resolve())
                 .agentAddress(agentAddr.toSocketAddress())
                 .httpAddress(httpAddr.toSocketAddress())
                 .drainGrace(drainGrace)
-                .tcpPorts(tcpPorts);
+                .tcpPorts(tcpPorts)
+                .tlsAddress(tlsAddr == null ? null : tlsAddr.toSocketAddress());
         if (advertisedHttpPort != null) {
             config.advertisedHttpPort(advertisedHttpPort);
+        }
+        if (advertisedTlsPort != null) {
+            config.advertisedTlsPort(advertisedTlsPort);
         }
         if (certificate != null) {
             config.certificate(certificate.cert, certificate.key);
@@ -114,6 +132,9 @@ final class EdgeCommand implements Callable<Integer> {
         out.println("http port: " + edge.httpAddress().getPort());
         if (edge.tcpPorts() != null) {
             out.println("tcp ports: " + edge.tcpPorts());
+        }
+        if (edge.tlsAddress() != null) {
+            out.println("tls port: " + edge.tlsAddress().getPort());
         }
         out.println("certificate sha256: " + edge.certificateFingerprint());
         out.flush();

@@ -63,15 +63,6 @@ final class HttpCommand implements Callable<Integer> {
     @Mixin
     LoggingOptions logging;
 
-    /** A name chosen by the user; without one the edge picks a random readable name. */
-    static final class PublicName {
-        @Option(names = "--subdomain", paramLabel = "NAME", description = "Ask for NAME.<edge domain>.")
-        String subdomain;
-
-        @Option(names = "--hostname", paramLabel = "HOST", description = "Ask for this full hostname.")
-        String hostname;
-    }
-
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
@@ -124,7 +115,7 @@ final class HttpCommand implements Callable<Integer> {
     }
 
     HttpTunnelOptions tunnelOptions() {
-        return new HttpTunnelOptions(upstream, name == null ? null : name.subdomain,
-                name == null ? null : name.hostname, hostHeader, !upstreamInsecure);
+        return new HttpTunnelOptions(upstream, PublicName.subdomain(name), PublicName.hostname(name), hostHeader,
+                !upstreamInsecure);
     }
 }

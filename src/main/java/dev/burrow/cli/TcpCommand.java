@@ -1,12 +1,8 @@
 package dev.burrow.cli;
 
-import dev.burrow.agent.Agent;
-import dev.burrow.agent.AgentTunnel;
 import dev.burrow.agent.TcpTunnelOptions;
 import dev.burrow.agent.Upstream;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -24,8 +20,6 @@ import picocli.CommandLine.Spec;
             "Each connection to the public port becomes one connection to the service, bytes passed both ways"
                     + " untouched. Reconnects by itself when the connection drops; SIGTERM or Ctrl-C exits 0."})
 final class TcpCommand implements Callable<Integer> {
-    private static final Duration DRAIN_GRACE = Duration.ofSeconds(5);
-
     @Spec
     CommandSpec spec;
 
@@ -49,17 +43,6 @@ final class TcpCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "a TCP tunnel passes bytes as they are: give the"
                     + " upstream as PORT or HOST:PORT, not https://");
         }
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        ConsoleListener events = new ConsoleListener(out);
-        try (Agent agent = edge.agentBuilder(spec.commandLine()).listener(events).drainGrace(DRAIN_GRACE).build()
-                .start()) {
-            AgentTunnel tunnel = agent.tcp(new TcpTunnelOptions(upstream, remotePort));
-            return GracefulShutdown.whileWaiting(agent::close, out, err, () -> {
-                out.println("Forwarding  " + tunnel.url() + " -> " + tunnel.forwardsTo());
-                out.flush();
-                return events.awaitStop(agent);
-            });
-        }
+        return ByteTunnelRun.run(spec, edge, agent -> agent.tcp(new TcpTunnelOptions(upstream, remotePort)));
     }
 }

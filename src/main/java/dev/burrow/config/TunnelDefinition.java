@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import dev.burrow.agent.HttpTunnelOptions;
 import dev.burrow.agent.TcpTunnelOptions;
+import dev.burrow.agent.TlsTunnelOptions;
 import dev.burrow.agent.TunnelOptions;
 import dev.burrow.agent.Upstream;
 import java.util.ArrayList;
@@ -15,10 +16,10 @@ import java.util.List;
  * mistake is reported with its line before anything connects: the type is known, the upstream parses, and only the
  * settings of that type are given.
  *
- * @param proto the tunnel type: {@code http} or {@code tcp}
+ * @param proto the tunnel type: {@code http}, {@code tcp} or {@code tls}
  * @param addr the local service, as on the command line ({@code 8080}, {@code host:port}, {@code https://...})
- * @param subdomain http: ask for {@code NAME.<edge domain>}
- * @param hostname http: ask for this full hostname
+ * @param subdomain http and tls: ask for {@code NAME.<edge domain>}
+ * @param hostname http and tls: ask for this full hostname
  * @param hostHeader http: {@code rewrite}, or a value for the Host header sent upstream
  * @param upstreamInsecure http: do not check an https upstream's certificate
  * @param remotePort tcp: ask for this public port
@@ -29,7 +30,7 @@ public record TunnelDefinition(String proto, String addr, String subdomain, Stri
                                Boolean upstreamInsecure, Integer remotePort) {
     public TunnelDefinition {
         if (proto == null) {
-            throw new IllegalArgumentException("a tunnel needs 'proto': http or tcp");
+            throw new IllegalArgumentException("a tunnel needs 'proto': http, tcp or tls");
         }
         if (addr == null || addr.isBlank()) {
             throw new IllegalArgumentException("a tunnel needs 'addr': the local service, such as 8080");
@@ -50,7 +51,15 @@ public record TunnelDefinition(String proto, String addr, String subdomain, Stri
                 addIfSet(misplaced, "host_header", hostHeader);
                 addIfSet(misplaced, "upstream_insecure", upstreamInsecure);
             }
-            default -> throw new IllegalArgumentException("unknown proto '" + proto + "': http or tcp");
+            case "tls" -> {
+                addIfSet(misplaced, "remote_port", remotePort);
+                addIfSet(misplaced, "host_header", hostHeader);
+                addIfSet(misplaced, "upstream_insecure", upstreamInsecure);
+                if (subdomain != null && hostname != null) {
+                    throw new IllegalArgumentException("give 'subdomain' or 'hostname', not both");
+                }
+            }
+            default -> throw new IllegalArgumentException("unknown proto '" + proto + "': http, tcp or tls");
         }
         if (!misplaced.isEmpty()) {
             throw new IllegalArgumentException(String.join(", ", misplaced) + " cannot be used with proto " + proto);
@@ -69,6 +78,9 @@ public record TunnelDefinition(String proto, String addr, String subdomain, Stri
         Upstream upstream = Upstream.parse(addr);
         if (proto.equals("tcp")) {
             return new TcpTunnelOptions(upstream, remotePort);
+        }
+        if (proto.equals("tls")) {
+            return new TlsTunnelOptions(upstream, subdomain, hostname);
         }
         return new HttpTunnelOptions(upstream, subdomain, hostname, hostHeader, !Boolean.TRUE.equals(upstreamInsecure));
     }

@@ -2,6 +2,7 @@ package dev.burrow.edge;
 
 import dev.burrow.edge.http.PublicHttpInitializer;
 import dev.burrow.edge.http.RequestPolicy;
+import dev.burrow.edge.sni.PublicTlsInitializer;
 import dev.burrow.protocol.Protocol;
 import dev.burrow.store.JdbcStore;
 import dev.burrow.store.Store;
@@ -24,8 +25,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running edge: the agent listener (TLS, HTTP/2), the public HTTP listener and one listener per TCP tunnel,
- * sharing one tunnel registry.
+ * A running edge: the agent listener (TLS, HTTP/2), the public HTTP listener, the public TLS listener if configured,
+ * and one listener per TCP tunnel, sharing one tunnel registry.
  * Start one with {@link #start(EdgeConfig)}; stop it with {@link #drain(Duration)} or {@link #close()}.
  */
 public final class Edge implements AutoCloseable {
@@ -40,10 +41,12 @@ public final class Edge implements AutoCloseable {
     private final EdgeCertificate certificate;
     private final Channel agentListener;
     private final Channel httpListener;
+    /** Null if this edge serves no TLS tunnels. */
+    private final Channel tlsListener;
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
 
     private Edge(EdgeContext context, Store store, EventLoops loops, ExecutorService storeExecutor,
-                 EdgeCertificate certificate, Channel agentListener, Channel httpListener) {
+                 EdgeCertificate certificate, Channel agentListener, Channel httpListener, Channel tlsListener) {
         this.context = context;
         this.store = store;
         this.loops = loops;
@@ -51,13 +54,14 @@ public final class Edge implements AutoCloseable {
         this.certificate = certificate;
         this.agentListener = agentListener;
         this.httpListener = httpListener;
+        this.tlsListener = tlsListener;
     }
 
     public static Edge start(EdgeConfig config) {
         return start(config, RequestPolicy.ALLOW_ALL);
     }
 
-    /** Opens the store, loads or makes the certificate, and binds both listeners; fails if a port is taken. */
+    /** Opens the store, loads or makes the certificate, and binds the listeners; fails if a port is taken. */
     public static Edge start(EdgeConfig config, RequestPolicy policy) {
         Store store = JdbcStore.openSqlite(config.dataDir());
         ExecutorService storeExecutor = Executors.newSingleThreadExecutor(r -> {
@@ -80,11 +84,20 @@ public final class Edge implements AutoCloseable {
             if (config.tcpPorts() != null) {
                 context.serve(new TcpBinder(context, loops, config.tcpPorts(), config.httpAddress().getAddress()));
             }
+            if (config.tlsAddress() != null) {
+                context.serve(HostnameBinder.tls(context, context::tlsUrl));
+            }
             Channel agents = bind(loops, config.agentAddress(), new AgentListenerInitializer(context, ssl));
             Channel http = bind(loops, config.httpAddress(), new PublicHttpInitializer(context));
             context.boundHttpPort = ((InetSocketAddress) http.localAddress()).getPort();
-            Edge edge = new Edge(context, store, loops, storeExecutor, certificate, agents, http);
+            Channel tls = null;
+            if (config.tlsAddress() != null) {
+                tls = bind(loops, config.tlsAddress(), new PublicTlsInitializer(context));
+                context.boundTlsPort = ((InetSocketAddress) tls.localAddress()).getPort();
+            }
+            Edge edge = new Edge(context, store, loops, storeExecutor, certificate, agents, http, tls);
             log.atInfo().addKeyValue("agents", agents.localAddress()).addKeyValue("http", http.localAddress())
+                    .addKeyValue("tls", tls == null ? null : tls.localAddress())
                     .addKeyValue("domain", config.domain()).addKeyValue("tcp_ports", config.tcpPorts()).addKeyValue("transport", loops.isEpoll() ? "epoll" : "nio")
                     .log("edge listening");
             return edge;
@@ -118,6 +131,11 @@ public final class Edge implements AutoCloseable {
 
     public InetSocketAddress httpAddress() {
         return (InetSocketAddress) httpListener.localAddress();
+    }
+
+    /** Where public TLS connections arrive, or null if this edge serves no TLS tunnels. */
+    public InetSocketAddress tlsAddress() {
+        return tlsListener == null ? null : (InetSocketAddress) tlsListener.localAddress();
     }
 
     /** The public ports TCP tunnels get, or null if this edge serves none. */
@@ -155,6 +173,9 @@ public final class Edge implements AutoCloseable {
         log.atInfo().addKeyValue("grace", grace).addKeyValue("in_flight", context.inFlight()).log("edge draining");
         agentListener.close().syncUninterruptibly();
         httpListener.close().syncUninterruptibly();
+        if (tlsListener != null) {
+            tlsListener.close().syncUninterruptibly();
+        }
         try {
             context.startDrain().get(grace.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
@@ -179,6 +200,9 @@ public final class Edge implements AutoCloseable {
         }
         agentListener.close();
         httpListener.close();
+        if (tlsListener != null) {
+            tlsListener.close();
+        }
         shutdown();
     }
 

@@ -29,7 +29,11 @@ public record EdgeConfig(
         int maxTunnelsPerSession,
         int maxPublicConnections,
         int maxPublicConnectionsPerAddress,
-        PortRange tcpPorts) {
+        PortRange tcpPorts,
+        InetSocketAddress tlsAddress,
+        int advertisedTlsPort,
+        int maxClientHelloLength,
+        Duration clientHelloTimeout) {
 
     public EdgeConfig {
         Objects.requireNonNull(domain, "domain");
@@ -41,9 +45,14 @@ public record EdgeConfig(
         return new Builder(domain, dataDir);
     }
 
-    /** The port to print in public URLs: the advertised one, else the bound one. */
+    /** The port to print in HTTP tunnels' URLs: the advertised one, else the bound one. */
     int urlPort(int boundHttpPort) {
         return advertisedHttpPort > 0 ? advertisedHttpPort : boundHttpPort;
+    }
+
+    /** The port to print in TLS tunnels' URLs: the advertised one, else the bound one. */
+    int tlsUrlPort(int boundTlsPort) {
+        return advertisedTlsPort > 0 ? advertisedTlsPort : boundTlsPort;
     }
 
     public static final class Builder {
@@ -67,6 +76,10 @@ public record EdgeConfig(
         private int maxPublicConnections = 20_000;
         private int maxPublicConnectionsPerAddress = 512;
         private PortRange tcpPorts;
+        private InetSocketAddress tlsAddress;
+        private int advertisedTlsPort;
+        private int maxClientHelloLength = 16 * 1024;
+        private Duration clientHelloTimeout = Duration.ofSeconds(10);
 
         private Builder(String domain, Path dataDir) {
             this.domain = domain;
@@ -158,11 +171,39 @@ public record EdgeConfig(
             return this;
         }
 
+        /**
+         * Serves TLS tunnels on this address, routed by the ClientHello's server name; without one the edge serves no
+         * TLS tunnels.
+         */
+        public Builder tlsAddress(InetSocketAddress address) {
+            this.tlsAddress = address;
+            return this;
+        }
+
+        /** The public TLS port to print in URLs when a load balancer or port mapping sits in front. */
+        public Builder advertisedTlsPort(int port) {
+            this.advertisedTlsPort = port;
+            return this;
+        }
+
+        /** The largest ClientHello the TLS listener reads to find the server name; a larger one closes. */
+        public Builder maxClientHelloLength(int bytes) {
+            this.maxClientHelloLength = bytes;
+            return this;
+        }
+
+        /** How long a TLS connection may take to send its whole ClientHello before it is closed. */
+        public Builder clientHelloTimeout(Duration timeout) {
+            this.clientHelloTimeout = timeout;
+            return this;
+        }
+
         public EdgeConfig build() {
             return new EdgeConfig(domain, dataDir, agentAddress, httpAddress, advertisedHttpPort, certFile, keyFile,
                     edgeId, drainGrace, handshakeTimeout, headerReadTimeout, idleTimeout, heartbeatInterval,
                     heartbeatMisses, maxInitialLineLength, maxHeaderSize, maxTunnelsPerSession, maxPublicConnections,
-                    maxPublicConnectionsPerAddress, tcpPorts);
+                    maxPublicConnectionsPerAddress, tcpPorts, tlsAddress, advertisedTlsPort, maxClientHelloLength,
+                    clientHelloTimeout);
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.burrow.edge;
 
 import dev.burrow.edge.http.HttpEdge;
 import dev.burrow.edge.http.RequestPolicy;
+import dev.burrow.edge.sni.SniEdge;
 import dev.burrow.protocol.TunnelType;
 import dev.burrow.store.TokenStore;
 import dev.burrow.transport.ConnectionLimiter;
@@ -19,7 +20,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** State the edge's handlers share: configuration, routing, the token store, sessions, in-flight work. */
-final class EdgeContext implements HttpEdge {
+final class EdgeContext implements HttpEdge, SniEdge {
     final EdgeConfig config;
     final TunnelRegistry registry = new TunnelRegistry();
     private final Map<TunnelType, TunnelBinder> binders = new EnumMap<>(TunnelType.class);
@@ -34,6 +35,7 @@ final class EdgeContext implements HttpEdge {
     private volatile CompletableFuture<Void> idle;
     private volatile boolean draining;
     volatile int boundHttpPort;
+    volatile int boundTlsPort;
 
     private final RequestPolicy policy;
     private final ConnectionLimiter connectionLimiter;
@@ -88,6 +90,11 @@ final class EdgeContext implements HttpEdge {
     @Override
     public boolean wasRecentlyBound(String hostname) {
         return registry.wasRecentlyBound(TunnelType.HTTP, hostname);
+    }
+
+    @Override
+    public Tunnel findTls(String serverName) {
+        return registry.find(TunnelType.TLS, serverName);
     }
 
     /** Makes tunnels of {@code binder}'s type bindable; done once per type while the edge starts. */
@@ -155,6 +162,16 @@ final class EdgeContext implements HttpEdge {
         return config.idleTimeout();
     }
 
+    @Override
+    public int maxClientHelloLength() {
+        return config.maxClientHelloLength();
+    }
+
+    @Override
+    public Duration clientHelloTimeout() {
+        return config.clientHelloTimeout();
+    }
+
     int inFlight() {
         return inFlight.get();
     }
@@ -162,6 +179,10 @@ final class EdgeContext implements HttpEdge {
     String publicUrl(String hostname) {
         int port = config.urlPort(boundHttpPort);
         return "http://" + hostname + (port == 80 ? "" : ":" + port);
+    }
+
+    String tlsUrl(String hostname) {
+        return "tls://" + hostname + ":" + config.tlsUrlPort(boundTlsPort);
     }
 
     /** Removes every tunnel of a session from routing; their names are free again at once. */

@@ -40,6 +40,12 @@ final class HostnameBinder implements TunnelBinder {
                 (id, hostname, session) -> new HttpTunnel(id, hostname, urlOf.apply(hostname), session));
     }
 
+    /** TLS tunnels, with URLs on the edge's public TLS port. */
+    static HostnameBinder tls(EdgeContext edge, Function<String, String> urlOf) {
+        return new HostnameBinder(edge, TunnelType.TLS,
+                (id, hostname, session) -> new TlsTunnel(id, hostname, urlOf.apply(hostname), session));
+    }
+
     @Override
     public TunnelType type() {
         return type;

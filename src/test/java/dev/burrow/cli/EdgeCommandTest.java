@@ -60,4 +60,36 @@ class EdgeCommandTest {
                     "certificate sha256: " + edge.certificateFingerprint());
         }
     }
+
+    @Test
+    void aTlsAddressIsServedAndPrinted() {
+        EdgeCommand command = Cli.parse(EdgeCommand.class, "edge", "--domain", "example.test",
+                "--data-dir", dataDir.toString(), "--agent-addr", "127.0.0.1:0", "--http-addr", "127.0.0.1:0",
+                "--tls-addr", "127.0.0.1:0");
+        StringWriter out = new StringWriter();
+
+        try (Edge edge = command.start()) {
+            EdgeCommand.printListening(edge, new PrintWriter(out));
+
+            assertThat(edge.tlsAddress()).isNotNull();
+            assertThat(out.toString().lines().toList()).containsExactly(
+                    "agent port: " + edge.agentAddress().getPort(),
+                    "http port: " + edge.httpAddress().getPort(),
+                    "tls port: " + edge.tlsAddress().getPort(),
+                    "certificate sha256: " + edge.certificateFingerprint());
+        }
+    }
+
+    @Test
+    void aTakenTlsPortNamesTheOption() throws IOException {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Cli.Result result = Cli.run("edge", "--domain", "example.test", "--data-dir", dataDir.toString(),
+                    "--agent-addr", "127.0.0.1:0", "--http-addr", "127.0.0.1:0",
+                    "--tls-addr", "127.0.0.1:" + taken.getLocalPort());
+
+            assertThat(result.exitCode()).isEqualTo(1);
+            assertThat(result.err()).startsWith("burrow: cannot listen on 127.0.0.1:" + taken.getLocalPort()
+                    + " (--tls-addr): ").hasLineCount(1);
+        }
+    }
 }

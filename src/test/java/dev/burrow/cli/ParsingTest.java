@@ -62,4 +62,20 @@ class ParsingTest {
         assertThat(result.exitCode()).isEqualTo(ExitCodes.USAGE);
         assertThat(result.err()).contains("a TCP tunnel passes bytes as they are");
     }
+
+    @Test
+    void tlsTunnelsRefuseAnHttpsUpstream() {
+        Cli.Result result = Cli.run("tls", "https://localhost:8443");
+
+        assertThat(result.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(result.err()).contains("a TLS tunnel passes the service's own TLS through");
+    }
+
+    @Test
+    void tlsTunnelsTakeASubdomainOrAHostnameNotBoth() {
+        Cli.Result result = Cli.run("tls", "8443", "--subdomain", "app", "--hostname", "app.example.test");
+
+        assertThat(result.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(result.err()).contains("mutually exclusive");
+    }
 }

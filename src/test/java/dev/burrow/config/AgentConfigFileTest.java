@@ -228,7 +228,7 @@ class AgentConfigFileTest {
     @Test
     void tunnelMistakesAreReportedWithTheirLine() throws IOException {
         assertThat(tunnelError("    proto: ftp\n    addr: 8080\n"))
-                .isEqualTo("burrow.yml:3: unknown proto 'ftp': http or tcp");
+                .isEqualTo("burrow.yml:3: unknown proto 'ftp': http, tcp or tls");
         assertThat(tunnelError("    proto: http\n    addr: 8080\n    remote_port: 2222\n"))
                 .isEqualTo("burrow.yml:3: remote_port cannot be used with proto http");
         assertThat(tunnelError("    proto: tcp\n    addr: 22\n    subdomain: x\n"))

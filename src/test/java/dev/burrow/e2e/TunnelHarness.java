@@ -21,11 +21,6 @@ import java.util.function.UnaryOperator;
  * its certificate fingerprint. Public requests go to the edge's HTTP port with the tunnel's Host header.
  */
 final class TunnelHarness implements AutoCloseable {
-    static {
-        // Lets java.net.http send the tunnel's Host header to the edge's loopback port.
-        System.setProperty("jdk.httpclient.allowRestrictedHeaders", "host");
-    }
-
     final Path dataDir;
     Edge edge;
     final String token;

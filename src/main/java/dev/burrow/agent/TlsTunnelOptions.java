@@ -1,0 +1,51 @@
+package dev.burrow.agent;
+
+import dev.burrow.protocol.ControlMessage;
+import dev.burrow.protocol.TunnelType;
+import dev.burrow.transport.HostPort;
+import java.util.Objects;
+
+/**
+ * A TLS tunnel: each TLS connection to the edge's TLS port whose ClientHello names this tunnel's hostname becomes
+ * one connection to {@code upstream}, which holds the certificate; the edge and the agent pass the bytes untouched
+ * and never decrypt them. At most one of {@code subdomain} and {@code hostname}; neither means a random readable
+ * name.
+ */
+public record TlsTunnelOptions(Upstream upstream, String subdomain, String hostname) implements TunnelOptions {
+    public TlsTunnelOptions {
+        Objects.requireNonNull(upstream, "upstream");
+        if (upstream.tls()) {
+            throw new IllegalArgumentException("a TLS tunnel passes the upstream's own TLS through: give host:port,"
+                    + " not https://");
+        }
+        if (subdomain != null && hostname != null) {
+            throw new IllegalArgumentException("give a subdomain or a hostname, not both");
+        }
+    }
+
+    /** To {@code upstream}: a port, or host:port, where a TLS server listens. */
+    public static TlsTunnelOptions to(String upstream) {
+        return new TlsTunnelOptions(Upstream.parse(upstream), null, null);
+    }
+
+    public TlsTunnelOptions withSubdomain(String name) {
+        return new TlsTunnelOptions(upstream, name, null);
+    }
+
+    public TlsTunnelOptions withHostname(String name) {
+        return new TlsTunnelOptions(upstream, null, name);
+    }
+
+    @Override
+    public ControlMessage.Bind bindRequest(long id, ControlMessage.Bound held) {
+        if (held != null) {
+            return ControlMessage.Bind.named(id, TunnelType.TLS, null, held.hostname());
+        }
+        return ControlMessage.Bind.named(id, TunnelType.TLS, subdomain, hostname);
+    }
+
+    @Override
+    public String forwardsTo() {
+        return new HostPort(upstream.host(), upstream.port()).toString();
+    }
+}

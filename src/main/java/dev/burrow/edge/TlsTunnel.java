@@ -1,0 +1,18 @@
+package dev.burrow.edge;
+
+import dev.burrow.protocol.TunnelType;
+
+/**
+ * A TLS tunnel: public TLS connections whose ClientHello names {@code hostname} go to {@code session}, undecrypted.
+ */
+record TlsTunnel(String id, String hostname, String url, AgentSession session) implements Tunnel {
+    @Override
+    public TunnelType type() {
+        return TunnelType.TLS;
+    }
+
+    @Override
+    public String routeKey() {
+        return hostname;
+    }
+}

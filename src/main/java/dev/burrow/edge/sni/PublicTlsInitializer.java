@@ -1,0 +1,25 @@
+package dev.burrow.edge.sni;
+
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.socket.SocketChannel;
+
+/** Assembles a public TLS connection: the connection caps, then the router that reads its server name. */
+public final class PublicTlsInitializer extends ChannelInitializer<SocketChannel> {
+    private final SniEdge edge;
+
+    public PublicTlsInitializer(SniEdge edge) {
+        this.edge = edge;
+    }
+
+    @Override
+    protected void initChannel(SocketChannel ch) {
+        edge.track(ch);
+        // Once routed the connection is a byte pipe, which paces its reads by the stream and carries a FIN across.
+        ch.config().setAutoRead(false);
+        ch.config().setAllowHalfClosure(true);
+        ch.pipeline()
+                .addLast("limit", edge.connectionLimiter())
+                .addLast("sni", new SniRouter(edge.maxClientHelloLength(), edge.clientHelloTimeout(), edge::findTls,
+                        edge::draining));
+    }
+}

@@ -1,0 +1,26 @@
+package dev.burrow.edge.sni;
+
+import dev.burrow.edge.Tunnel;
+import dev.burrow.transport.ConnectionLimiter;
+import io.netty.channel.Channel;
+import java.time.Duration;
+
+/** The only view the public TLS listener has of the edge: routing by server name, drain state and its limits. */
+public interface SniEdge {
+    /** The TLS tunnel bound to this server name, or null. */
+    Tunnel findTls(String serverName);
+
+    boolean draining();
+
+    /** Registers a public connection so that stopping the edge closes it. */
+    void track(Channel channel);
+
+    /** The largest ClientHello read to find the server name. */
+    int maxClientHelloLength();
+
+    /** How long a connection may take to send its whole ClientHello. */
+    Duration clientHelloTimeout();
+
+    /** Caps open public connections, in all and per client address; shared by every public listener. */
+    ConnectionLimiter connectionLimiter();
+}
