@@ -1,7 +1,6 @@
 package dev.burrow.agent;
 
 import dev.burrow.protocol.ControlMessage;
-import dev.burrow.protocol.TunnelType;
 import java.util.Objects;
 
 /**
@@ -31,6 +30,6 @@ public record TcpTunnelOptions(Upstream upstream, Integer remotePort) implements
     @Override
     public ControlMessage.Bind bindRequest(long id, ControlMessage.Bound held) {
         Integer port = held != null ? held.port() : remotePort;
-        return new ControlMessage.Bind(id, TunnelType.TCP.wireName(), null, null, port);
+        return ControlMessage.Bind.port(id, port);
     }
 }

@@ -46,6 +46,11 @@ final class HttpCommand implements Callable<Integer> {
             description = "Do not check the certificate of an https upstream (for self-signed local services).")
     boolean upstreamInsecure;
 
+    @Option(names = "--https-redirect",
+            description = "Answer plain-HTTP requests with a redirect (308) to the same address over HTTPS, on an"
+                    + " edge that serves HTTPS.")
+    boolean httpsRedirect;
+
     @Mixin
     EdgeConnectionOptions edge;
 
@@ -103,6 +108,6 @@ final class HttpCommand implements Callable<Integer> {
 
     HttpTunnelOptions tunnelOptions() {
         return new HttpTunnelOptions(upstream, name == null ? null : name.subdomain,
-                name == null ? null : name.hostname, hostHeader, !upstreamInsecure);
+                name == null ? null : name.hostname, hostHeader, !upstreamInsecure, httpsRedirect);
     }
 }

@@ -1,17 +1,21 @@
 package dev.burrow.edge;
 
+import dev.burrow.edge.acme.CertificateManager;
 import dev.burrow.edge.http.PublicHttpInitializer;
 import dev.burrow.edge.http.RequestPolicy;
+import dev.burrow.edge.https.PublicHttpsInitializer;
 import dev.burrow.protocol.Protocol;
 import dev.burrow.store.JdbcStore;
 import dev.burrow.store.Store;
 import dev.burrow.tls.EdgeCertificate;
+import dev.burrow.tls.PublicTls;
 import dev.burrow.transport.EventLoops;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.ssl.SslContext;
+import io.netty.util.AsyncMapping;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
@@ -24,8 +28,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running edge: the agent listener (TLS, HTTP/2), the public HTTP listener and one listener per TCP tunnel,
- * sharing one tunnel registry.
+ * A running edge: the agent listener (TLS, HTTP/2), the public HTTP listener, the public HTTPS listener if configured,
+ * and one listener per TCP tunnel, sharing one tunnel registry.
  * Start one with {@link #start(EdgeConfig)}; stop it with {@link #drain(Duration)} or {@link #close()}.
  */
 public final class Edge implements AutoCloseable {
@@ -40,10 +44,15 @@ public final class Edge implements AutoCloseable {
     private final EdgeCertificate certificate;
     private final Channel agentListener;
     private final Channel httpListener;
+    /** Null when the edge serves no HTTPS. */
+    private final Channel httpsListener;
+    /** Null unless HTTPS certificates come from ACME. */
+    private final CertificateManager acmeCertificates;
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
 
     private Edge(EdgeContext context, Store store, EventLoops loops, ExecutorService storeExecutor,
-                 EdgeCertificate certificate, Channel agentListener, Channel httpListener) {
+                 EdgeCertificate certificate, Channel agentListener, Channel httpListener, Channel httpsListener,
+                 CertificateManager acmeCertificates) {
         this.context = context;
         this.store = store;
         this.loops = loops;
@@ -51,13 +60,18 @@ public final class Edge implements AutoCloseable {
         this.certificate = certificate;
         this.agentListener = agentListener;
         this.httpListener = httpListener;
+        this.httpsListener = httpsListener;
+        this.acmeCertificates = acmeCertificates;
     }
 
     public static Edge start(EdgeConfig config) {
         return start(config, RequestPolicy.ALLOW_ALL);
     }
 
-    /** Opens the store, loads or makes the certificate, and binds both listeners; fails if a port is taken. */
+    /**
+     * Opens the store, loads or makes the certificate, and binds the listeners; fails if a port is taken or a given
+     * certificate cannot be read.
+     */
     public static Edge start(EdgeConfig config, RequestPolicy policy) {
         Store store = JdbcStore.openSqlite(config.dataDir());
         ExecutorService storeExecutor = Executors.newSingleThreadExecutor(r -> {
@@ -66,6 +80,7 @@ public final class Edge implements AutoCloseable {
             return t;
         });
         EventLoops loops = EventLoops.create(0);
+        CertificateManager acme = null;
         try {
             EdgeCertificate certificate = config.certFile() != null
                     ? EdgeCertificate.load(config.certFile(), config.keyFile())
@@ -83,18 +98,46 @@ public final class Edge implements AutoCloseable {
             Channel agents = bind(loops, config.agentAddress(), new AgentListenerInitializer(context, ssl));
             Channel http = bind(loops, config.httpAddress(), new PublicHttpInitializer(context));
             context.boundHttpPort = ((InetSocketAddress) http.localAddress()).getPort();
-            Edge edge = new Edge(context, store, loops, storeExecutor, certificate, agents, http);
+            Channel https = null;
+            if (config.httpsAddress() != null) {
+                AsyncMapping<String, SslContext> certificates;
+                if (config.acme() != null) {
+                    acme = CertificateManager.start(config.acme(), store.certificates(), context::holdsHttpName,
+                            context.acmeAnswers);
+                    certificates = acme;
+                } else {
+                    certificates = givenCertificate(config);
+                }
+                https = bind(loops, config.httpsAddress(),
+                        new PublicHttpsInitializer(context, certificates, config.handshakeTimeout()));
+                context.boundHttpsPort = ((InetSocketAddress) https.localAddress()).getPort();
+            }
+            Edge edge = new Edge(context, store, loops, storeExecutor, certificate, agents, http, https, acme);
             log.atInfo().addKeyValue("agents", agents.localAddress()).addKeyValue("http", http.localAddress())
-                    .addKeyValue("domain", config.domain()).addKeyValue("tcp_ports", config.tcpPorts()).addKeyValue("transport", loops.isEpoll() ? "epoll" : "nio")
+                    .addKeyValue("https", https == null ? null : https.localAddress())
+                    .addKeyValue("certificates", config.httpsAddress() == null ? null
+                            : config.acme() != null ? "acme " + config.acme().directory() : "given")
+                    .addKeyValue("domain", config.domain()).addKeyValue("tcp_ports", config.tcpPorts())
+                    .addKeyValue("transport", loops.isEpoll() ? "epoll" : "nio")
                     .log("edge listening");
             return edge;
         } catch (Throwable e) {
             // Binding rethrows checked socket exceptions too: nothing started may outlive a failed start.
+            if (acme != null) {
+                acme.close();
+            }
             loops.close();
             storeExecutor.shutdownNow();
             store.close();
             throw e;
         }
+    }
+
+    /** The operator's certificate (for the domain and {@code *.domain}), presented whatever the server name. */
+    private static AsyncMapping<String, SslContext> givenCertificate(EdgeConfig config) {
+        EdgeCertificate given = EdgeCertificate.load(config.tlsCertFile(), config.tlsKeyFile());
+        SslContext context = PublicTls.serverContext(given.key(), List.of(given.chain()));
+        return (serverName, promise) -> promise.setSuccess(context);
     }
 
     private static Channel bind(EventLoops loops, InetSocketAddress address,
@@ -118,6 +161,11 @@ public final class Edge implements AutoCloseable {
 
     public InetSocketAddress httpAddress() {
         return (InetSocketAddress) httpListener.localAddress();
+    }
+
+    /** The public HTTPS listener's address, or null if the edge serves no HTTPS. */
+    public InetSocketAddress httpsAddress() {
+        return httpsListener == null ? null : (InetSocketAddress) httpsListener.localAddress();
     }
 
     /** The public ports TCP tunnels get, or null if this edge serves none. */
@@ -155,6 +203,9 @@ public final class Edge implements AutoCloseable {
         log.atInfo().addKeyValue("grace", grace).addKeyValue("in_flight", context.inFlight()).log("edge draining");
         agentListener.close().syncUninterruptibly();
         httpListener.close().syncUninterruptibly();
+        if (httpsListener != null) {
+            httpsListener.close().syncUninterruptibly();
+        }
         try {
             context.startDrain().get(grace.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
@@ -179,6 +230,9 @@ public final class Edge implements AutoCloseable {
         }
         agentListener.close();
         httpListener.close();
+        if (httpsListener != null) {
+            httpsListener.close();
+        }
         shutdown();
     }
 
@@ -186,6 +240,9 @@ public final class Edge implements AutoCloseable {
         // Every connection is closed explicitly before the loops stop: the loops' own shutdown was seen to leave an
         // agent's connection open now and then, and the agent then waits for its heartbeat to notice.
         context.openChannels.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        if (acmeCertificates != null) {
+            acmeCertificates.close();
+        }
         loops.close();
         storeExecutor.shutdownNow();
         store.close();
