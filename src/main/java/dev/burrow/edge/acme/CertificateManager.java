@@ -99,7 +99,7 @@ public final class CertificateManager implements AsyncMapping<String, SslContext
         if (!isBound.test(hostname)) {
             return promise.setFailure(new NoCertificateException("no tunnel holds " + hostname));
         }
-        order(hostname, "first use").whenComplete((done, error) -> {
+        order(hostname, current == null ? "first use" : "expired").whenComplete((done, error) -> {
             if (error != null) {
                 promise.tryFailure(error);
             } else {
