@@ -7,10 +7,11 @@ import java.util.Objects;
 /**
  * What to ask the edge for and where to send requests. At most one of {@code subdomain} and {@code hostname};
  * neither means a random readable name. {@code hostHeader} null passes the client's Host through; "rewrite" sets it to
- * the upstream's address; anything else is used as is.
+ * the upstream's address; anything else is used as is. {@code httpsRedirect} asks an edge that serves HTTPS to answer
+ * plain-HTTP requests with a redirect to HTTPS.
  */
 public record HttpTunnelOptions(Upstream upstream, String subdomain, String hostname, String hostHeader,
-                                boolean verifyUpstreamTls) implements TunnelOptions {
+                                boolean verifyUpstreamTls, boolean httpsRedirect) implements TunnelOptions {
     public HttpTunnelOptions {
         Objects.requireNonNull(upstream, "upstream");
         if (subdomain != null && hostname != null) {
@@ -19,24 +20,29 @@ public record HttpTunnelOptions(Upstream upstream, String subdomain, String host
     }
 
     public static HttpTunnelOptions to(String upstream) {
-        return new HttpTunnelOptions(Upstream.parse(upstream), null, null, null, true);
+        return new HttpTunnelOptions(Upstream.parse(upstream), null, null, null, true, false);
     }
 
     public HttpTunnelOptions withSubdomain(String name) {
-        return new HttpTunnelOptions(upstream, name, null, hostHeader, verifyUpstreamTls);
+        return new HttpTunnelOptions(upstream, name, null, hostHeader, verifyUpstreamTls, httpsRedirect);
     }
 
     public HttpTunnelOptions withHostname(String name) {
-        return new HttpTunnelOptions(upstream, null, name, hostHeader, verifyUpstreamTls);
+        return new HttpTunnelOptions(upstream, null, name, hostHeader, verifyUpstreamTls, httpsRedirect);
     }
 
     public HttpTunnelOptions withHostHeader(String value) {
-        return new HttpTunnelOptions(upstream, subdomain, hostname, value, verifyUpstreamTls);
+        return new HttpTunnelOptions(upstream, subdomain, hostname, value, verifyUpstreamTls, httpsRedirect);
     }
 
     /** Turns off the upstream's certificate check: for local services with self-signed certificates. */
     public HttpTunnelOptions withUpstreamTlsVerification(boolean verify) {
-        return new HttpTunnelOptions(upstream, subdomain, hostname, hostHeader, verify);
+        return new HttpTunnelOptions(upstream, subdomain, hostname, hostHeader, verify, httpsRedirect);
+    }
+
+    /** Plain-HTTP requests get a 308 redirect to the same address over HTTPS (when the edge serves HTTPS). */
+    public HttpTunnelOptions withHttpsRedirect(boolean redirect) {
+        return new HttpTunnelOptions(upstream, subdomain, hostname, hostHeader, verifyUpstreamTls, redirect);
     }
 
     /** The Host header the upstream gets for a request whose client sent {@code clientHost}. */
@@ -50,9 +56,9 @@ public record HttpTunnelOptions(Upstream upstream, String subdomain, String host
     @Override
     public ControlMessage.Bind bindRequest(long id, ControlMessage.Bound held) {
         if (held != null) {
-            return ControlMessage.Bind.named(id, TunnelType.HTTP, null, held.hostname());
+            return ControlMessage.Bind.named(id, TunnelType.HTTP, null, held.hostname(), httpsRedirect);
         }
-        return ControlMessage.Bind.named(id, TunnelType.HTTP, subdomain, hostname);
+        return ControlMessage.Bind.named(id, TunnelType.HTTP, subdomain, hostname, httpsRedirect);
     }
 
     @Override

@@ -32,7 +32,7 @@ public record TcpTunnelOptions(Upstream upstream, Integer remotePort) implements
     @Override
     public ControlMessage.Bind bindRequest(long id, ControlMessage.Bound held) {
         Integer port = held != null ? held.port() : remotePort;
-        return new ControlMessage.Bind(id, TunnelType.TCP.wireName(), null, null, port);
+        return ControlMessage.Bind.port(id, port);
     }
 
     @Override

@@ -39,9 +39,9 @@ public record TlsTunnelOptions(Upstream upstream, String subdomain, String hostn
     @Override
     public ControlMessage.Bind bindRequest(long id, ControlMessage.Bound held) {
         if (held != null) {
-            return ControlMessage.Bind.named(id, TunnelType.TLS, null, held.hostname());
+            return ControlMessage.Bind.named(id, TunnelType.TLS, null, held.hostname(), false);
         }
-        return ControlMessage.Bind.named(id, TunnelType.TLS, subdomain, hostname);
+        return ControlMessage.Bind.named(id, TunnelType.TLS, subdomain, hostname, false);
     }
 
     @Override

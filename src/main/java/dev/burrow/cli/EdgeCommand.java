@@ -3,8 +3,10 @@ package dev.burrow.cli;
 import dev.burrow.edge.Edge;
 import dev.burrow.edge.EdgeConfig;
 import dev.burrow.edge.PortRange;
+import dev.burrow.edge.acme.AcmeSettings;
 import dev.burrow.transport.HostPort;
 import java.io.PrintWriter;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -20,9 +22,9 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = BurrowCommand.VersionProvider.class,
         description = {
-            "Run an edge: the public HTTP listener, and the TLS port agents connect to.",
-            "Prints the agent port, the HTTP port (then the TCP ports and the TLS port if served) and the SHA-256"
-                    + " fingerprint agents can pin, one per line.",
+            "Run an edge: the public HTTP (and HTTPS) listener, and the TLS port agents connect to.",
+            "Prints the agent port, the HTTP port, then the HTTPS port, the TCP ports and the TLS port if served, and"
+                    + " the SHA-256 fingerprint agents can pin, one per line.",
             "SIGTERM or Ctrl-C drains in-flight requests, then exits 0."},
         subcommands = TokenCommand.class)
 final class EdgeCommand implements Callable<Integer> {
@@ -46,6 +48,39 @@ final class EdgeCommand implements Callable<Integer> {
             description = "The port shown in public URLs when a proxy or port mapping sits in front"
                     + " (default: the --http-addr port).")
     Integer advertisedHttpPort;
+
+    @Option(names = "--https-addr", paramLabel = "HOST:PORT",
+            description = "Also serve HTTPS here, with certificates from --tls-cert/--tls-key or --acme-directory"
+                    + " (default: no HTTPS).")
+    HostPort httpsAddr;
+
+    @Option(names = "--advertised-https-port", paramLabel = "PORT",
+            description = "The port shown in public https:// URLs when a proxy or port mapping sits in front"
+                    + " (default: the --https-addr port).")
+    Integer advertisedHttpsPort;
+
+    @ArgGroup(exclusive = false)
+    PublicCertificateFiles publicCertificate;
+
+    @Option(names = "--acme-directory", paramLabel = "URL",
+            description = "Get a certificate per tunnel name from this ACME CA (HTTP-01 on the --http-addr listener,"
+                    + " which port 80 must reach), such as https://acme-v02.api.letsencrypt.org/directory. Accepts"
+                    + " the CA's terms of service.")
+    URI acmeDirectory;
+
+    @Option(names = "--acme-ca", paramLabel = "FILE",
+            description = "Trust only the CAs in this PEM file for the ACME server's own HTTPS, such as a test CA"
+                    + " (default: the system trust store).")
+    Path acmeCa;
+
+    @Option(names = "--acme-email", paramLabel = "EMAIL",
+            description = "Contact address given to the ACME CA for expiry notices (default: none).")
+    String acmeEmail;
+
+    @Option(names = "--acme-orders-per-hour", paramLabel = "N", defaultValue = "10",
+            description = "How many certificates the edge may order per hour; a burst may use them at once"
+                    + " (default: ${DEFAULT-VALUE}).")
+    int acmeOrdersPerHour;
 
     @Option(names = "--tcp-ports", paramLabel = "FIRST-LAST",
             description = "Public ports for TCP tunnels, on the --http-addr host, such as 20000-20999 (default: no"
@@ -74,6 +109,17 @@ final class EdgeCommand implements Callable<Integer> {
 
     @Mixin
     LoggingOptions logging;
+
+    /** Both or neither, as for the agent port's certificate. */
+    static final class PublicCertificateFiles {
+        @Option(names = "--tls-cert", paramLabel = "FILE", required = true,
+                description = "PEM certificate chain HTTPS presents for every name: one for DOMAIN and *.DOMAIN.")
+        Path cert;
+
+        @Option(names = "--tls-key", paramLabel = "FILE", required = true,
+                description = "PEM private key for --tls-cert.")
+        Path key;
+    }
 
     /** Both or neither: a certificate without its key, or the reverse, is a mistake worth stopping for. */
     static final class CertificateFiles {
@@ -104,10 +150,14 @@ final class EdgeCommand implements Callable<Integer> {
         if (domain == null || domain.isBlank()) {
             throw new ParameterException(spec.commandLine(), "Missing required option: '--domain=DOMAIN'");
         }
+        checkHttpsOptions();
         Ports.requireBindable(agentAddr, "--agent-addr");
         Ports.requireBindable(httpAddr, "--http-addr");
         if (tlsAddr != null) {
             Ports.requireBindable(tlsAddr, "--tls-addr");
+        }
+        if (httpsAddr != null) {
+            Ports.requireBindable(httpsAddr, "--https-addr");
         }
         EdgeConfig.Builder config = EdgeConfig.builder(domain, dataDir.resolve())
                 .agentAddress(agentAddr.toSocketAddress())
@@ -124,12 +174,50 @@ final class EdgeCommand implements Callable<Integer> {
         if (certificate != null) {
             config.certificate(certificate.cert, certificate.key);
         }
+        if (httpsAddr != null) {
+            config.httpsAddress(httpsAddr.toSocketAddress());
+        }
+        if (advertisedHttpsPort != null) {
+            config.advertisedHttpsPort(advertisedHttpsPort);
+        }
+        if (publicCertificate != null) {
+            config.publicCertificate(publicCertificate.cert, publicCertificate.key);
+        }
+        if (acmeDirectory != null) {
+            AcmeSettings acme = AcmeSettings.directory(acmeDirectory);
+            config.acme(acme.withCa(acmeCa).withEmail(acmeEmail)
+                    .withIssuanceLimit(acmeOrdersPerHour, acme.maxConcurrentOrders()));
+        }
         return Edge.start(config.build());
+    }
+
+    /** HTTPS needs exactly one source of certificates, and each source needs HTTPS. */
+    private void checkHttpsOptions() {
+        boolean given = publicCertificate != null;
+        boolean acme = acmeDirectory != null;
+        String problem = null;
+        if (given && acme) {
+            problem = "--tls-cert/--tls-key and --acme-directory exclude each other";
+        } else if (httpsAddr != null && !given && !acme) {
+            problem = "--https-addr needs certificates: --tls-cert/--tls-key or --acme-directory";
+        } else if (httpsAddr == null && (given || acme)) {
+            problem = (given ? "--tls-cert" : "--acme-directory") + " needs --https-addr";
+        } else if (!acme && (acmeCa != null || acmeEmail != null)) {
+            problem = (acmeCa != null ? "--acme-ca" : "--acme-email") + " needs --acme-directory";
+        } else if (acmeOrdersPerHour < 1) {
+            problem = "--acme-orders-per-hour must be at least 1";
+        }
+        if (problem != null) {
+            throw new ParameterException(spec.commandLine(), problem);
+        }
     }
 
     static void printListening(Edge edge, PrintWriter out) {
         out.println("agent port: " + edge.agentAddress().getPort());
         out.println("http port: " + edge.httpAddress().getPort());
+        if (edge.httpsAddress() != null) {
+            out.println("https port: " + edge.httpsAddress().getPort());
+        }
         if (edge.tcpPorts() != null) {
             out.println("tcp ports: " + edge.tcpPorts());
         }

@@ -49,6 +49,11 @@ final class HttpCommand implements Callable<Integer> {
             description = "Do not check the certificate of an https upstream (for self-signed local services).")
     boolean upstreamInsecure;
 
+    @Option(names = "--https-redirect",
+            description = "Answer plain-HTTP requests with a redirect (308) to the same address over HTTPS, on an"
+                    + " edge that serves HTTPS.")
+    boolean httpsRedirect;
+
     @Mixin
     EdgeConnectionOptions edge;
 
@@ -116,6 +121,6 @@ final class HttpCommand implements Callable<Integer> {
 
     HttpTunnelOptions tunnelOptions() {
         return new HttpTunnelOptions(upstream, PublicName.subdomain(name), PublicName.hostname(name), hostHeader,
-                !upstreamInsecure);
+                !upstreamInsecure, httpsRedirect);
     }
 }

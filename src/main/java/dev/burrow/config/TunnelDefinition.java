@@ -23,11 +23,12 @@ import java.util.List;
  * @param hostHeader http: {@code rewrite}, or a value for the Host header sent upstream
  * @param upstreamInsecure http: do not check an https upstream's certificate
  * @param remotePort tcp: ask for this public port
+ * @param httpsRedirect http: the edge answers plain HTTP with a redirect to HTTPS
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TunnelDefinition(String proto, String addr, String subdomain, String hostname, String hostHeader,
-                               Boolean upstreamInsecure, Integer remotePort) {
+                               Boolean upstreamInsecure, Integer remotePort, Boolean httpsRedirect) {
     public TunnelDefinition {
         if (proto == null) {
             throw new IllegalArgumentException("a tunnel needs 'proto': http, tcp or tls");
@@ -50,11 +51,13 @@ public record TunnelDefinition(String proto, String addr, String subdomain, Stri
                 addIfSet(misplaced, "hostname", hostname);
                 addIfSet(misplaced, "host_header", hostHeader);
                 addIfSet(misplaced, "upstream_insecure", upstreamInsecure);
+                addIfSet(misplaced, "https_redirect", httpsRedirect);
             }
             case "tls" -> {
                 addIfSet(misplaced, "remote_port", remotePort);
                 addIfSet(misplaced, "host_header", hostHeader);
                 addIfSet(misplaced, "upstream_insecure", upstreamInsecure);
+                addIfSet(misplaced, "https_redirect", httpsRedirect);
                 if (subdomain != null && hostname != null) {
                     throw new IllegalArgumentException("give 'subdomain' or 'hostname', not both");
                 }
@@ -65,16 +68,17 @@ public record TunnelDefinition(String proto, String addr, String subdomain, Stri
             throw new IllegalArgumentException(String.join(", ", misplaced) + " cannot be used with proto " + proto);
         }
         // Parsed here so that a bad address is reported with its line, not when the tunnel starts.
-        toOptions(proto, addr, subdomain, hostname, hostHeader, upstreamInsecure, remotePort);
+        toOptions(proto, addr, subdomain, hostname, hostHeader, upstreamInsecure, remotePort, httpsRedirect);
     }
 
     /** What the agent binds for this tunnel. */
     public TunnelOptions toOptions() {
-        return toOptions(proto, addr, subdomain, hostname, hostHeader, upstreamInsecure, remotePort);
+        return toOptions(proto, addr, subdomain, hostname, hostHeader, upstreamInsecure, remotePort, httpsRedirect);
     }
 
     private static TunnelOptions toOptions(String proto, String addr, String subdomain, String hostname,
-                                           String hostHeader, Boolean upstreamInsecure, Integer remotePort) {
+                                           String hostHeader, Boolean upstreamInsecure, Integer remotePort,
+                                           Boolean httpsRedirect) {
         Upstream upstream = Upstream.parse(addr);
         if (proto.equals("tcp")) {
             return new TcpTunnelOptions(upstream, remotePort);
@@ -82,7 +86,8 @@ public record TunnelDefinition(String proto, String addr, String subdomain, Stri
         if (proto.equals("tls")) {
             return new TlsTunnelOptions(upstream, subdomain, hostname);
         }
-        return new HttpTunnelOptions(upstream, subdomain, hostname, hostHeader, !Boolean.TRUE.equals(upstreamInsecure));
+        return new HttpTunnelOptions(upstream, subdomain, hostname, hostHeader, !Boolean.TRUE.equals(upstreamInsecure),
+                Boolean.TRUE.equals(httpsRedirect));
     }
 
     private static void addIfSet(List<String> names, String name, Object value) {

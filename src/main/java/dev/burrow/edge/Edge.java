@@ -1,18 +1,22 @@
 package dev.burrow.edge;
 
+import dev.burrow.edge.acme.CertificateManager;
 import dev.burrow.edge.http.PublicHttpInitializer;
 import dev.burrow.edge.http.RequestPolicy;
 import dev.burrow.edge.sni.PublicTlsInitializer;
+import dev.burrow.edge.https.PublicHttpsInitializer;
 import dev.burrow.protocol.Protocol;
 import dev.burrow.store.JdbcStore;
 import dev.burrow.store.Store;
 import dev.burrow.tls.EdgeCertificate;
+import dev.burrow.tls.PublicTls;
 import dev.burrow.transport.EventLoops;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.ssl.SslContext;
+import io.netty.util.AsyncMapping;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
@@ -25,8 +29,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running edge: the agent listener (TLS, HTTP/2), the public HTTP listener, the public TLS listener if configured,
- * and one listener per TCP tunnel, sharing one tunnel registry.
+ * A running edge: the agent listener (TLS, HTTP/2), the public HTTP listener, the public HTTPS and TLS listeners if
+ * configured, and one listener per TCP tunnel, sharing one tunnel registry.
  * Start one with {@link #start(EdgeConfig)}; stop it with {@link #drain(Duration)} or {@link #close()}.
  */
 public final class Edge implements AutoCloseable {
@@ -43,10 +47,15 @@ public final class Edge implements AutoCloseable {
     private final Channel httpListener;
     /** Null if this edge serves no TLS tunnels. */
     private final Channel tlsListener;
+    /** Null when the edge serves no HTTPS. */
+    private final Channel httpsListener;
+    /** Null unless HTTPS certificates come from ACME. */
+    private final CertificateManager acmeCertificates;
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
 
     private Edge(EdgeContext context, Store store, EventLoops loops, ExecutorService storeExecutor,
-                 EdgeCertificate certificate, Channel agentListener, Channel httpListener, Channel tlsListener) {
+                 EdgeCertificate certificate, Channel agentListener, Channel httpListener, Channel httpsListener,
+                 Channel tlsListener, CertificateManager acmeCertificates) {
         this.context = context;
         this.store = store;
         this.loops = loops;
@@ -55,13 +64,18 @@ public final class Edge implements AutoCloseable {
         this.agentListener = agentListener;
         this.httpListener = httpListener;
         this.tlsListener = tlsListener;
+        this.httpsListener = httpsListener;
+        this.acmeCertificates = acmeCertificates;
     }
 
     public static Edge start(EdgeConfig config) {
         return start(config, RequestPolicy.ALLOW_ALL);
     }
 
-    /** Opens the store, loads or makes the certificate, and binds the listeners; fails if a port is taken. */
+    /**
+     * Opens the store, loads or makes the certificate, and binds the listeners; fails if a port is taken or a given
+     * certificate cannot be read.
+     */
     public static Edge start(EdgeConfig config, RequestPolicy policy) {
         Store store = JdbcStore.openSqlite(config.dataDir());
         ExecutorService storeExecutor = Executors.newSingleThreadExecutor(r -> {
@@ -70,6 +84,7 @@ public final class Edge implements AutoCloseable {
             return t;
         });
         EventLoops loops = EventLoops.create(0);
+        CertificateManager acme = null;
         try {
             EdgeCertificate certificate = config.certFile() != null
                     ? EdgeCertificate.load(config.certFile(), config.keyFile())
@@ -95,19 +110,47 @@ public final class Edge implements AutoCloseable {
                 tls = bind(loops, config.tlsAddress(), new PublicTlsInitializer(context));
                 context.boundTlsPort = ((InetSocketAddress) tls.localAddress()).getPort();
             }
-            Edge edge = new Edge(context, store, loops, storeExecutor, certificate, agents, http, tls);
+            Channel https = null;
+            if (config.httpsAddress() != null) {
+                AsyncMapping<String, SslContext> certificates;
+                if (config.acme() != null) {
+                    acme = CertificateManager.start(config.acme(), store.certificates(), context::holdsHttpName,
+                            context.acmeAnswers);
+                    certificates = acme;
+                } else {
+                    certificates = givenCertificate(config);
+                }
+                https = bind(loops, config.httpsAddress(),
+                        new PublicHttpsInitializer(context, certificates, config.handshakeTimeout()));
+                context.boundHttpsPort = ((InetSocketAddress) https.localAddress()).getPort();
+            }
+            Edge edge = new Edge(context, store, loops, storeExecutor, certificate, agents, http, https, tls, acme);
             log.atInfo().addKeyValue("agents", agents.localAddress()).addKeyValue("http", http.localAddress())
+                    .addKeyValue("https", https == null ? null : https.localAddress())
                     .addKeyValue("tls", tls == null ? null : tls.localAddress())
-                    .addKeyValue("domain", config.domain()).addKeyValue("tcp_ports", config.tcpPorts()).addKeyValue("transport", loops.isEpoll() ? "epoll" : "nio")
+                    .addKeyValue("certificates", config.httpsAddress() == null ? null
+                            : config.acme() != null ? "acme " + config.acme().directory() : "given")
+                    .addKeyValue("domain", config.domain()).addKeyValue("tcp_ports", config.tcpPorts())
+                    .addKeyValue("transport", loops.isEpoll() ? "epoll" : "nio")
                     .log("edge listening");
             return edge;
         } catch (Throwable e) {
             // Binding rethrows checked socket exceptions too: nothing started may outlive a failed start.
+            if (acme != null) {
+                acme.close();
+            }
             loops.close();
             storeExecutor.shutdownNow();
             store.close();
             throw e;
         }
+    }
+
+    /** The operator's certificate (for the domain and {@code *.domain}), presented whatever the server name. */
+    private static AsyncMapping<String, SslContext> givenCertificate(EdgeConfig config) {
+        EdgeCertificate given = EdgeCertificate.load(config.tlsCertFile(), config.tlsKeyFile());
+        SslContext context = PublicTls.serverContext(given.key(), List.of(given.chain()));
+        return (serverName, promise) -> promise.setSuccess(context);
     }
 
     private static Channel bind(EventLoops loops, InetSocketAddress address,
@@ -136,6 +179,11 @@ public final class Edge implements AutoCloseable {
     /** Where public TLS connections arrive, or null if this edge serves no TLS tunnels. */
     public InetSocketAddress tlsAddress() {
         return tlsListener == null ? null : (InetSocketAddress) tlsListener.localAddress();
+    }
+
+    /** The public HTTPS listener's address, or null if the edge serves no HTTPS. */
+    public InetSocketAddress httpsAddress() {
+        return httpsListener == null ? null : (InetSocketAddress) httpsListener.localAddress();
     }
 
     /** The public ports TCP tunnels get, or null if this edge serves none. */
@@ -176,6 +224,9 @@ public final class Edge implements AutoCloseable {
         if (tlsListener != null) {
             tlsListener.close().syncUninterruptibly();
         }
+        if (httpsListener != null) {
+            httpsListener.close().syncUninterruptibly();
+        }
         try {
             context.startDrain().get(grace.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
@@ -203,6 +254,9 @@ public final class Edge implements AutoCloseable {
         if (tlsListener != null) {
             tlsListener.close();
         }
+        if (httpsListener != null) {
+            httpsListener.close();
+        }
         shutdown();
     }
 
@@ -210,6 +264,9 @@ public final class Edge implements AutoCloseable {
         // Every connection is closed explicitly before the loops stop: the loops' own shutdown was seen to leave an
         // agent's connection open now and then, and the agent then waits for its heartbeat to notice.
         context.openChannels.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        if (acmeCertificates != null) {
+            acmeCertificates.close();
+        }
         loops.close();
         storeExecutor.shutdownNow();
         store.close();

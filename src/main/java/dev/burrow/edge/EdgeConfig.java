@@ -1,5 +1,6 @@
 package dev.burrow.edge;
 
+import dev.burrow.edge.acme.AcmeSettings;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,8 +16,13 @@ public record EdgeConfig(
         InetSocketAddress agentAddress,
         InetSocketAddress httpAddress,
         int advertisedHttpPort,
+        InetSocketAddress httpsAddress,
+        int advertisedHttpsPort,
         Path certFile,
         Path keyFile,
+        Path tlsCertFile,
+        Path tlsKeyFile,
+        AcmeSettings acme,
         String edgeId,
         Duration drainGrace,
         Duration handshakeTimeout,
@@ -39,6 +45,14 @@ public record EdgeConfig(
         Objects.requireNonNull(domain, "domain");
         Objects.requireNonNull(dataDir, "dataDir");
         domain = domain.toLowerCase(java.util.Locale.ROOT);
+        boolean givenCertificate = tlsCertFile != null;
+        if (httpsAddress != null && givenCertificate == (acme != null)) {
+            throw new IllegalArgumentException(
+                    "HTTPS needs its certificates from one place: a certificate and key, or ACME");
+        }
+        if (httpsAddress == null && (givenCertificate || acme != null)) {
+            throw new IllegalArgumentException("a public certificate or ACME needs an HTTPS address to serve");
+        }
     }
 
     public static Builder builder(String domain, Path dataDir) {
@@ -55,14 +69,24 @@ public record EdgeConfig(
         return advertisedTlsPort > 0 ? advertisedTlsPort : boundTlsPort;
     }
 
+    /** The port to print in public HTTPS URLs: the advertised one, else the bound one. */
+    int httpsUrlPort(int boundHttpsPort) {
+        return advertisedHttpsPort > 0 ? advertisedHttpsPort : boundHttpsPort;
+    }
+
     public static final class Builder {
         private final String domain;
         private final Path dataDir;
         private InetSocketAddress agentAddress = new InetSocketAddress("127.0.0.1", 4443);
         private InetSocketAddress httpAddress = new InetSocketAddress("127.0.0.1", 8080);
         private int advertisedHttpPort;
+        private InetSocketAddress httpsAddress;
+        private int advertisedHttpsPort;
         private Path certFile;
         private Path keyFile;
+        private Path tlsCertFile;
+        private Path tlsKeyFile;
+        private AcmeSettings acme;
         private String edgeId = "edge-1";
         private Duration drainGrace = Duration.ofSeconds(30);
         private Duration handshakeTimeout = Duration.ofSeconds(10);
@@ -99,6 +123,34 @@ public record EdgeConfig(
         /** The public HTTP port to print in URLs when a load balancer or port mapping sits in front. */
         public Builder advertisedHttpPort(int port) {
             this.advertisedHttpPort = port;
+            return this;
+        }
+
+        /**
+         * Serves HTTPS on this address too, with certificates from {@link #publicCertificate} or {@link #acme}; without
+         * it the edge serves plain HTTP only.
+         */
+        public Builder httpsAddress(InetSocketAddress address) {
+            this.httpsAddress = address;
+            return this;
+        }
+
+        /** The public HTTPS port to print in URLs when a load balancer or port mapping sits in front. */
+        public Builder advertisedHttpsPort(int port) {
+            this.advertisedHttpsPort = port;
+            return this;
+        }
+
+        /** The certificate chain and key HTTPS presents for every name: one for the domain and {@code *.domain}. */
+        public Builder publicCertificate(Path certFile, Path keyFile) {
+            this.tlsCertFile = certFile;
+            this.tlsKeyFile = keyFile;
+            return this;
+        }
+
+        /** HTTPS certificates from an ACME CA, one per hostname, ordered on first use and renewed. */
+        public Builder acme(AcmeSettings settings) {
+            this.acme = settings;
             return this;
         }
 
@@ -199,9 +251,10 @@ public record EdgeConfig(
         }
 
         public EdgeConfig build() {
-            return new EdgeConfig(domain, dataDir, agentAddress, httpAddress, advertisedHttpPort, certFile, keyFile,
-                    edgeId, drainGrace, handshakeTimeout, headerReadTimeout, idleTimeout, heartbeatInterval,
-                    heartbeatMisses, maxInitialLineLength, maxHeaderSize, maxTunnelsPerSession, maxPublicConnections,
+            return new EdgeConfig(domain, dataDir, agentAddress, httpAddress, advertisedHttpPort, httpsAddress,
+                    advertisedHttpsPort, certFile, keyFile, tlsCertFile, tlsKeyFile, acme, edgeId, drainGrace,
+                    handshakeTimeout, headerReadTimeout, idleTimeout, heartbeatInterval, heartbeatMisses,
+                    maxInitialLineLength, maxHeaderSize, maxTunnelsPerSession, maxPublicConnections,
                     maxPublicConnectionsPerAddress, tcpPorts, tlsAddress, advertisedTlsPort, maxClientHelloLength,
                     clientHelloTimeout);
         }

@@ -1,5 +1,6 @@
 package dev.burrow.edge;
 
+import dev.burrow.edge.acme.Http01Answers;
 import dev.burrow.edge.http.HttpEdge;
 import dev.burrow.edge.http.RequestPolicy;
 import dev.burrow.edge.sni.SniEdge;
@@ -36,6 +37,10 @@ final class EdgeContext implements HttpEdge, SniEdge {
     private volatile boolean draining;
     volatile int boundHttpPort;
     volatile int boundTlsPort;
+    /** 0 while the edge serves no HTTPS. */
+    volatile int boundHttpsPort;
+    /** What the public HTTP listener answers to the ACME CA's HTTP-01 requests. */
+    final Http01Answers acmeAnswers = new Http01Answers();
 
     private final RequestPolicy policy;
     private final ConnectionLimiter connectionLimiter;
@@ -85,6 +90,25 @@ final class EdgeContext implements HttpEdge, SniEdge {
     @Override
     public Tunnel find(String hostname) {
         return registry.find(TunnelType.HTTP, hostname);
+    }
+
+    /** True if an HTTP tunnel holds the hostname now: only such names get certificates. */
+    boolean holdsHttpName(String hostname) {
+        return registry.isBound(TunnelType.HTTP, hostname);
+    }
+
+    @Override
+    public String acmeChallengeAnswer(String token) {
+        return acmeAnswers.answer(token);
+    }
+
+    @Override
+    public String httpsRedirect(Tunnel tunnel, String uri) {
+        if (boundHttpsPort == 0 || !(tunnel instanceof HttpTunnel http) || !http.httpsRedirect()) {
+            return null;
+        }
+        // An absolute-form or asterisk target is rare from a browser; its tunnel's root is the safe place for it.
+        return httpsUrl(http.hostname()) + (uri.startsWith("/") ? uri : "/");
     }
 
     @Override
@@ -176,13 +200,22 @@ final class EdgeContext implements HttpEdge, SniEdge {
         return inFlight.get();
     }
 
+    /** A tunnel's address as printed to its agent: on HTTPS if the edge serves it, else on plain HTTP. */
     String publicUrl(String hostname) {
+        if (boundHttpsPort != 0) {
+            return httpsUrl(hostname);
+        }
         int port = config.urlPort(boundHttpPort);
         return "http://" + hostname + (port == 80 ? "" : ":" + port);
     }
 
     String tlsUrl(String hostname) {
         return "tls://" + hostname + ":" + config.tlsUrlPort(boundTlsPort);
+    }
+
+    private String httpsUrl(String hostname) {
+        int port = config.httpsUrlPort(boundHttpsPort);
+        return "https://" + hostname + (port == 443 ? "" : ":" + port);
     }
 
     /** Removes every tunnel of a session from routing; their names are free again at once. */

@@ -19,9 +19,9 @@ final class HostnameBinder implements TunnelBinder {
     private static final Logger log = LoggerFactory.getLogger(HostnameBinder.class);
     private static final int RANDOM_NAME_ATTEMPTS = 20;
 
-    /** Makes the tunnel once a name is chosen: given its id, hostname and session. */
+    /** Makes the tunnel once a name is chosen: given its id, hostname, the bind that asked for it, and session. */
     interface TunnelFactory {
-        Tunnel create(String id, String hostname, AgentSession session);
+        Tunnel create(String id, String hostname, ControlMessage.Bind bind, AgentSession session);
     }
 
     private final EdgeContext edge;
@@ -34,16 +34,16 @@ final class HostnameBinder implements TunnelBinder {
         this.factory = factory;
     }
 
-    /** HTTP tunnels, with URLs on the edge's public HTTP port. */
+    /** HTTP tunnels, with URLs on the edge's public HTTPS port if it has one, else on its HTTP port. */
     static HostnameBinder http(EdgeContext edge, Function<String, String> urlOf) {
-        return new HostnameBinder(edge, TunnelType.HTTP,
-                (id, hostname, session) -> new HttpTunnel(id, hostname, urlOf.apply(hostname), session));
+        return new HostnameBinder(edge, TunnelType.HTTP, (id, hostname, bind, session) ->
+                new HttpTunnel(id, hostname, urlOf.apply(hostname), bind.redirectsToHttps(), session));
     }
 
     /** TLS tunnels, with URLs on the edge's public TLS port. */
     static HostnameBinder tls(EdgeContext edge, Function<String, String> urlOf) {
         return new HostnameBinder(edge, TunnelType.TLS,
-                (id, hostname, session) -> new TlsTunnel(id, hostname, urlOf.apply(hostname), session));
+                (id, hostname, bind, session) -> new TlsTunnel(id, hostname, urlOf.apply(hostname), session));
     }
 
     @Override
@@ -101,7 +101,7 @@ final class HostnameBinder implements TunnelBinder {
     }
 
     private ControlMessage tryBind(ControlMessage.Bind bind, String hostname, AgentSession session) {
-        Tunnel tunnel = factory.create(UUID.randomUUID().toString(), hostname, session);
+        Tunnel tunnel = factory.create(UUID.randomUUID().toString(), hostname, bind, session);
         if (!edge.claim(tunnel)) {
             log.atWarn().addKeyValue("session", session.id()).addKeyValue("hostname", hostname)
                     .log("bind refused: hostname taken");

@@ -2,8 +2,12 @@ package dev.burrow.edge;
 
 import dev.burrow.protocol.TunnelType;
 
-/** An HTTP tunnel: public requests whose Host is {@code hostname} go to {@code session}. */
-record HttpTunnel(String id, String hostname, String url, AgentSession session) implements Tunnel {
+/**
+ * An HTTP tunnel: public requests whose Host is {@code hostname} go to {@code session}; with {@code httpsRedirect},
+ * plain-HTTP requests are sent to HTTPS instead (on an edge that serves it).
+ */
+record HttpTunnel(String id, String hostname, String url, boolean httpsRedirect, AgentSession session)
+        implements Tunnel {
     @Override
     public TunnelType type() {
         return TunnelType.HTTP;

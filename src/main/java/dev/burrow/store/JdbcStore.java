@@ -22,6 +22,7 @@ public final class JdbcStore implements Store {
     private final String user;
     private final String password;
     private final TokenStore tokens;
+    private final CertificateStore certificates;
     private volatile boolean closed;
 
     private JdbcStore(String jdbcUrl, String user, String password, Clock clock) {
@@ -29,6 +30,7 @@ public final class JdbcStore implements Store {
         this.user = user;
         this.password = password;
         this.tokens = new JdbcTokenStore(this::connect, clock);
+        this.certificates = new JdbcCertificateStore(this::connect);
     }
 
     /** Opens (creating if needed) {@code burrow.db} inside {@code dataDir}. */
@@ -59,6 +61,11 @@ public final class JdbcStore implements Store {
         return tokens;
     }
 
+    @Override
+    public CertificateStore certificates() {
+        return certificates;
+    }
+
     // Connections are per operation, so there is nothing to release; this only stops further use.
     @Override
     public void close() {
@@ -85,7 +92,7 @@ public final class JdbcStore implements Store {
         }
     }
 
-    // The database holds token hashes and will hold more edge state; other local users have no reason to read it.
+    // The database holds token hashes and private keys; other local users have no reason to read it.
     private static void createPrivateDirectory(Path dir) {
         try {
             if (dir.getFileSystem().supportedFileAttributeViews().contains("posix")) {

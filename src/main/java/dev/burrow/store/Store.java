@@ -7,6 +7,8 @@ public interface Store extends AutoCloseable {
 
     TokenStore tokens();
 
+    CertificateStore certificates();
+
     @Override
     void close();
 }

@@ -14,7 +14,10 @@ import java.security.Signature;
 import java.security.cert.X509Certificate;
 import java.util.List;
 
-/** The key and certificate chain the edge presents to agents on its agent port. */
+/**
+ * A key and certificate chain the edge presents: on the agent port, and (when the operator gives one) on the public
+ * HTTPS port.
+ */
 public final class EdgeCertificate {
 
     static final String CERT_FILE = "edge-cert.pem";

@@ -1,6 +1,9 @@
 package dev.burrow.tls;
 
 import java.io.IOException;
+import java.io.Reader;
+import java.io.StringReader;
+import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -33,11 +36,12 @@ import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
 
 /**
- * Reads and writes the PEM files an operator hands us. Content problems become
- * {@link IllegalArgumentException}s that start with the file name, because the operator has to
- * know which of several files to fix; failures to read at all stay {@link UncheckedIOException}s.
+ * Reads and writes the PEM files an operator hands us, and the PEM text the store keeps. Content
+ * problems become {@link IllegalArgumentException}s that start with the file name (or the text's
+ * source), because the operator has to know which of several files to fix; failures to read at all
+ * stay {@link UncheckedIOException}s.
  */
-final class Pem {
+public final class Pem {
 
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
     private static final Set<PosixFilePermission> WORLD_READABLE = PosixFilePermissions.fromString("rw-r--r--");
@@ -47,37 +51,79 @@ final class Pem {
 
     /** All certificates in file order; other PEM blocks (such as a bundled key) are skipped. */
     static List<X509Certificate> readCertificates(Path file) {
-        List<X509Certificate> certificates = new ArrayList<>();
-        JcaX509CertificateConverter converter = new JcaX509CertificateConverter();
-        for (Object block : readBlocks(file)) {
-            if (block instanceof X509CertificateHolder holder) {
-                try {
-                    certificates.add(converter.getCertificate(holder));
-                } catch (CertificateException e) {
-                    throw invalid(file, "unusable certificate: " + e.getMessage(), e);
-                }
-            }
-        }
-        if (certificates.isEmpty()) {
-            throw invalid(file, "no PEM certificate (-----BEGIN CERTIFICATE-----) found", null);
-        }
-        return certificates;
+        return certificates(readBlocks(file), file.toString());
+    }
+
+    /** All certificates in PEM text, in order; {@code source} names the text in error messages. */
+    public static List<X509Certificate> readCertificates(String text, String source) {
+        return certificates(parse(new StringReader(text), source), source);
     }
 
     /** The first RSA or EC private key, in PKCS#8 or the older OpenSSL per-algorithm form. */
     static PrivateKey readPrivateKey(Path file) {
-        for (Object block : readBlocks(file)) {
-            if (block instanceof PrivateKeyInfo info) {
-                return toPrivateKey(file, info);
+        return privateKey(readBlocks(file), file.toString());
+    }
+
+    /** The first RSA or EC private key in PEM text; {@code source} names the text in error messages. */
+    public static PrivateKey readPrivateKey(String text, String source) {
+        return privateKey(parse(new StringReader(text), source), source);
+    }
+
+    /** The certificates as PEM text, in order. */
+    public static String toText(List<X509Certificate> certificates) {
+        StringWriter text = new StringWriter();
+        try (JcaPEMWriter pem = new JcaPEMWriter(text)) {
+            for (X509Certificate certificate : certificates) {
+                pem.writeObject(certificate);
             }
-            if (block instanceof PEMKeyPair pair) {
-                return toPrivateKey(file, pair.getPrivateKeyInfo());
-            }
-            if (block instanceof PKCS8EncryptedPrivateKeyInfo || block instanceof PEMEncryptedKeyPair) {
-                throw invalid(file, "private key is encrypted; provide it unencrypted", null);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot encode certificates", e);
+        }
+        return text.toString();
+    }
+
+    /** The private key as PKCS#8 PEM text, the form {@link #readPrivateKey} reads back. */
+    public static String toText(PrivateKey key) {
+        StringWriter text = new StringWriter();
+        try (JcaPEMWriter pem = new JcaPEMWriter(text)) {
+            pem.writeObject(new JcaPKCS8Generator(key, null).generate());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot encode a private key", e);
+        }
+        return text.toString();
+    }
+
+    private static List<X509Certificate> certificates(List<Object> blocks, String source) {
+        List<X509Certificate> certificates = new ArrayList<>();
+        JcaX509CertificateConverter converter = new JcaX509CertificateConverter();
+        for (Object block : blocks) {
+            if (block instanceof X509CertificateHolder holder) {
+                try {
+                    certificates.add(converter.getCertificate(holder));
+                } catch (CertificateException e) {
+                    throw invalid(source, "unusable certificate: " + e.getMessage(), e);
+                }
             }
         }
-        throw invalid(file, "no PEM private key (-----BEGIN PRIVATE KEY-----) found", null);
+        if (certificates.isEmpty()) {
+            throw invalid(source, "no PEM certificate (-----BEGIN CERTIFICATE-----) found", null);
+        }
+        return certificates;
+    }
+
+    private static PrivateKey privateKey(List<Object> blocks, String source) {
+        for (Object block : blocks) {
+            if (block instanceof PrivateKeyInfo info) {
+                return toPrivateKey(source, info);
+            }
+            if (block instanceof PEMKeyPair pair) {
+                return toPrivateKey(source, pair.getPrivateKeyInfo());
+            }
+            if (block instanceof PKCS8EncryptedPrivateKeyInfo || block instanceof PEMEncryptedKeyPair) {
+                throw invalid(source, "private key is encrypted; provide it unencrypted", null);
+            }
+        }
+        throw invalid(source, "no PEM private key (-----BEGIN PRIVATE KEY-----) found", null);
     }
 
     static void writeCertificate(Path file, X509Certificate certificate) {
@@ -98,23 +144,33 @@ final class Pem {
      * the "no PEM ... found" message rather than a charset error.
      */
     private static List<Object> readBlocks(Path file) {
+        Reader reader;
+        try {
+            reader = Files.newBufferedReader(file, StandardCharsets.ISO_8859_1);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file + ": " + e, e);
+        }
+        return parse(reader, file.toString());
+    }
+
+    private static List<Object> parse(Reader reader, String source) {
         List<Object> blocks = new ArrayList<>();
-        try (PEMParser parser = new PEMParser(Files.newBufferedReader(file, StandardCharsets.ISO_8859_1))) {
+        try (PEMParser parser = new PEMParser(reader)) {
             for (Object block = parser.readObject(); block != null; block = parser.readObject()) {
                 blocks.add(block);
             }
         } catch (PEMException e) {
-            throw invalid(file, "malformed PEM: " + e.getMessage(), e);
+            throw invalid(source, "malformed PEM: " + e.getMessage(), e);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file + ": " + e, e);
+            throw new UncheckedIOException("cannot read " + source + ": " + e, e);
         } catch (RuntimeException e) {
             // BouncyCastle reports bad base64 and bad DER inside a PEM block as unchecked exceptions.
-            throw invalid(file, "malformed PEM: " + e.getMessage(), e);
+            throw invalid(source, "malformed PEM: " + e.getMessage(), e);
         }
         return blocks;
     }
 
-    private static PrivateKey toPrivateKey(Path file, PrivateKeyInfo info) {
+    private static PrivateKey toPrivateKey(String source, PrivateKeyInfo info) {
         ASN1ObjectIdentifier algorithm = info.getPrivateKeyAlgorithm().getAlgorithm();
         String jcaName;
         if (PKCSObjectIdentifiers.rsaEncryption.equals(algorithm)) {
@@ -122,12 +178,12 @@ final class Pem {
         } else if (X9ObjectIdentifiers.id_ecPublicKey.equals(algorithm)) {
             jcaName = "EC";
         } else {
-            throw invalid(file, "unsupported private key algorithm " + algorithm + " (expected RSA or EC)", null);
+            throw invalid(source, "unsupported private key algorithm " + algorithm + " (expected RSA or EC)", null);
         }
         try {
             return KeyFactory.getInstance(jcaName).generatePrivate(new PKCS8EncodedKeySpec(info.getEncoded()));
         } catch (GeneralSecurityException | IOException e) {
-            throw invalid(file, "unusable " + jcaName + " private key: " + e.getMessage(), e);
+            throw invalid(source, "unusable " + jcaName + " private key: " + e.getMessage(), e);
         }
     }
 
@@ -170,7 +226,7 @@ final class Pem {
         }
     }
 
-    private static IllegalArgumentException invalid(Path file, String problem, Exception cause) {
-        return new IllegalArgumentException(file + ": " + problem, cause);
+    private static IllegalArgumentException invalid(String source, String problem, Exception cause) {
+        return new IllegalArgumentException(source + ": " + problem, cause);
     }
 }

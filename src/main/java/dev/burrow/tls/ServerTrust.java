@@ -9,12 +9,13 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.util.List;
+import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
- * How an agent decides that the edge it dialled is the real one. There is deliberately no
- * "trust anything" mode: an agent that cannot verify the edge would hand its tunnels to whoever
- * answers.
+ * How an agent decides that the edge it dialled is the real one (and how the edge checks its ACME
+ * CA). There is deliberately no "trust anything" mode: an agent that cannot verify the edge would
+ * hand its tunnels to whoever answers.
  *
  * <p>Hostname verification, when {@link #verifiesHostname()} is true, is configured on the
  * context itself, so every handler created from it enforces it. Callers must create handlers with
@@ -67,6 +68,20 @@ public final class ServerTrust {
     SslContext clientContext(SslProvider provider, String... alpn) {
         return TlsContexts.build(TlsContexts.clientBuilder(provider, trustManagers, verifiesHostname, alpn)
                 .protocols(TlsContexts.TLS_1_3));
+    }
+
+    /**
+     * A JDK context trusting what this trust trusts, for clients such as java.net.http that check the hostname
+     * themselves (the ACME client does).
+     */
+    public SSLContext jdkContext() {
+        try {
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, trustManagers.getTrustManagers(), null);
+            return context;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot build a TLS context: " + e.getMessage(), e);
+        }
     }
 
     /** Whether the host passed to {@code newHandler} must match the edge certificate. */

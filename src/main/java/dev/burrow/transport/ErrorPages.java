@@ -17,6 +17,26 @@ public final class ErrorPages {
 
     public static FullHttpResponse page(ByteBufAllocator alloc, HttpResponseStatus status, String code, String title,
                                         String detail) {
+        FullHttpResponse response = html(alloc, status, title, detail);
+        // The reason for scripts that cannot parse the page; the edge passes the agent's through.
+        response.headers().set(Protocol.AGENT_ERROR, code);
+        return response;
+    }
+
+    /**
+     * A permanent redirect to {@code location} (308, so the method and body are kept), with a page that links there
+     * for clients that do not follow it.
+     */
+    public static FullHttpResponse redirect(ByteBufAllocator alloc, String location) {
+        String link = escape(location);
+        FullHttpResponse response = html(alloc, HttpResponseStatus.PERMANENT_REDIRECT, "Moved to HTTPS",
+                "This address is served over HTTPS: <a href=\"" + link + "\">" + link + "</a>");
+        response.headers().set(HttpHeaderNames.LOCATION, location);
+        return response;
+    }
+
+    private static FullHttpResponse html(ByteBufAllocator alloc, HttpResponseStatus status, String title,
+                                         String detail) {
         String html = "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>" + escape(title)
                 + "</title><style>body{font-family:system-ui,sans-serif;max-width:40em;margin:4em auto;color:#222}"
                 + "code{background:#eee;padding:0 .2em}</style></head>\n<body><h1>" + escape(title) + "</h1>\n<p>"
@@ -26,9 +46,7 @@ public final class ErrorPages {
         response.headers()
                 .set(HttpHeaderNames.CONTENT_TYPE, "text/html; charset=utf-8")
                 .set(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes())
-                .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE)
-                // The reason for scripts that cannot parse the page; the edge passes the agent's through.
-                .set(Protocol.AGENT_ERROR, code);
+                .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE);
         return response;
     }
 

@@ -34,6 +34,35 @@ class EdgeCommandTest {
     }
 
     @Test
+    void httpsNeedsASourceOfCertificates() {
+        Cli.Result result = Cli.run("edge", "--domain", "example.test", "--data-dir", dataDir.toString(),
+                "--https-addr", "127.0.0.1:0");
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).isEqualTo("burrow: --https-addr needs certificates: --tls-cert/--tls-key or"
+                + " --acme-directory" + System.lineSeparator());
+    }
+
+    @Test
+    void givenCertificateAndAcmeExcludeEachOther() {
+        Cli.Result result = Cli.run("edge", "--domain", "example.test", "--data-dir", dataDir.toString(),
+                "--https-addr", "127.0.0.1:0", "--tls-cert", "c.pem", "--tls-key", "k.pem",
+                "--acme-directory", "https://ca.example.test/dir");
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).contains("exclude each other").hasLineCount(1);
+    }
+
+    @Test
+    void acmeNeedsAnHttpsListener() {
+        Cli.Result result = Cli.run("edge", "--domain", "example.test", "--data-dir", dataDir.toString(),
+                "--acme-directory", "https://ca.example.test/dir");
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).isEqualTo("burrow: --acme-directory needs --https-addr" + System.lineSeparator());
+    }
+
+    @Test
     void takenPortNamesTheOption() throws IOException {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             Cli.Result result = Cli.run("edge", "--domain", "example.test", "--data-dir", dataDir.toString(),
@@ -90,6 +119,25 @@ class EdgeCommandTest {
             assertThat(result.exitCode()).isEqualTo(1);
             assertThat(result.err()).startsWith("burrow: cannot listen on 127.0.0.1:" + taken.getLocalPort()
                     + " (--tls-addr): ").hasLineCount(1);
+        }
+    }
+
+    @Test
+    void startsWithAnAcmeCaAndPrintsTheHttpsPort() {
+        // The CA is contacted only when a certificate is due, so none needs to run here.
+        EdgeCommand command = Cli.parse(EdgeCommand.class, "edge", "--domain", "example.test",
+                "--data-dir", dataDir.toString(), "--agent-addr", "127.0.0.1:0", "--http-addr", "127.0.0.1:0",
+                "--https-addr", "127.0.0.1:0", "--acme-directory", "https://127.0.0.1:9/dir");
+        StringWriter out = new StringWriter();
+
+        try (Edge edge = command.start()) {
+            EdgeCommand.printListening(edge, new PrintWriter(out));
+
+            assertThat(out.toString().lines().toList()).containsExactly(
+                    "agent port: " + edge.agentAddress().getPort(),
+                    "http port: " + edge.httpAddress().getPort(),
+                    "https port: " + edge.httpsAddress().getPort(),
+                    "certificate sha256: " + edge.certificateFingerprint());
         }
     }
 }

@@ -139,4 +139,14 @@ class HttpCommandTest {
             }
         }
     }
+
+    @Test
+    void httpsRedirectOptionTravelsInTheBind() {
+        HttpCommand command = Cli.parse(HttpCommand.class, "http", "8080", "--subdomain", "shop", "--https-redirect");
+
+        assertThat(command.tunnelOptions().httpsRedirect()).isTrue();
+        assertThat(command.tunnelOptions().bindRequest(1, null).httpsRedirect()).isTrue();
+        assertThat(Cli.parse(HttpCommand.class, "http", "8080").tunnelOptions().bindRequest(1, null)
+                .httpsRedirect()).isNull();
+    }
 }

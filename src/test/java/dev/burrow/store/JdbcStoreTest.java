@@ -66,7 +66,7 @@ class JdbcStoreTest {
         }
 
         assertThat(query(tempDir, "SELECT version FROM flyway_schema_history WHERE success = 1 AND version IS NOT NULL"))
-                .containsExactly("1");
+                .containsExactly("1", "2");
     }
 
     @Test

@@ -18,6 +18,15 @@ public interface HttpEdge {
 
     boolean draining();
 
+    /** The key authorization the edge publishes for an ACME HTTP-01 token, or null if it awaits no such token. */
+    String acmeChallengeAnswer(String token);
+
+    /**
+     * Where a plain-HTTP request for this tunnel is sent instead: its {@code https://} address with {@code uri}, or
+     * null if the tunnel did not ask for the redirect or the edge serves no HTTPS.
+     */
+    String httpsRedirect(Tunnel tunnel, String uri);
+
     void exchangeStarted();
 
     void exchangeEnded();

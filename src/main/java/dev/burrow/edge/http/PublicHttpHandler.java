@@ -33,7 +33,6 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
-import io.netty.handler.codec.http2.HttpConversionUtil;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
@@ -63,6 +62,7 @@ final class PublicHttpHandler extends ChannelInboundHandlerAdapter {
 
     private final HttpEdge edge;
     private final HeaderReadTimeout headerTimeout;
+    private final PublicConnection connection;
     private ChannelHandlerContext ctx;
     private State state = State.IDLE;
     private EdgeExchange exchange;
@@ -76,20 +76,17 @@ final class PublicHttpHandler extends ChannelInboundHandlerAdapter {
     private boolean streamDirty;
     private boolean clientDirty;
 
-    PublicHttpHandler(HttpEdge edge, HeaderReadTimeout headerTimeout) {
+    PublicHttpHandler(HttpEdge edge, HeaderReadTimeout headerTimeout, PublicConnection connection) {
         this.edge = edge;
         this.headerTimeout = headerTimeout;
+        this.connection = connection;
     }
 
+    /** Asks for the first read: a public connection is active from its accept on, here or once TLS is up. */
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
-    }
-
-    @Override
-    public void channelActive(ChannelHandlerContext ctx) {
         ctx.read();
-        ctx.fireChannelActive();
     }
 
     @Override
@@ -185,12 +182,28 @@ final class PublicHttpHandler extends ChannelInboundHandlerAdapter {
                             + "</code> is not a valid host name."), true);
             return;
         }
+        if (connection.tls() && !hostname.equals(connection.serverName())) {
+            respondLocally(request, misdirected(hostname), PublicRequests.hasBody(request));
+            return;
+        }
+        String challengeToken = connection.tls() ? null : AcmeChallenge.token(request);
+        String challengeAnswer = challengeToken == null ? null : edge.acmeChallengeAnswer(challengeToken);
+        if (challengeAnswer != null) {
+            respondLocally(request, AcmeChallenge.answer(ctx.alloc(), challengeAnswer),
+                    PublicRequests.hasBody(request));
+            return;
+        }
         if (edge.draining()) {
             respondLocally(request, ErrorPages.page(ctx.alloc(), HttpResponseStatus.SERVICE_UNAVAILABLE,
                     "edge_draining", "Edge shutting down", "This edge is restarting. Try again in a moment."), true);
             return;
         }
         Tunnel tunnel = edge.find(hostname);
+        String redirect = tunnel == null || connection.tls() ? null : edge.httpsRedirect(tunnel, request.uri());
+        if (redirect != null) {
+            respondLocally(request, ErrorPages.redirect(ctx.alloc(), redirect), PublicRequests.hasBody(request));
+            return;
+        }
         if (tunnel == null || !tunnel.session().acceptsStreams()) {
             respondLocally(request, notRouted(hostname, tunnel != null || edge.wasRecentlyBound(hostname)),
                     PublicRequests.hasBody(request));
@@ -208,6 +221,15 @@ final class PublicHttpHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         relay(request, tunnel, client);
+    }
+
+    /** The Host names another server than the one this TLS connection was opened for (RFC 9110 §15.5.20). */
+    private FullHttpResponse misdirected(String hostname) {
+        String serverName = connection.serverName() == null ? "no server name"
+                : "<code>" + ErrorPages.escape(connection.serverName()) + "</code>";
+        return ErrorPages.page(ctx.alloc(), HttpResponseStatus.MISDIRECTED_REQUEST, "misdirected_request",
+                "Misdirected Request", "This connection was opened for " + serverName + ", not for <code>"
+                        + ErrorPages.escape(hostname) + "</code>. Open a new connection for that name.");
     }
 
     private FullHttpResponse notRouted(String hostname, boolean offline) {
@@ -271,11 +293,10 @@ final class PublicHttpHandler extends ChannelInboundHandlerAdapter {
             // The edge answers 100 Continue itself once the tunnel's stream is open, as a reverse proxy does.
             headers.remove(HttpHeaderNames.EXPECT);
         }
-        PublicRequests.addForwarded(request, client);
+        PublicRequests.addForwarded(request, client, connection);
         headers.set(Protocol.STREAM_KIND, (upgrade ? StreamKind.UPGRADE : StreamKind.HTTP).wireName())
                 .set(Protocol.TUNNEL_ID, tunnel.id())
-                .set(Protocol.CLIENT_ADDR, HostPort.of(client).toString())
-                .set(HttpConversionUtil.ExtensionHeaderNames.SCHEME.text(), "http");
+                .set(Protocol.CLIENT_ADDR, HostPort.of(client).toString());
         if (upgrade) {
             headers.set(Protocol.UPGRADE, upgradeProtocol);
         }
@@ -287,7 +308,10 @@ final class PublicHttpHandler extends ChannelInboundHandlerAdapter {
         tunnel.session().openStream(new ChannelInitializer<Http2StreamChannel>() {
             @Override
             protected void initChannel(Http2StreamChannel stream) {
-                stream.pipeline().addLast(new Http2StreamFrameToHttpObjectCodec(false)).addLast(current);
+                stream.pipeline()
+                        .addLast(RequestScheme.of(connection))
+                        .addLast(new Http2StreamFrameToHttpObjectCodec(false))
+                        .addLast(current);
             }
         }).addListener(future -> {
             if (future.isSuccess() && bodyless) {

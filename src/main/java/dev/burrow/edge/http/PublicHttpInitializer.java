@@ -1,13 +1,17 @@
 package dev.burrow.edge.http;
 
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.util.concurrent.TimeUnit;
 
-/** Assembles a public HTTP/1.1 connection: timeouts, a strict bounded decoder, the relay. */
+/**
+ * Assembles a connection of the public HTTP listener: the connection caps, the idle timeout, then the HTTP/1.1 part
+ * that the HTTPS listener reuses behind TLS ({@link #addHttp1}).
+ */
 public final class PublicHttpInitializer extends ChannelInitializer<SocketChannel> {
     static final String CODEC = "http";
     private static final int MAX_CHUNK_SIZE = 64 * 1024;
@@ -20,6 +24,25 @@ public final class PublicHttpInitializer extends ChannelInitializer<SocketChanne
 
     @Override
     protected void initChannel(SocketChannel ch) {
+        edge.track(ch);
+        ch.config().setAutoRead(false);
+        ch.pipeline()
+                .addLast("limit", edge.connectionLimiter())
+                .addLast("idle", idleTimeout(edge));
+        addHttp1(ch.pipeline(), edge, PublicConnection.PLAIN);
+    }
+
+    /** Closes a public connection that neither reads nor writes for the edge's idle timeout. */
+    public static IdleStateHandler idleTimeout(HttpEdge edge) {
+        return new IdleStateHandler(0, 0, edge.idleTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Adds the HTTP/1.1 part of a public connection at the end of its pipeline: the header-read timeout, a strict
+     * bounded decoder, the relay. The relay reads on demand, so the connection must have auto-read off by then; it
+     * asks for the first read itself.
+     */
+    public static void addHttp1(ChannelPipeline pipeline, HttpEdge edge, PublicConnection connection) {
         HttpDecoderConfig decoder = new HttpDecoderConfig()
                 .setMaxInitialLineLength(edge.maxInitialLineLength())
                 .setMaxHeaderSize(edge.maxHeaderSize())
@@ -30,13 +53,9 @@ public final class PublicHttpInitializer extends ChannelInitializer<SocketChanne
                 .setAllowPartialChunks(true)
                 .setValidateHeaders(true);
         HeaderReadTimeout headerTimeout = new HeaderReadTimeout(edge.headerReadTimeout());
-        edge.track(ch);
-        ch.config().setAutoRead(false);
-        ch.pipeline()
-                .addLast("limit", edge.connectionLimiter())
-                .addLast("idle", new IdleStateHandler(0, 0, edge.idleTimeout().toMillis(), TimeUnit.MILLISECONDS))
+        pipeline
                 .addLast("header-timeout", headerTimeout)
                 .addLast(CODEC, new HttpServerCodec(decoder))
-                .addLast("relay", new PublicHttpHandler(edge, headerTimeout));
+                .addLast("relay", new PublicHttpHandler(edge, headerTimeout, connection));
     }
 }

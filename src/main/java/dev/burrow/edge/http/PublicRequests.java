@@ -76,10 +76,10 @@ final class PublicRequests {
      * Sets X-Forwarded-For, -Proto and -Host. Forwarded headers a client sent are replaced, not appended to: no
      * proxy in front of the edge is trusted yet, so a client could otherwise forge its address.
      */
-    static void addForwarded(HttpRequest request, InetSocketAddress client) {
+    static void addForwarded(HttpRequest request, InetSocketAddress client, PublicConnection connection) {
         HttpHeaders headers = request.headers();
         headers.set("X-Forwarded-For", client.getAddress().getHostAddress());
-        headers.set("X-Forwarded-Proto", "http");
+        headers.set("X-Forwarded-Proto", connection.scheme());
         headers.set("X-Forwarded-Host", headers.get(HttpHeaderNames.HOST));
     }
 

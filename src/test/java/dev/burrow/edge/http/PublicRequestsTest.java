@@ -164,11 +164,21 @@ class PublicRequestsTest {
         HttpRequest request = get("Host", "app.burrow.test", "X-Forwarded-For", "6.6.6.6",
                 "X-Forwarded-For", "7.7.7.7", "X-Forwarded-Proto", "https", "X-Forwarded-Host", "evil.example");
 
-        PublicRequests.addForwarded(request, new InetSocketAddress("203.0.113.9", 51000));
+        PublicRequests.addForwarded(request, new InetSocketAddress("203.0.113.9", 51000), PublicConnection.PLAIN);
 
         assertThat(request.headers().getAll("x-forwarded-for")).containsExactly("203.0.113.9");
         assertThat(request.headers().getAll("x-forwarded-proto")).containsExactly("http");
         assertThat(request.headers().getAll("x-forwarded-host")).containsExactly("app.burrow.test");
+    }
+
+    @Test
+    void forwardedProtoSaysHttpsForRequestsOverTls() {
+        HttpRequest request = get("Host", "app.burrow.test");
+
+        PublicRequests.addForwarded(request, new InetSocketAddress("203.0.113.9", 51000),
+                PublicConnection.tls("app.burrow.test"));
+
+        assertThat(request.headers().getAll("x-forwarded-proto")).containsExactly("https");
     }
 
     @Test

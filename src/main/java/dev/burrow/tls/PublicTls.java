@@ -1,0 +1,32 @@
+package dev.burrow.tls;
+
+import io.netty.handler.ssl.ApplicationProtocolNames;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.util.List;
+
+/**
+ * TLS of the edge's public HTTPS listener. Unlike the agent port it accepts TLS 1.2 as well as 1.3, because public
+ * clients are whatever browsers and tools people run.
+ */
+public final class PublicTls {
+    private static final String TLS_1_2 = "TLSv1.2";
+    /**
+     * The ALPN ids offered, in preference order: only http/1.1 for now. {@code h2} goes first here once the public
+     * HTTP/2 pipeline is wired in {@code PublicAlpnHandler}.
+     */
+    private static final String[] ALPN = {ApplicationProtocolNames.HTTP_1_1};
+
+    private PublicTls() {
+    }
+
+    /** A server context presenting {@code chain} (leaf first) with its key. */
+    public static SslContext serverContext(PrivateKey key, List<X509Certificate> chain) {
+        SslContextBuilder builder = SslContextBuilder.forServer(key, chain.toArray(X509Certificate[]::new))
+                .sslProvider(TlsContexts.preferredProvider())
+                .protocols(TlsContexts.TLS_1_3, TLS_1_2);
+        return TlsContexts.build(TlsContexts.withAlpn(builder, ALPN));
+    }
+}
