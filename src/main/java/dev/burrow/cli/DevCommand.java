@@ -46,6 +46,9 @@ final class DevCommand implements Callable<Integer> {
     Path dataDir;
 
     @Mixin
+    InspectOptions inspect;
+
+    @Mixin
     LoggingOptions logging;
 
     @Override
@@ -57,6 +60,9 @@ final class DevCommand implements Callable<Integer> {
             // Announced only once the stop hook is in place, so a script that signals on seeing it is honoured.
             return GracefulShutdown.whileWaiting(session::close, out, err, () -> {
                 out.println("Forwarding  " + session.url() + " -> " + session.upstream());
+                if (session.inspectorUrl() != null) {
+                    out.println("Inspector   " + session.inspectorUrl());
+                }
                 out.println("Try: curl " + session.url() + "/");
                 out.flush();
                 return events.awaitStop(session.agent());
@@ -75,6 +81,6 @@ final class DevCommand implements Callable<Integer> {
             port = 0;
         }
         return DevSession.start(dataDir != null ? dataDir : DataDirs.defaultFor("dev"), port, upstream, subdomain,
-                listener);
+                listener, inspect);
     }
 }

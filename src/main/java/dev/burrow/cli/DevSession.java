@@ -5,6 +5,7 @@ import dev.burrow.agent.AgentListener;
 import dev.burrow.agent.AgentTunnel;
 import dev.burrow.agent.HttpTunnelOptions;
 import dev.burrow.agent.Upstream;
+import dev.burrow.agent.inspect.InspectorServer;
 import dev.burrow.edge.Edge;
 import dev.burrow.edge.EdgeConfig;
 import dev.burrow.tls.ServerTrust;
@@ -22,6 +23,7 @@ final class DevSession implements AutoCloseable {
     private Edge edge;
     private Agent agent;
     private AgentTunnel tunnel;
+    private InspectorServer inspector;
 
     private DevSession() {
     }
@@ -32,11 +34,11 @@ final class DevSession implements AutoCloseable {
      * @param subdomain null for a random name
      */
     static DevSession start(Path dataDir, int httpPort, Upstream upstream, String subdomain,
-                            AgentListener listener) throws IOException {
+                            AgentListener listener, InspectOptions inspect) throws IOException {
         DevSession session = new DevSession();
         boolean started = false;
         try {
-            session.open(dataDir, httpPort, upstream, subdomain, listener);
+            session.open(dataDir, httpPort, upstream, subdomain, listener, inspect);
             started = true;
             return session;
         } finally {
@@ -47,8 +49,8 @@ final class DevSession implements AutoCloseable {
         }
     }
 
-    private void open(Path dataDir, int httpPort, Upstream upstream, String subdomain, AgentListener listener)
-            throws IOException {
+    private void open(Path dataDir, int httpPort, Upstream upstream, String subdomain, AgentListener listener,
+                      InspectOptions inspect) throws IOException {
         if (upstream == null) {
             demo = DemoServer.start(LOOPBACK);
             upstream = demo.upstream();
@@ -58,7 +60,7 @@ final class DevSession implements AutoCloseable {
                 .httpAddress(new InetSocketAddress(LOOPBACK, httpPort))
                 .drainGrace(DRAIN_GRACE)
                 .build());
-        agent = Agent.builder()
+        agent = inspect.apply(Agent.builder())
                 .edge(LOOPBACK, edge.agentAddress().getPort())
                 .authtoken(DevToken.loadOrCreate(edge.store().tokens(), dataDir))
                 .trust(ServerTrust.fingerprint(edge.certificateFingerprint()))
@@ -68,6 +70,12 @@ final class DevSession implements AutoCloseable {
                 .start();
         HttpTunnelOptions options = new HttpTunnelOptions(upstream, subdomain, null, null, true, false);
         tunnel = agent.http(options);
+        inspector = inspect.start(agent);
+    }
+
+    /** The inspector's address, or null when it is off. */
+    String inspectorUrl() {
+        return inspector == null ? null : inspector.url();
     }
 
     String url() {
@@ -89,6 +97,9 @@ final class DevSession implements AutoCloseable {
     /** Agent first, so the edge sees a goodbye rather than a lost connection; safe to call from two threads. */
     @Override
     public synchronized void close() {
+        if (inspector != null) {
+            inspector.close();
+        }
         if (agent != null) {
             agent.drain(DRAIN_GRACE);
         }
