@@ -34,6 +34,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,6 +69,7 @@ public final class Agent implements AutoCloseable {
     /** {@link System#nanoTime()} until which an edge that said it is restarting is expected back. */
     private volatile long restartExpectedUntil;
     private final List<AgentTunnel> tunnels = new CopyOnWriteArrayList<>();
+    private final AtomicInteger reconnects = new AtomicInteger();
     /** Names of running tunnels, taken before a bind so that two binds cannot take one name. */
     private final Set<String> names = ConcurrentHashMap.newKeySet();
     private final CompletableFuture<AgentException> stopped = new CompletableFuture<>();
@@ -158,6 +160,18 @@ public final class Agent implements AutoCloseable {
     /** The edge's agent port this agent dials, as {@code host:port}. */
     public String edgeAddress() {
         return new HostPort(config.edgeHost, config.edgePort).toString();
+    }
+
+    /** How many times the agent connected again after losing its connection. */
+    public int reconnects() {
+        return reconnects.get();
+    }
+
+    /** The id the edge gave itself in its welcome (its name in a fleet), or null before the first. */
+    public String edgeId() {
+        EdgeConnection current = connection;
+        return current == null || !current.welcome().isDone() || current.welcome().isCompletedExceptionally() ? null
+                : current.welcome().join().edge();
     }
 
     /** True while a connection to the edge is up and authenticated. */
@@ -270,6 +284,9 @@ public final class Agent implements AutoCloseable {
     }
 
     private void established(EdgeConnection conn) {
+        if (connection != null) {
+            reconnects.incrementAndGet();
+        }
         connection = conn;
         backoff.reset();
         restartExpected = false;

@@ -59,6 +59,9 @@ class InspectorApiTest {
         JsonNode tunnels = api("GET", "/api/tunnels").json();
 
         assertThat(status.get("connected").asBoolean()).isTrue();
+        assertThat(status.get("edge").asText()).isEqualTo("127.0.0.1:" + harness.edge.agentAddress().getPort());
+        assertThat(status.get("edge_id").asText()).isEqualTo("edge-1");
+        assertThat(status.get("reconnects").asInt()).isZero();
         assertThat(status.get("tunnels").asInt()).isEqualTo(1);
         assertThat(tunnels.get("tunnels").get(0).get("url").asText()).isEqualTo(tunnel.url());
         assertThat(tunnels.get("tunnels").get(0).get("forwards_to").asText())

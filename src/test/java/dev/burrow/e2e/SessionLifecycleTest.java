@@ -155,6 +155,7 @@ class SessionLifecycleTest {
         assertThat(harness.get(name, "/back").body()).isEqualTo("hello from upstream /back");
         assertThat(tunnel.hostname()).isEqualTo(name);
         assertThat(events).containsSubsequence("bound " + name, "disconnected", "bound " + name);
+        assertThat(agent.reconnects()).isEqualTo(1);
     }
 
     @Test

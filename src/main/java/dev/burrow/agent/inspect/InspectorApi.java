@@ -124,6 +124,9 @@ final class InspectorApi extends SimpleChannelInboundHandler<FullHttpRequest> {
     private ObjectNode status() {
         ObjectNode node = InspectorJson.MAPPER.createObjectNode();
         node.put("connected", agent.isConnected());
+        node.put("edge", agent.edgeAddress());
+        node.put("edge_id", agent.edgeId());
+        node.put("reconnects", agent.reconnects());
         long rtt = agent.rttNanos();
         if (rtt >= 0) {
             node.put("edge_rtt_ms", rtt / 1_000_000.0);
