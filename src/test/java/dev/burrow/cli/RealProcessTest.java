@@ -29,10 +29,10 @@ class RealProcessTest {
 
     @Test
     void devServesThenDrainsAndExitsZeroOnSigterm() throws Exception {
-        Process process = burrow("dev", "--http-port", "0", "--data-dir", dataDir.toString(), "--subdomain", "proc",
+        Process process = BurrowProcess.start(dataDir, "dev", "--http-port", "0", "--data-dir", dataDir.toString(), "--subdomain", "proc",
                 "--log", "stderr", "--log-level", "warn");
-        try (BufferedReader out = reader(process)) {
-            Matcher forwarding = awaitLine(out, FORWARDING);
+        try (BufferedReader out = BurrowProcess.stdout(process)) {
+            Matcher forwarding = BurrowProcess.awaitLine(out, FORWARDING);
             int port = Integer.parseInt(forwarding.group(2));
 
             assertThat(forwarding.group(1)).isEqualTo("http://proc.localhost");
@@ -49,10 +49,10 @@ class RealProcessTest {
 
     @Test
     void edgeStopsCleanlyOnSigterm() throws Exception {
-        Process process = burrow("edge", "--domain", "example.test", "--agent-addr", "127.0.0.1:0",
+        Process process = BurrowProcess.start(dataDir, "edge", "--domain", "example.test", "--agent-addr", "127.0.0.1:0",
                 "--http-addr", "127.0.0.1:0", "--data-dir", dataDir.toString(), "--log-level", "warn");
-        try (BufferedReader out = reader(process)) {
-            awaitLine(out, HTTP_PORT);
+        try (BufferedReader out = BurrowProcess.stdout(process)) {
+            BurrowProcess.awaitLine(out, HTTP_PORT);
 
             process.destroy();
             assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
@@ -64,38 +64,11 @@ class RealProcessTest {
 
     @Test
     void unknownOptionExitsTwoWithOneLine() throws Exception {
-        Process process = burrow("http", "8080", "--no-such-option");
+        Process process = BurrowProcess.start(dataDir, "http", "8080", "--no-such-option");
         assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
         String err = java.nio.file.Files.readString(dataDir.resolve("stderr.txt"));
 
         assertThat(process.exitValue()).isEqualTo(2);
         assertThat(err).contains("--no-such-option");
-    }
-
-    private Process burrow(String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), BurrowCommand.class.getName()));
-        command.addAll(List.of(args));
-        // Stderr goes to a file: an unread pipe could fill and stall the process.
-        return new ProcessBuilder(command).redirectError(dataDir.resolve("stderr.txt").toFile()).start();
-    }
-
-    private static BufferedReader reader(Process process) {
-        return new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-    }
-
-    /** Reads stdout until a line matches; the process's own exit or a closed stream fails the test. */
-    private static Matcher awaitLine(BufferedReader out, Pattern pattern) throws IOException {
-        String line;
-        List<String> seen = new ArrayList<>();
-        while ((line = out.readLine()) != null) {
-            Matcher matcher = pattern.matcher(line.trim());
-            if (matcher.matches()) {
-                return matcher;
-            }
-            seen.add(line);
-        }
-        throw new AssertionError("process ended before printing " + pattern + "; stdout was " + seen);
     }
 }

@@ -77,11 +77,11 @@ class StartCommandTest {
     void startsEveryNamedTunnelOverOneConnectionAndAppliesAChangedFileOnSighup() throws Exception {
         writeConfig("web:", "    proto: http", "    addr: " + upstreamPort(), "    subdomain: web",
                 "  docs:", "    proto: http", "    addr: " + upstreamPort(), "    subdomain: docs");
-        Process process = burrow("start", "--all", "--config", config.toString(), "--log-level", "warn",
+        Process process = BurrowProcess.start(dir, "start", "--all", "--config", config.toString(), "--log-level", "warn",
                 "--inspect-addr", "127.0.0.1:0");
-        try (BufferedReader out = reader(process)) {
+        try (BufferedReader out = BurrowProcess.stdout(process)) {
             List<String> first = awaitForwarding(out, 2);
-            String inspector = awaitLine(out, Pattern.compile("Inspector +(http://\\S+)")).group(1);
+            String inspector = BurrowProcess.awaitLine(out, Pattern.compile("Inspector +(http://\\S+)")).group(1);
 
             assertThat(first).containsExactly("web http://web.burrow.test", "docs http://docs.burrow.test");
             assertThat(HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(inspector + "/api/tunnels"))
@@ -106,8 +106,8 @@ class StartCommandTest {
 
             writeConfig("web:", "    proto: http", "    addr: " + upstreamPort(), "    subdomain: web");
             hangup(process);
-            assertThat(awaitLine(out, Pattern.compile("stopped +(\\S+)")).group(1)).isIn("docs", "api");
-            assertThat(awaitLine(out, Pattern.compile("stopped +(\\S+)")).group(1)).isIn("docs", "api");
+            assertThat(BurrowProcess.awaitLine(out, Pattern.compile("stopped +(\\S+)")).group(1)).isIn("docs", "api");
+            assertThat(BurrowProcess.awaitLine(out, Pattern.compile("stopped +(\\S+)")).group(1)).isIn("docs", "api");
             // The edge frees a name when the agent's unbind arrives, just after the line.
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(edge.tunnels())
                     .extracting(Tunnel::url).containsExactly("http://web.burrow.test:" + edge.httpAddress().getPort()));
@@ -166,34 +166,9 @@ class StartCommandTest {
     private static List<String> awaitForwarding(BufferedReader out, int count) throws IOException {
         List<String> seen = new ArrayList<>();
         while (seen.size() < count) {
-            Matcher line = awaitLine(out, FORWARDING);
+            Matcher line = BurrowProcess.awaitLine(out, FORWARDING);
             seen.add(line.group(2) + " " + line.group(1).replaceFirst(":\\d+$", ""));
         }
         return seen;
-    }
-
-    private Process burrow(String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), BurrowCommand.class.getName()));
-        command.addAll(List.of(args));
-        return new ProcessBuilder(command).redirectError(dir.resolve("stderr.txt").toFile()).start();
-    }
-
-    private static BufferedReader reader(Process process) {
-        return new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-    }
-
-    private static Matcher awaitLine(BufferedReader out, Pattern pattern) throws IOException {
-        String line;
-        List<String> seen = new ArrayList<>();
-        while ((line = out.readLine()) != null) {
-            Matcher matcher = pattern.matcher(line.trim());
-            if (matcher.matches()) {
-                return matcher;
-            }
-            seen.add(line);
-        }
-        throw new AssertionError("process ended before printing " + pattern + "; stdout was " + seen);
     }
 }
