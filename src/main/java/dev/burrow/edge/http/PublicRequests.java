@@ -1,6 +1,9 @@
 package dev.burrow.edge.http;
 
+import dev.burrow.transport.ErrorPages;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -20,6 +23,9 @@ final class PublicRequests {
 
     /** A request the edge refuses: the status to answer and why, in words for the page. */
     record Rejection(HttpResponseStatus status, String code, String reason) {
+        FullHttpResponse page(ByteBufAllocator alloc) {
+            return ErrorPages.page(alloc, status, code, status.reasonPhrase(), ErrorPages.escape(reason));
+        }
     }
 
     /** @return null if the request may be routed, else why not */
