@@ -4,6 +4,7 @@ import dev.burrow.agent.Agent;
 import dev.burrow.agent.AgentListener;
 import dev.burrow.agent.AgentTunnel;
 import dev.burrow.agent.HttpTunnelOptions;
+import dev.burrow.agent.UpstreamProtocol;
 import dev.burrow.agent.Upstream;
 import dev.burrow.edge.Edge;
 import dev.burrow.edge.EdgeConfig;
@@ -66,7 +67,7 @@ final class DevSession implements AutoCloseable {
                 .drainGrace(DRAIN_GRACE)
                 .build()
                 .start();
-        HttpTunnelOptions options = new HttpTunnelOptions(upstream, subdomain, null, null, true);
+        HttpTunnelOptions options = new HttpTunnelOptions(upstream, subdomain, null, null, true, UpstreamProtocol.HTTP1);
         tunnel = agent.http(options);
     }
 

@@ -5,6 +5,7 @@ import dev.burrow.agent.AgentListener;
 import dev.burrow.agent.AgentTunnel;
 import dev.burrow.agent.HttpTunnelOptions;
 import dev.burrow.agent.Upstream;
+import dev.burrow.agent.UpstreamProtocol;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -14,6 +15,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -41,6 +43,11 @@ final class HttpCommand implements Callable<Integer> {
             description = "The Host header sent upstream: 'rewrite' sets the upstream's address, anything else is"
                     + " sent as is (default: the client's Host).")
     String hostHeader;
+
+    @Option(names = "--upstream-protocol", paramLabel = "http1|h2c|h2", defaultValue = "http1",
+            description = "How to speak to the upstream: http1 (default); h2c, HTTP/2 without TLS (a gRPC server,"
+                    + " say); h2, HTTP/2 over TLS for an https upstream, which must offer h2 in ALPN.")
+    UpstreamProtocol upstreamProtocol;
 
     @Option(names = "--upstream-insecure",
             description = "Do not check the certificate of an https upstream (for self-signed local services).")
@@ -71,8 +78,9 @@ final class HttpCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         ConsoleListener events = new ConsoleListener(out);
+        HttpTunnelOptions options = tunnelOptions();
         try (Agent agent = connect(events)) {
-            AgentTunnel tunnel = agent.http(tunnelOptions());
+            AgentTunnel tunnel = agent.http(options);
             // Announced only once the stop hook is in place, so a script that signals on seeing it is honoured.
             return GracefulShutdown.whileWaiting(agent::close, out, err, () -> {
                 out.println("Forwarding  " + tunnel.url() + " -> " + tunnel.upstream());
@@ -101,8 +109,13 @@ final class HttpCommand implements Callable<Integer> {
                 .start();
     }
 
+    /** The tunnel the options describe; options that do not fit together are a usage error. */
     HttpTunnelOptions tunnelOptions() {
-        return new HttpTunnelOptions(upstream, name == null ? null : name.subdomain,
-                name == null ? null : name.hostname, hostHeader, !upstreamInsecure);
+        try {
+            return new HttpTunnelOptions(upstream, name == null ? null : name.subdomain,
+                    name == null ? null : name.hostname, hostHeader, !upstreamInsecure, upstreamProtocol);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
     }
 }

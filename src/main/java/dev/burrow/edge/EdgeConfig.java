@@ -29,6 +29,7 @@ public record EdgeConfig(
         int maxTunnelsPerSession,
         int maxPublicConnections,
         int maxPublicConnectionsPerAddress,
+        int maxStreamsPerPublicConnection,
         PortRange tcpPorts) {
 
     public EdgeConfig {
@@ -66,6 +67,7 @@ public record EdgeConfig(
         private int maxTunnelsPerSession = 100;
         private int maxPublicConnections = 20_000;
         private int maxPublicConnectionsPerAddress = 512;
+        private int maxStreamsPerPublicConnection = 100;
         private PortRange tcpPorts;
 
         private Builder(String domain, Path dataDir) {
@@ -149,6 +151,12 @@ public record EdgeConfig(
             return this;
         }
 
+        /** Streams one public HTTP/2 connection may have open at once; the client's next ones are refused. */
+        public Builder maxStreamsPerPublicConnection(int streams) {
+            this.maxStreamsPerPublicConnection = streams;
+            return this;
+        }
+
         /**
          * Serves TCP tunnels on these ports, listening on the public HTTP address's host; without a range the edge
          * serves no TCP tunnels.
@@ -162,7 +170,7 @@ public record EdgeConfig(
             return new EdgeConfig(domain, dataDir, agentAddress, httpAddress, advertisedHttpPort, certFile, keyFile,
                     edgeId, drainGrace, handshakeTimeout, headerReadTimeout, idleTimeout, heartbeatInterval,
                     heartbeatMisses, maxInitialLineLength, maxHeaderSize, maxTunnelsPerSession, maxPublicConnections,
-                    maxPublicConnectionsPerAddress, tcpPorts);
+                    maxPublicConnectionsPerAddress, maxStreamsPerPublicConnection, tcpPorts);
         }
     }
 }

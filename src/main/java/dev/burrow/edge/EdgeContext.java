@@ -137,6 +137,11 @@ final class EdgeContext implements HttpEdge {
     }
 
     @Override
+    public int maxStreamsPerConnection() {
+        return config.maxStreamsPerPublicConnection();
+    }
+
+    @Override
     public Duration headerReadTimeout() {
         return config.headerReadTimeout();
     }

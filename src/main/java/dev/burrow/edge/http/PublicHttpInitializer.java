@@ -7,9 +7,14 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.util.concurrent.TimeUnit;
 
-/** Assembles a public HTTP/1.1 connection: timeouts, a strict bounded decoder, the relay. */
+/**
+ * Assembles a public cleartext connection: timeouts, then HTTP/1.1 (a strict bounded decoder and the relay), which
+ * a client opening with the HTTP/2 preface swaps for {@link PublicHttp2Pipeline}.
+ */
 public final class PublicHttpInitializer extends ChannelInitializer<SocketChannel> {
+    static final String HEADER_TIMEOUT = "header-timeout";
     static final String CODEC = "http";
+    static final String RELAY = "relay";
     private static final int MAX_CHUNK_SIZE = 64 * 1024;
 
     private final HttpEdge edge;
@@ -37,8 +42,9 @@ public final class PublicHttpInitializer extends ChannelInitializer<SocketChanne
         ch.pipeline()
                 .addLast("limit", limiter)
                 .addLast("idle", new IdleStateHandler(0, 0, edge.idleTimeout().toMillis(), TimeUnit.MILLISECONDS))
-                .addLast("header-timeout", headerTimeout)
+                .addLast(HEADER_TIMEOUT, headerTimeout)
+                .addLast("detect", new PriorKnowledgeDetector(edge))
                 .addLast(CODEC, new HttpServerCodec(decoder))
-                .addLast("relay", new PublicHttpHandler(edge, headerTimeout));
+                .addLast(RELAY, new PublicHttpHandler(edge, headerTimeout));
     }
 }
