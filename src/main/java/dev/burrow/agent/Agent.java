@@ -25,6 +25,7 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -76,8 +77,9 @@ public final class Agent implements AutoCloseable {
     private volatile EdgeConnection connection;
     private volatile boolean closing;
     private final UpstreamPool upstreamPool = new UpstreamPool(this);
-    private volatile SslContext upstreamVerified;
-    private volatile SslContext upstreamUnverified;
+    private final Http2Upstreams http2Upstreams = new Http2Upstreams(this);
+    /** Upstream TLS contexts by certificate policy and protocol, made when first needed. */
+    private final Map<List<Boolean>, SslContext> upstreamTls = new ConcurrentHashMap<>();
 
     private Agent(Builder config) {
         this.config = config;
@@ -232,6 +234,7 @@ public final class Agent implements AutoCloseable {
             current.close();
         }
         upstreamPool.closeIdle();
+        http2Upstreams.closeAll();
         loops.close();
         stopped.complete(null);
     }
@@ -276,7 +279,7 @@ public final class Agent implements AutoCloseable {
                 .addLast("tls", tls)
                 .addLast("flush", Http2Tuning.flushConsolidation())
                 .addLast("h2", Http2Tuning.agentCodec(config.maxStreams))
-                .addLast("window", new ConnectionWindow())
+                .addLast("window", new ConnectionWindow(Http2Tuning.CONNECTION_WINDOW))
                 .addLast("mux", new Http2MultiplexHandler(new StreamDispatcher(this, conn)))
                 .addLast("heartbeat", heartbeat)
                 .addLast("connection", new AgentConnectionHandler(conn));
@@ -443,17 +446,14 @@ public final class Agent implements AutoCloseable {
         return config.upstreamResponseTimeout;
     }
 
-    SslContext upstreamTls(boolean verify) {
-        if (verify) {
-            if (upstreamVerified == null) {
-                upstreamVerified = UpstreamTls.upstreamClientContext(true);
-            }
-            return upstreamVerified;
-        }
-        if (upstreamUnverified == null) {
-            upstreamUnverified = UpstreamTls.upstreamClientContext(false);
-        }
-        return upstreamUnverified;
+    Http2Upstreams http2Upstreams() {
+        return http2Upstreams;
+    }
+
+    /** TLS toward upstreams, checking their certificates if {@code verify}, offering HTTP/2 alone if {@code http2}. */
+    SslContext upstreamTls(boolean verify, boolean http2) {
+        return upstreamTls.computeIfAbsent(List.of(verify, http2),
+                key -> UpstreamTls.upstreamClientContext(verify, http2));
     }
 
     /** Agent settings. {@link #edge(String)} and {@link #authtoken(String)} are required. */

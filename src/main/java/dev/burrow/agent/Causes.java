@@ -13,4 +13,24 @@ final class Causes {
         }
         return root;
     }
+
+    /** The innermost cause in the words a user knows it by, for error pages. */
+    static String describe(Throwable failure) {
+        if (failure == null) {
+            return "unknown error";
+        }
+        Throwable root = root(failure);
+        String message = root.getMessage();
+        if (message == null) {
+            return root.getClass().getSimpleName();
+        }
+        // Native transports word these as syscall failures; users know them by their usual names.
+        if (message.contains("Connection refused")) {
+            return "connection refused";
+        }
+        if (message.contains("timed out")) {
+            return "connection timed out";
+        }
+        return message;
+    }
 }

@@ -58,6 +58,10 @@ final class Replay {
         if (tunnel == null) {
             return failed(ErrorCode.BAD_MESSAGE, "the tunnel " + original.tunnelUrl() + " is no longer running");
         }
+        if (tunnel.upstreamProtocol().isHttp2()) {
+            return failed(ErrorCode.BAD_MESSAGE, "replay speaks HTTP/1.1, and this tunnel's upstream speaks "
+                    + tunnel.upstreamProtocol().label());
+        }
         FullHttpRequest request;
         try {
             request = request(original, edits, tunnel);
@@ -77,7 +81,7 @@ final class Replay {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         if (target.tls()) {
-                            ch.pipeline().addLast(agent.upstreamTls(tunnel.verifyUpstreamTls())
+                            ch.pipeline().addLast(agent.upstreamTls(tunnel.verifyUpstreamTls(), false)
                                     .newHandler(ch.alloc(), target.host(), target.port()));
                         }
                         ch.pipeline()

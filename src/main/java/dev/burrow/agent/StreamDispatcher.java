@@ -53,11 +53,17 @@ final class StreamDispatcher extends ChannelInboundHandlerAdapter {
                         agent.clientName()));
             }
             case HTTP, UPGRADE -> {
-                ctx.pipeline().replace(this, "http", new Http2StreamFrameToHttpObjectCodec(true))
-                        .addLast("upstream", new UpstreamExchange(agent, connection, kind == StreamKind.UPGRADE));
+                if (kind == StreamKind.HTTP && upstreamSpeaksHttp2(headers)) {
+                    // Frames go to the upstream as they are: no conversion to HTTP/1.1 and back.
+                    ctx.pipeline().replace(this, "upstream", new Http2UpstreamExchange(agent, connection));
+                } else {
+                    ctx.pipeline().replace(this, "http", new Http2StreamFrameToHttpObjectCodec(true))
+                            .addLast("upstream", new UpstreamExchange(agent, connection, kind == StreamKind.UPGRADE));
+                }
                 ExchangeLog inspected = agent.exchangeLog();
                 if (inspected != null) {
-                    ctx.pipeline().addBefore("http", "capture", new ExchangeCapture(inspected, id -> {
+                    // First in the pipeline: it sees the stream's own frames whichever relay follows.
+                    ctx.pipeline().addFirst("capture", new ExchangeCapture(inspected, id -> {
                         AgentTunnel tunnel = connection.tunnel(id);
                         return tunnel == null ? null : tunnel.url();
                     }));
@@ -70,5 +76,16 @@ final class StreamDispatcher extends ChannelInboundHandlerAdapter {
                 ctx.pipeline().fireChannelRead(headers);
             }
         }
+    }
+
+    /**
+     * True for a stream of an HTTP tunnel whose upstream speaks HTTP/2. Upgrade (WebSocket) streams always take
+     * HTTP/1.1, the only version whose upgrade the edge relays.
+     */
+    private boolean upstreamSpeaksHttp2(Http2HeadersFrame headers) {
+        CharSequence tunnelId = headers.headers().get(Protocol.TUNNEL_ID);
+        AgentTunnel tunnel = connection.tunnel(tunnelId == null ? null : tunnelId.toString());
+        return tunnel != null && tunnel.options() instanceof HttpTunnelOptions options
+                && options.upstreamProtocol().isHttp2();
     }
 }

@@ -140,7 +140,7 @@ final class UpstreamExchange extends ChannelInboundHandlerAdapter {
             if (!f.isSuccess()) {
                 ReferenceCountUtil.release(request);
                 releaseQueued();
-                String reason = f.cause() == null ? "unknown error" : rootMessage(f.cause());
+                String reason = Causes.describe(f.cause());
                 log.atDebug().addKeyValue("upstream", target).log("upstream unreachable: {}", reason);
                 respondError(HttpResponseStatus.BAD_GATEWAY, ErrorCode.UPSTREAM_UNREACHABLE, "Bad Gateway",
                         "The agent could not reach its upstream at <code>" + ErrorPages.escape(target.toString())
@@ -303,22 +303,6 @@ final class UpstreamExchange extends ChannelInboundHandlerAdapter {
         ctx.close();
     }
 
-    private static String rootMessage(Throwable t) {
-        Throwable root = Causes.root(t);
-        String message = root.getMessage();
-        if (message == null) {
-            return root.getClass().getSimpleName();
-        }
-        // Native transports word these as syscall failures; users know them by their usual names.
-        if (message.contains("Connection refused")) {
-            return "connection refused";
-        }
-        if (message.contains("timed out")) {
-            return "connection timed out";
-        }
-        return message;
-    }
-
     /** Holds the upstream connection for the exchange: relays the response (or the upgraded bytes) onto the stream. */
     private final class ResponseRelay extends ChannelInboundHandlerAdapter {
         private boolean streamDirty;
@@ -413,7 +397,7 @@ final class UpstreamExchange extends ChannelInboundHandlerAdapter {
             if (evt instanceof SslHandshakeCompletionEvent handshake && !handshake.isSuccess() && !responseStarted) {
                 respondError(HttpResponseStatus.BAD_GATEWAY, ErrorCode.UPSTREAM_UNREACHABLE, "Bad Gateway",
                         "TLS with the upstream at <code>" + ErrorPages.escape(tunnel.upstream().toString())
-                                + "</code> failed: " + ErrorPages.escape(rootMessage(handshake.cause()))
+                                + "</code> failed: " + ErrorPages.escape(Causes.describe(handshake.cause()))
                                 + ". For a self-signed local certificate, turn upstream verification off.");
             }
             ctx.fireUserEventTriggered(evt);

@@ -80,7 +80,7 @@ final class UpstreamPool {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         if (target.tls()) {
-                            ch.pipeline().addLast(agent.upstreamTls(key.verifyTls())
+                            ch.pipeline().addLast(agent.upstreamTls(key.verifyTls(), false)
                                     .newHandler(ch.alloc(), target.host(), target.port()));
                         }
                         HttpDecoderConfig decoder = new HttpDecoderConfig()

@@ -2,6 +2,7 @@ package dev.burrow.cli;
 
 import dev.burrow.Version;
 import dev.burrow.agent.Upstream;
+import dev.burrow.agent.UpstreamProtocol;
 import dev.burrow.edge.PortRange;
 import dev.burrow.transport.HostPort;
 import io.netty.util.ResourceLeakDetector;
@@ -57,6 +58,7 @@ public final class BurrowCommand extends CommandGroup {
                 .registerConverter(HostPort.class, converter(HostPort::parse))
                 .registerConverter(PortRange.class, converter(PortRange::parse))
                 .registerConverter(Upstream.class, converter(Upstream::parse))
+                .registerConverter(UpstreamProtocol.class, converter(UpstreamProtocol::parse))
                 .setExecutionStrategy(BurrowCommand::run)
                 .setParameterExceptionHandler(errors)
                 .setExecutionExceptionHandler(errors);

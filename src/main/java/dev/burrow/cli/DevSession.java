@@ -4,6 +4,7 @@ import dev.burrow.agent.Agent;
 import dev.burrow.agent.AgentListener;
 import dev.burrow.agent.AgentTunnel;
 import dev.burrow.agent.HttpTunnelOptions;
+import dev.burrow.agent.UpstreamProtocol;
 import dev.burrow.agent.Upstream;
 import dev.burrow.agent.inspect.InspectorServer;
 import dev.burrow.edge.Edge;
@@ -68,7 +69,7 @@ final class DevSession implements AutoCloseable {
                 .drainGrace(DRAIN_GRACE)
                 .build()
                 .start();
-        HttpTunnelOptions options = new HttpTunnelOptions(upstream, subdomain, null, null, true, false);
+        HttpTunnelOptions options = new HttpTunnelOptions(upstream, subdomain, null, null, true, false, null);
         tunnel = agent.http(options);
         inspector = inspect.start(agent);
     }

@@ -7,6 +7,7 @@ import dev.burrow.agent.HttpTunnelOptions;
 import dev.burrow.agent.Upstream;
 import dev.burrow.agent.inspect.InspectorServer;
 import dev.burrow.logging.LogSetup;
+import dev.burrow.agent.UpstreamProtocol;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Writer;
@@ -17,6 +18,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -44,6 +46,11 @@ final class HttpCommand implements Callable<Integer> {
             description = "The Host header sent upstream: 'rewrite' sets the upstream's address, anything else is"
                     + " sent as is (default: the client's Host).")
     String hostHeader;
+
+    @Option(names = "--upstream-protocol", paramLabel = "http1|h2c|h2", defaultValue = "http1",
+            description = "How to speak to the upstream: http1 (default); h2c, HTTP/2 without TLS (a gRPC server,"
+                    + " say); h2, HTTP/2 over TLS for an https upstream, which must offer h2 in ALPN.")
+    UpstreamProtocol upstreamProtocol;
 
     @Option(names = "--upstream-insecure",
             description = "Do not check the certificate of an https upstream (for self-signed local services).")
@@ -76,10 +83,11 @@ final class HttpCommand implements Callable<Integer> {
         if (live != null && logging.toConsole()) {
             LogSetup.silence();
         }
+        HttpTunnelOptions options = tunnelOptions();
         ConsoleListener events = new ConsoleListener(live == null ? out : new PrintWriter(Writer.nullWriter()));
         try (LiveConsole screen = live; Agent agent = connect(live == null ? events : AgentListener.all(events, live));
              InspectorServer inspector = inspect.start(agent)) {
-            AgentTunnel tunnel = agent.http(tunnelOptions());
+            AgentTunnel tunnel = agent.http(options);
             Runnable stop = live == null ? agent::close : () -> {
                 agent.close();
                 live.close();
@@ -119,8 +127,13 @@ final class HttpCommand implements Callable<Integer> {
                 .start();
     }
 
+    /** The tunnel the options describe; options that do not fit together are a usage error. */
     HttpTunnelOptions tunnelOptions() {
-        return new HttpTunnelOptions(upstream, PublicName.subdomain(name), PublicName.hostname(name), hostHeader,
-                !upstreamInsecure, httpsRedirect);
+        try {
+            return new HttpTunnelOptions(upstream, PublicName.subdomain(name), PublicName.hostname(name), hostHeader,
+                    !upstreamInsecure, httpsRedirect, upstreamProtocol);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
     }
 }

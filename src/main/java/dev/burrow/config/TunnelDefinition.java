@@ -8,6 +8,7 @@ import dev.burrow.agent.TcpTunnelOptions;
 import dev.burrow.agent.TlsTunnelOptions;
 import dev.burrow.agent.TunnelOptions;
 import dev.burrow.agent.Upstream;
+import dev.burrow.agent.UpstreamProtocol;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -24,11 +25,13 @@ import java.util.List;
  * @param upstreamInsecure http: do not check an https upstream's certificate
  * @param remotePort tcp: ask for this public port
  * @param httpsRedirect http: the edge answers plain HTTP with a redirect to HTTPS
+ * @param upstreamProtocol http: {@code http1} (the default), {@code h2c} or {@code h2}
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TunnelDefinition(String proto, String addr, String subdomain, String hostname, String hostHeader,
-                               Boolean upstreamInsecure, Integer remotePort, Boolean httpsRedirect) {
+                               Boolean upstreamInsecure, Integer remotePort, Boolean httpsRedirect,
+                               String upstreamProtocol) {
     public TunnelDefinition {
         if (proto == null) {
             throw new IllegalArgumentException("a tunnel needs 'proto': http, tcp or tls");
@@ -52,12 +55,14 @@ public record TunnelDefinition(String proto, String addr, String subdomain, Stri
                 addIfSet(misplaced, "host_header", hostHeader);
                 addIfSet(misplaced, "upstream_insecure", upstreamInsecure);
                 addIfSet(misplaced, "https_redirect", httpsRedirect);
+                addIfSet(misplaced, "upstream_protocol", upstreamProtocol);
             }
             case "tls" -> {
                 addIfSet(misplaced, "remote_port", remotePort);
                 addIfSet(misplaced, "host_header", hostHeader);
                 addIfSet(misplaced, "upstream_insecure", upstreamInsecure);
                 addIfSet(misplaced, "https_redirect", httpsRedirect);
+                addIfSet(misplaced, "upstream_protocol", upstreamProtocol);
                 if (subdomain != null && hostname != null) {
                     throw new IllegalArgumentException("give 'subdomain' or 'hostname', not both");
                 }
@@ -68,17 +73,19 @@ public record TunnelDefinition(String proto, String addr, String subdomain, Stri
             throw new IllegalArgumentException(String.join(", ", misplaced) + " cannot be used with proto " + proto);
         }
         // Parsed here so that a bad address is reported with its line, not when the tunnel starts.
-        toOptions(proto, addr, subdomain, hostname, hostHeader, upstreamInsecure, remotePort, httpsRedirect);
+        toOptions(proto, addr, subdomain, hostname, hostHeader, upstreamInsecure, remotePort, httpsRedirect,
+                upstreamProtocol);
     }
 
     /** What the agent binds for this tunnel. */
     public TunnelOptions toOptions() {
-        return toOptions(proto, addr, subdomain, hostname, hostHeader, upstreamInsecure, remotePort, httpsRedirect);
+        return toOptions(proto, addr, subdomain, hostname, hostHeader, upstreamInsecure, remotePort, httpsRedirect,
+                upstreamProtocol);
     }
 
     private static TunnelOptions toOptions(String proto, String addr, String subdomain, String hostname,
                                            String hostHeader, Boolean upstreamInsecure, Integer remotePort,
-                                           Boolean httpsRedirect) {
+                                           Boolean httpsRedirect, String upstreamProtocol) {
         Upstream upstream = Upstream.parse(addr);
         if (proto.equals("tcp")) {
             return new TcpTunnelOptions(upstream, remotePort);
@@ -87,7 +94,8 @@ public record TunnelDefinition(String proto, String addr, String subdomain, Stri
             return new TlsTunnelOptions(upstream, subdomain, hostname);
         }
         return new HttpTunnelOptions(upstream, subdomain, hostname, hostHeader, !Boolean.TRUE.equals(upstreamInsecure),
-                Boolean.TRUE.equals(httpsRedirect));
+                Boolean.TRUE.equals(httpsRedirect),
+                upstreamProtocol == null ? UpstreamProtocol.HTTP1 : UpstreamProtocol.parse(upstreamProtocol));
     }
 
     private static void addIfSet(List<String> names, String name, Object value) {

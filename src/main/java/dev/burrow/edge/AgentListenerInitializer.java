@@ -32,7 +32,7 @@ final class AgentListenerInitializer extends ChannelInitializer<SocketChannel> {
                 .addLast("tls", tls)
                 .addLast("flush", Http2Tuning.flushConsolidation())
                 .addLast("h2", Http2Tuning.edgeCodec())
-                .addLast("window", new ConnectionWindow())
+                .addLast("window", new ConnectionWindow(Http2Tuning.CONNECTION_WINDOW))
                 .addLast("mux", new Http2MultiplexHandler(new RefuseAgentStreams()))
                 .addLast("heartbeat", heartbeat)
                 .addLast("session", new AgentConnectionHandler(edge, session));

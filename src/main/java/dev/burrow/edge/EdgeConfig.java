@@ -35,6 +35,7 @@ public record EdgeConfig(
         int maxTunnelsPerSession,
         int maxPublicConnections,
         int maxPublicConnectionsPerAddress,
+        int maxStreamsPerPublicConnection,
         PortRange tcpPorts,
         InetSocketAddress tlsAddress,
         int advertisedTlsPort,
@@ -99,6 +100,7 @@ public record EdgeConfig(
         private int maxTunnelsPerSession = 100;
         private int maxPublicConnections = 20_000;
         private int maxPublicConnectionsPerAddress = 512;
+        private int maxStreamsPerPublicConnection = 100;
         private PortRange tcpPorts;
         private InetSocketAddress tlsAddress;
         private int advertisedTlsPort;
@@ -214,6 +216,12 @@ public record EdgeConfig(
             return this;
         }
 
+        /** Streams one public HTTP/2 connection may have open at once; the client's next ones are refused. */
+        public Builder maxStreamsPerPublicConnection(int streams) {
+            this.maxStreamsPerPublicConnection = streams;
+            return this;
+        }
+
         /**
          * Serves TCP tunnels on these ports, listening on the public HTTP address's host; without a range the edge
          * serves no TCP tunnels.
@@ -255,8 +263,8 @@ public record EdgeConfig(
                     advertisedHttpsPort, certFile, keyFile, tlsCertFile, tlsKeyFile, acme, edgeId, drainGrace,
                     handshakeTimeout, headerReadTimeout, idleTimeout, heartbeatInterval, heartbeatMisses,
                     maxInitialLineLength, maxHeaderSize, maxTunnelsPerSession, maxPublicConnections,
-                    maxPublicConnectionsPerAddress, tcpPorts, tlsAddress, advertisedTlsPort, maxClientHelloLength,
-                    clientHelloTimeout);
+                    maxPublicConnectionsPerAddress, maxStreamsPerPublicConnection, tcpPorts, tlsAddress,
+                    advertisedTlsPort, maxClientHelloLength, clientHelloTimeout);
         }
     }
 }

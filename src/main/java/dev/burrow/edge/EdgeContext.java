@@ -177,6 +177,11 @@ final class EdgeContext implements HttpEdge, SniEdge {
     }
 
     @Override
+    public int maxStreamsPerConnection() {
+        return config.maxStreamsPerPublicConnection();
+    }
+
+    @Override
     public Duration headerReadTimeout() {
         return config.headerReadTimeout();
     }

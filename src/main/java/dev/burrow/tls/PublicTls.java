@@ -13,11 +13,8 @@ import java.util.List;
  */
 public final class PublicTls {
     private static final String TLS_1_2 = "TLSv1.2";
-    /**
-     * The ALPN ids offered, in preference order: only http/1.1 for now. {@code h2} goes first here once the public
-     * HTTP/2 pipeline is wired in {@code PublicAlpnHandler}.
-     */
-    private static final String[] ALPN = {ApplicationProtocolNames.HTTP_1_1};
+    /** The ALPN ids offered, in preference order. */
+    private static final String[] ALPN = {ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1};
 
     private PublicTls() {
     }

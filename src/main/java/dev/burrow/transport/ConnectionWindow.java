@@ -10,6 +10,13 @@ import io.netty.handler.codec.http2.Http2CodecUtil;
  * per-stream window; the connection window starts at 64 KiB and would otherwise throttle every stream together.
  */
 public final class ConnectionWindow extends ChannelInboundHandlerAdapter {
+    private final int window;
+
+    /** @param window the connection's receive window once raised, in bytes */
+    public ConnectionWindow(int window) {
+        this.window = window;
+    }
+
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         if (ctx.channel().isActive()) {
@@ -24,7 +31,7 @@ public final class ConnectionWindow extends ChannelInboundHandlerAdapter {
     }
 
     private void raise(ChannelHandlerContext ctx) {
-        int increment = Http2Tuning.CONNECTION_WINDOW - Http2CodecUtil.DEFAULT_WINDOW_SIZE;
+        int increment = window - Http2CodecUtil.DEFAULT_WINDOW_SIZE;
         ctx.writeAndFlush(new DefaultHttp2WindowUpdateFrame(increment));
         ctx.pipeline().remove(this);
     }

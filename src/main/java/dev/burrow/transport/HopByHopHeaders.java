@@ -3,6 +3,7 @@ package dev.burrow.transport;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.HttpConversionUtil;
 import dev.burrow.protocol.Protocol;
 import io.netty.util.AsciiString;
@@ -29,12 +30,8 @@ public final class HopByHopHeaders {
 
     public static void strip(HttpHeaders headers) {
         for (String connection : headers.getAll(HttpHeaderNames.CONNECTION)) {
-            for (String token : connection.split(",")) {
-                String name = token.trim();
-                // TE is handled below: "trailers" may cross, whether or not Connection names TE.
-                if (!name.isEmpty() && !HttpHeaderNames.TE.contentEqualsIgnoreCase(name)) {
-                    headers.remove(name);
-                }
+            for (AsciiString name : nominated(connection)) {
+                headers.remove(name);
             }
         }
         for (AsciiString name : ALWAYS) {
@@ -47,6 +44,44 @@ public final class HopByHopHeaders {
         } else if (headers.contains(HttpHeaderNames.TE)) {
             headers.set(HttpHeaderNames.TE, HttpHeaderValues.TRAILERS);
         }
+    }
+
+    /**
+     * The same rules for an HTTP/2 header block (request, response or trailers). A conforming peer sends none of
+     * these, but a relay must not pass on what a nonconforming one (or an HTTP/1.1 hop before it) let through.
+     */
+    public static void strip(Http2Headers headers) {
+        for (CharSequence connection : headers.getAll(HttpHeaderNames.CONNECTION)) {
+            for (AsciiString name : nominated(connection)) {
+                headers.remove(name);
+            }
+        }
+        for (AsciiString name : ALWAYS) {
+            headers.remove(name);
+        }
+        boolean trailersOnly = false;
+        for (CharSequence value : headers.getAll(HttpHeaderNames.TE)) {
+            for (AsciiString coding : AsciiString.of(value).split(',')) {
+                trailersOnly |= coding.trim().contentEqualsIgnoreCase(HttpHeaderValues.TRAILERS);
+            }
+        }
+        headers.remove(HttpHeaderNames.TE);
+        if (trailersOnly) {
+            headers.set(HttpHeaderNames.TE, HttpHeaderValues.TRAILERS);
+        }
+    }
+
+    /** The names one Connection header value nominates as hop-by-hop, lower-cased; TE is never among them. */
+    private static List<AsciiString> nominated(CharSequence connection) {
+        List<AsciiString> names = new ArrayList<>(2);
+        for (AsciiString token : AsciiString.of(connection).split(',')) {
+            AsciiString name = token.trim().toLowerCase();
+            // TE is handled apart: "trailers" may cross, whether or not Connection names TE.
+            if (!name.isEmpty() && !HttpHeaderNames.TE.contentEquals(name)) {
+                names.add(name);
+            }
+        }
+        return names;
     }
 
     /**
@@ -71,6 +106,24 @@ public final class HopByHopHeaders {
         }
         for (HttpConversionUtil.ExtensionHeaderNames name : EXTENSION_NAMES) {
             headers.remove(name.text());
+        }
+    }
+
+    /** Removes the protocol's own headers from an HTTP/2 header block; its names are lower case already. */
+    public static void stripInternal(Http2Headers headers) {
+        List<CharSequence> reserved = null;
+        for (Map.Entry<CharSequence, CharSequence> header : headers) {
+            CharSequence name = header.getKey();
+            if (AsciiString.regionMatches(name, true, 0, Protocol.RESERVED_HEADER_PREFIX, 0,
+                    Protocol.RESERVED_HEADER_PREFIX.length())) {
+                if (reserved == null) {
+                    reserved = new ArrayList<>(4);
+                }
+                reserved.add(name);
+            }
+        }
+        if (reserved != null) {
+            reserved.forEach(headers::remove);
         }
     }
 }

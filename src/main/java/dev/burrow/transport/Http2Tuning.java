@@ -10,9 +10,10 @@ import io.netty.handler.codec.http2.WeightedFairQueueByteDistributor;
 import io.netty.handler.flush.FlushConsolidationHandler;
 
 /**
- * Every HTTP/2 limit of the agent connection, set explicitly in one place because Netty's defaults lag the
- * advisories (Rapid Reset, CONTINUATION flood) and are sized for browsers, not for one connection that carries
- * a whole tunnel's traffic.
+ * Every HTTP/2 limit Burrow uses, set explicitly in one place because Netty's defaults lag the advisories (Rapid
+ * Reset, CONTINUATION flood): the agent connection, sized for one connection that carries a whole tunnel's traffic;
+ * public HTTP/2 connections, whose clients open the streams and so meet the flood limits; and the agent's
+ * connections to HTTP/2 upstreams.
  */
 public final class Http2Tuning {
     /** Per-stream window: large enough that one bulk stream is not capped by round trips on a fast path. */
@@ -42,16 +43,76 @@ public final class Http2Tuning {
     private static final int MAX_CONSECUTIVE_EMPTY_DATA = 2;
     private static final int MAX_SMALL_CONTINUATION = 16;
 
+    /** Per-stream receive window of a public connection: what one public upload may have in flight. */
+    public static final int PUBLIC_STREAM_WINDOW = 1024 * 1024;
+    /**
+     * Receive window of a whole public connection. Unlike the agent connection's it is returned only as the streams'
+     * bytes are relayed, so it bounds what one public connection can make the edge hold, however many streams it
+     * opens; a client whose upload waits on a slow upstream slows only its own connection.
+     */
+    public static final int PUBLIC_CONNECTION_WINDOW = 4 * 1024 * 1024;
+    /** The smallest frame size HTTP/2 allows: each frame is held whole before it is checked. */
+    private static final int PUBLIC_MAX_FRAME_SIZE = 16 * 1024;
+    /**
+     * Resets a public connection may cause in {@link #PUBLIC_RESET_WINDOW_SECONDS}, counting those the client sends
+     * (Rapid Reset) and those its frames make the edge send (MadeYouReset); beyond it the connection gets GOAWAY
+     * ENHANCE_YOUR_CALM. Every stream a client opens costs a stream to the agent, so resets are cheap to send and
+     * dear to serve.
+     */
+    private static final int PUBLIC_MAX_RESETS = 200;
+    private static final int PUBLIC_RESET_WINDOW_SECONDS = 30;
+
     private Http2Tuning() {
     }
 
     /** The edge dials nothing, but plays the HTTP/2 client on the connection the agent opened. */
     public static Http2FrameCodec edgeCodec() {
+        return clientCodec(false);
+    }
+
+    /**
+     * The agent's client toward an upstream that speaks HTTP/2: the same settings as the edge's client, since the
+     * connection plays the same part, many streams of one tunnel over one connection. Streams beyond the upstream's
+     * SETTINGS_MAX_CONCURRENT_STREAMS wait in the codec until others end, rather than fail.
+     */
+    public static Http2FrameCodec upstreamCodec() {
+        return clientCodec(true);
+    }
+
+    private static Http2FrameCodec clientCodec(boolean waitForStreamSlots) {
         Http2Settings settings = baseSettings()
                 .pushEnabled(false)
-                // The agent never opens streams toward the edge.
+                // The peer (the agent, or an upstream) never opens streams toward this side.
                 .maxConcurrentStreams(0);
-        return tune(new FairShareCodecBuilder(false).initialSettings(settings)).build();
+        return tune(new FairShareCodecBuilder(false).initialSettings(settings))
+                .encoderEnforceMaxConcurrentStreams(waitForStreamSlots)
+                .build();
+    }
+
+    /**
+     * The edge's server toward public HTTP/2 clients. Here the clients open the streams, so every flood limit
+     * applies; the connection window is raised to {@link #PUBLIC_CONNECTION_WINDOW} by a {@link ConnectionWindow}.
+     *
+     * @param maxConcurrentStreams streams one public connection may have open at once; more are refused
+     * @param maxHeaderListSize the largest header block accepted, as HTTP/2 counts it; a larger one is answered 431
+     */
+    public static Http2FrameCodec publicCodec(int maxConcurrentStreams, int maxHeaderListSize) {
+        Http2Settings settings = new Http2Settings()
+                .maxConcurrentStreams(maxConcurrentStreams)
+                .initialWindowSize(PUBLIC_STREAM_WINDOW)
+                .maxFrameSize(PUBLIC_MAX_FRAME_SIZE)
+                .maxHeaderListSize(maxHeaderListSize)
+                .headerTableSize(4096);
+        return Http2FrameCodecBuilder.forServer()
+                .initialSettings(settings)
+                .validateHeaders(true)
+                .decoderEnforceMaxRstFramesPerWindow(PUBLIC_MAX_RESETS, PUBLIC_RESET_WINDOW_SECONDS)
+                .encoderEnforceMaxRstFramesPerWindow(PUBLIC_MAX_RESETS, PUBLIC_RESET_WINDOW_SECONDS)
+                .encoderEnforceMaxQueuedControlFrames(MAX_QUEUED_CONTROL_FRAMES)
+                .decoderEnforceMaxConsecutiveEmptyDataFrames(MAX_CONSECUTIVE_EMPTY_DATA)
+                .decoderEnforceMaxSmallContinuationFrames(MAX_SMALL_CONTINUATION)
+                .gracefulShutdownTimeoutMillis(0)
+                .build();
     }
 
     /**

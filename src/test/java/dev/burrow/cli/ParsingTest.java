@@ -78,4 +78,18 @@ class ParsingTest {
         assertThat(result.exitCode()).isEqualTo(ExitCodes.USAGE);
         assertThat(result.err()).contains("mutually exclusive");
     }
+
+    @Test
+    void upstreamProtocolMustFitTheUpstreamsScheme() {
+        Cli.Result h2cOverTls = Cli.run("http", "https://localhost:50051", "--upstream-protocol", "h2c");
+        Cli.Result h2OverCleartext = Cli.run("http", "50051", "--upstream-protocol", "H2");
+        Cli.Result unknown = Cli.run("http", "50051", "--upstream-protocol", "spdy");
+
+        assertThat(h2cOverTls.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(h2cOverTls.err()).contains("h2c is HTTP/2 without TLS", "use h2");
+        assertThat(h2OverCleartext.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(h2OverCleartext.err()).contains("h2 is HTTP/2 over TLS", "use h2c");
+        assertThat(unknown.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(unknown.err()).contains("use http1, h2c or h2");
+    }
 }

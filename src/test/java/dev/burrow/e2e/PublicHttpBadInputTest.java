@@ -438,19 +438,6 @@ class PublicHttpBadInputTest {
     }
 
     @Test
-    void h2cPriorKnowledgePrefaceIsRefused() throws IOException {
-        start();
-        Socket socket = connect();
-        send(socket, "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n");
-
-        Response response = Response.readOrNull(socket);
-        if (response != null) {
-            assertThat(response.statusLine).matches("HTTP/1\\.1 (400|505) .*");
-        }
-        assertClosed(socket);
-    }
-
-    @Test
     void unknownHostGets404PageNamingTheHostNeverAnotherTunnel() throws IOException {
         start();
         Socket socket = connect();

@@ -29,13 +29,13 @@ class UpstreamTlsTest {
 
     @Test
     void verifyingContextRejectsUntrustedUpstream() {
-        assertThatThrownBy(() -> upstream.handshake(UpstreamTls.upstreamClientContext(true), "localhost"))
+        assertThatThrownBy(() -> upstream.handshake(UpstreamTls.upstreamClientContext(true, false), "localhost"))
                 .isInstanceOf(SSLHandshakeException.class);
     }
 
     @Test
     void insecureContextAcceptsAnyUpstreamUnderAnyName() throws Exception {
-        LoopbackTls.Outcome outcome = upstream.handshake(UpstreamTls.upstreamClientContext(false), "other.example");
+        LoopbackTls.Outcome outcome = upstream.handshake(UpstreamTls.upstreamClientContext(false, false), "other.example");
 
         assertThat(outcome.applicationProtocol()).isEqualTo("http/1.1");
     }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http2.DefaultHttp2Headers;
+import io.netty.handler.codec.http2.Http2Headers;
 import org.junit.jupiter.api.Test;
 
 class HopByHopHeadersTest {
@@ -95,5 +97,48 @@ class HopByHopHeadersTest {
         HopByHopHeaders.stripInternal(headers);
 
         assertThat(headers.names()).containsExactlyInAnyOrder("Burrowing", "X-Burrow-Note", "Content-Length");
+    }
+
+    @Test
+    void http2BlocksLoseTheSameHopByHopFieldsAndKeepTeTrailers() {
+        Http2Headers headers = new DefaultHttp2Headers(false)
+                .status("200")
+                .add("connection", "close, X-Session-Hop")
+                .add("x-session-hop", "1")
+                .add("keep-alive", "timeout=5")
+                .add("transfer-encoding", "chunked")
+                .add("upgrade", "h2c")
+                .add("proxy-authorization", "Basic Zm9vOmJhcg==")
+                .add("te", "deflate, trailers")
+                .add("grpc-status", "0");
+
+        HopByHopHeaders.strip(headers);
+
+        assertThat(headers.names()).extracting(CharSequence::toString)
+                .containsExactlyInAnyOrder(":status", "te", "grpc-status");
+        assertThat(headers.get("te")).hasToString("trailers");
+    }
+
+    @Test
+    void http2BlocksWithTeOtherThanTrailersLoseIt() {
+        Http2Headers headers = new DefaultHttp2Headers(false).add("te", "gzip");
+
+        HopByHopHeaders.strip(headers);
+
+        assertThat(headers.contains("te")).isFalse();
+    }
+
+    @Test
+    void http2BlocksLoseReservedHeaders() {
+        Http2Headers headers = new DefaultHttp2Headers(false)
+                .add("burrow-stream", "http")
+                .add("burrow-error", "upstream_timeout")
+                .add("burrowing", "kept")
+                .add("grpc-message", "kept");
+
+        HopByHopHeaders.stripInternal(headers);
+
+        assertThat(headers.names()).extracting(CharSequence::toString)
+                .containsExactlyInAnyOrder("burrowing", "grpc-message");
     }
 }

@@ -37,6 +37,9 @@ public interface HttpEdge {
 
     int maxHeaderSize();
 
+    /** Streams one public HTTP/2 connection may have open at once. */
+    int maxStreamsPerConnection();
+
     Duration headerReadTimeout();
 
     Duration idleTimeout();

@@ -1,6 +1,5 @@
 package dev.burrow.edge.http;
 
-import dev.burrow.edge.Hostnames;
 import dev.burrow.edge.Tunnel;
 import dev.burrow.protocol.Protocol;
 import dev.burrow.protocol.StreamKind;
@@ -170,79 +169,22 @@ final class PublicHttpHandler extends ChannelInboundHandlerAdapter {
         headRequest = HttpMethod.HEAD.equals(request.method());
         PublicRequests.Rejection rejection = PublicRequests.check(request);
         if (rejection != null) {
-            respondLocally(request, ErrorPages.page(ctx.alloc(), rejection.status(), rejection.code(),
-                    rejection.status().reasonPhrase(), ErrorPages.escape(rejection.reason())), true);
-            return;
-        }
-        String hostHeader = request.headers().get(HttpHeaderNames.HOST);
-        String hostname = Hostnames.fromHostHeader(hostHeader);
-        if (hostname == null) {
-            respondLocally(request, ErrorPages.page(ctx.alloc(), HttpResponseStatus.BAD_REQUEST, "bad_host",
-                    "Bad Request", "The Host header <code>" + ErrorPages.escape(hostHeader)
-                            + "</code> is not a valid host name."), true);
-            return;
-        }
-        if (connection.tls() && !hostname.equals(connection.serverName())) {
-            respondLocally(request, misdirected(hostname), PublicRequests.hasBody(request));
-            return;
-        }
-        String challengeToken = connection.tls() ? null : AcmeChallenge.token(request);
-        String challengeAnswer = challengeToken == null ? null : edge.acmeChallengeAnswer(challengeToken);
-        if (challengeAnswer != null) {
-            respondLocally(request, AcmeChallenge.answer(ctx.alloc(), challengeAnswer),
-                    PublicRequests.hasBody(request));
-            return;
-        }
-        if (edge.draining()) {
-            respondLocally(request, ErrorPages.page(ctx.alloc(), HttpResponseStatus.SERVICE_UNAVAILABLE,
-                    "edge_draining", "Edge shutting down", "This edge is restarting. Try again in a moment."), true);
-            return;
-        }
-        Tunnel tunnel = edge.find(hostname);
-        String redirect = tunnel == null || connection.tls() ? null : edge.httpsRedirect(tunnel, request.uri());
-        if (redirect != null) {
-            respondLocally(request, ErrorPages.redirect(ctx.alloc(), redirect), PublicRequests.hasBody(request));
-            return;
-        }
-        if (tunnel == null || !tunnel.session().acceptsStreams()) {
-            respondLocally(request, notRouted(hostname, tunnel != null || edge.wasRecentlyBound(hostname)),
-                    PublicRequests.hasBody(request));
+            respondLocally(request, rejection.page(ctx.alloc()), true);
             return;
         }
         InetSocketAddress client = (InetSocketAddress) ctx.channel().remoteAddress();
-        FullHttpResponse denied = edge.policy().evaluate(request, tunnel, client);
-        if (denied != null) {
-            respondLocally(request, denied, PublicRequests.hasBody(request));
+        PublicRouting.Route route = PublicRouting.route(edge, ctx.alloc(), request, client, connection);
+        if (route.answer() != null) {
+            respondLocally(request, route.answer(), route.closeConnection() || PublicRequests.hasBody(request));
             return;
         }
+        Tunnel tunnel = route.tunnel();
         EventLoop agentLoop = tunnel.session().eventLoop();
         if (!movedToAgentLoop && ctx.channel().eventLoop() != agentLoop) {
             moveToAgentLoop(agentLoop, request, tunnel, client);
             return;
         }
         relay(request, tunnel, client);
-    }
-
-    /** The Host names another server than the one this TLS connection was opened for (RFC 9110 §15.5.20). */
-    private FullHttpResponse misdirected(String hostname) {
-        String serverName = connection.serverName() == null ? "no server name"
-                : "<code>" + ErrorPages.escape(connection.serverName()) + "</code>";
-        return ErrorPages.page(ctx.alloc(), HttpResponseStatus.MISDIRECTED_REQUEST, "misdirected_request",
-                "Misdirected Request", "This connection was opened for " + serverName + ", not for <code>"
-                        + ErrorPages.escape(hostname) + "</code>. Open a new connection for that name.");
-    }
-
-    private FullHttpResponse notRouted(String hostname, boolean offline) {
-        String host = "<code>" + ErrorPages.escape(hostname) + "</code>";
-        if (offline) {
-            FullHttpResponse page = ErrorPages.page(ctx.alloc(), HttpResponseStatus.SERVICE_UNAVAILABLE,
-                    "tunnel_offline", "Tunnel offline",
-                    "The tunnel " + host + " is offline: its agent is not connected right now.");
-            page.headers().set(HttpHeaderNames.RETRY_AFTER, 5);
-            return page;
-        }
-        return ErrorPages.page(ctx.alloc(), HttpResponseStatus.NOT_FOUND, "tunnel_not_found", "Tunnel not found",
-                "No tunnel is bound to " + host + " on this edge.");
     }
 
     /**
@@ -264,7 +206,8 @@ final class PublicHttpHandler extends ChannelInboundHandlerAdapter {
                 }
                 state = State.IDLE;
                 if (!tunnel.session().acceptsStreams()) {
-                    respondLocally(request, notRouted(tunnel.routeKey(), true), PublicRequests.hasBody(request));
+                    respondLocally(request, PublicRouting.notRouted(ctx.alloc(), tunnel.routeKey(), true),
+                            PublicRequests.hasBody(request));
                     return;
                 }
                 relay(request, tunnel, client);
@@ -274,11 +217,7 @@ final class PublicHttpHandler extends ChannelInboundHandlerAdapter {
 
     private void relay(HttpRequest request, Tunnel tunnel, InetSocketAddress client) {
         if (!tunnel.session().hasStreamCapacity()) {
-            FullHttpResponse page = ErrorPages.page(ctx.alloc(), HttpResponseStatus.SERVICE_UNAVAILABLE,
-                    "tunnel_busy", "Tunnel busy", "The tunnel's agent is serving as many requests and open "
-                            + "connections at once as it accepts. Try again in a moment.");
-            page.headers().set(HttpHeaderNames.RETRY_AFTER, 1);
-            respondLocally(request, page, PublicRequests.hasBody(request));
+            respondLocally(request, PublicRouting.busy(ctx.alloc()), PublicRequests.hasBody(request));
             return;
         }
         boolean upgrade = PublicRequests.isWebSocketUpgrade(request);
@@ -338,8 +277,7 @@ final class PublicHttpHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (!future.isSuccess()) {
-            failExchange("agent_unreachable", "Tunnel unavailable",
-                    "The edge could not open a stream to this tunnel's agent.");
+            failExchange(PublicRouting.agentUnreachable(ctx.alloc()));
             return;
         }
         Http2StreamChannel stream = (Http2StreamChannel) future.getNow();
@@ -561,15 +499,14 @@ final class PublicHttpHandler extends ChannelInboundHandlerAdapter {
             endExchange();
             ctx.close();
         } else {
-            failExchange("agent_stream_reset", "Bad Gateway",
-                    "The tunnel's agent went away before it answered this request.");
+            failExchange(PublicRouting.agentStreamReset(ctx.alloc()));
         }
     }
 
-    private void failExchange(String code, String title, String detail) {
+    private void failExchange(FullHttpResponse page) {
         endExchange();
         state = State.IDLE;
-        respondLocally(null, ErrorPages.page(ctx.alloc(), HttpResponseStatus.BAD_GATEWAY, code, title, detail), true);
+        respondLocally(null, page, true);
     }
 
     private void exchangeComplete() {

@@ -10,10 +10,13 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Assembles a connection of the public HTTP listener: the connection caps, the idle timeout, then the HTTP/1.1 part
- * that the HTTPS listener reuses behind TLS ({@link #addHttp1}).
+ * that the HTTPS listener reuses behind TLS ({@link #addHttp1}). In plain text a client that opens with the HTTP/2
+ * preface gets {@link PublicHttp2Pipeline} instead.
  */
 public final class PublicHttpInitializer extends ChannelInitializer<SocketChannel> {
+    static final String HEADER_TIMEOUT = "header-timeout";
     static final String CODEC = "http";
+    static final String RELAY = "relay";
     private static final int MAX_CHUNK_SIZE = 64 * 1024;
 
     private final HttpEdge edge;
@@ -53,9 +56,12 @@ public final class PublicHttpInitializer extends ChannelInitializer<SocketChanne
                 .setAllowPartialChunks(true)
                 .setValidateHeaders(true);
         HeaderReadTimeout headerTimeout = new HeaderReadTimeout(edge.headerReadTimeout());
-        pipeline
-                .addLast("header-timeout", headerTimeout)
-                .addLast(CODEC, new HttpServerCodec(decoder))
-                .addLast("relay", new PublicHttpHandler(edge, headerTimeout, connection));
+        pipeline.addLast(HEADER_TIMEOUT, headerTimeout);
+        if (!connection.tls()) {
+            // Over TLS, ALPN chooses HTTP/2; in plain text a client shows it by opening with the preface.
+            pipeline.addLast("detect", new PriorKnowledgeDetector(edge));
+        }
+        pipeline.addLast(CODEC, new HttpServerCodec(decoder))
+                .addLast(RELAY, new PublicHttpHandler(edge, headerTimeout, connection));
     }
 }

@@ -1,25 +1,41 @@
 package dev.burrow.edge.http;
 
+import dev.burrow.transport.ErrorPages;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.handler.codec.http2.DefaultHttp2Headers;
+import io.netty.handler.codec.http2.Http2Exception;
+import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.handler.codec.http2.HttpConversionUtil;
+import io.netty.util.AsciiString;
 import java.net.InetSocketAddress;
 import java.util.List;
 
-/** Rules a public HTTP/1.1 request must meet before it is routed, and the headers the edge adds to it. */
+/**
+ * Rules a public request must meet before it is routed, and the headers the edge adds to it. An HTTP/2 request is
+ * checked for what HTTP/2 itself leaves open, then seen through an HTTP/1.1 view ({@link #asHttpRequest}), so that
+ * routing, the policy and the header rules are the same for both versions.
+ */
 final class PublicRequests {
     private PublicRequests() {
     }
 
     /** A request the edge refuses: the status to answer and why, in words for the page. */
     record Rejection(HttpResponseStatus status, String code, String reason) {
+        FullHttpResponse page(ByteBufAllocator alloc) {
+            return ErrorPages.page(alloc, status, code, status.reasonPhrase(), ErrorPages.escape(reason));
+        }
     }
 
     /** @return null if the request may be routed, else why not */
@@ -49,6 +65,71 @@ final class PublicRequests {
                     "The request's Transfer-Encoding is not plain chunked, or comes with a Content-Length.");
         }
         return null;
+    }
+
+    /**
+     * Checks what the HTTP/2 codec leaves to the application: a method and path the edge can relay, and one host,
+     * from {@code :authority} or a {@code host} field that agrees with it (RFC 9113, section 8.3.1).
+     *
+     * @return null if the request may be routed, else why not
+     */
+    static Rejection check(Http2Headers headers) {
+        CharSequence method = headers.method();
+        CharSequence path = headers.path();
+        if (method == null || path == null || path.length() == 0 || !isValidMethod(method)
+                || HttpMethod.CONNECT.asciiName().contentEquals(method)) {
+            return new Rejection(HttpResponseStatus.BAD_REQUEST, "bad_request",
+                    "The request is not an HTTP/2 request this edge relays.");
+        }
+        List<CharSequence> hosts = headers.getAll(HttpHeaderNames.HOST);
+        CharSequence authority = headers.authority();
+        boolean agree = authority != null
+                ? hosts.isEmpty() || (hosts.size() == 1 && AsciiString.contentEqualsIgnoreCase(authority, hosts.get(0)))
+                : hosts.size() == 1;
+        if (!agree) {
+            return new Rejection(HttpResponseStatus.BAD_REQUEST, "bad_host",
+                    "The request has no :authority or Host, several Host fields, or a Host that differs from it.");
+        }
+        return null;
+    }
+
+    private static boolean isValidMethod(CharSequence method) {
+        try {
+            HttpMethod.valueOf(method.toString());
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    /**
+     * The HTTP/1.1 view of an HTTP/2 request that passed {@link #check(Http2Headers)}: {@code Host} from
+     * {@code :authority}, cookie fields joined, the client's {@code :scheme} kept as Netty's scheme extension header.
+     * Takes the {@code host} field out of {@code headers}, since {@code :authority} says the same.
+     */
+    static HttpRequest asHttpRequest(int streamId, Http2Headers headers) {
+        if (headers.authority() != null) {
+            headers.remove(HttpHeaderNames.HOST);
+        }
+        try {
+            return HttpConversionUtil.toHttpRequest(streamId, headers, false);
+        } catch (Http2Exception e) {
+            throw new IllegalStateException("a checked request failed to convert", e);
+        }
+    }
+
+    /**
+     * The HEADERS the edge sends the agent for an HTTP/2 request, from its view once routed, stripped and forwarded:
+     * the view's headers, lower-cased, behind the pseudo-header fields.
+     */
+    static Http2Headers toStreamHeaders(HttpRequest request, CharSequence scheme) {
+        Http2Headers out = new DefaultHttp2Headers()
+                .method(request.method().asciiName())
+                .path(request.uri())
+                .scheme(scheme)
+                .authority(request.headers().get(HttpHeaderNames.HOST));
+        HttpConversionUtil.toHttp2Headers(request.headers(), out);
+        return out;
     }
 
     private static boolean isChunkedOnly(HttpHeaders headers) {

@@ -2,6 +2,7 @@ package dev.burrow.edge.https;
 
 import dev.burrow.edge.http.HttpEdge;
 import dev.burrow.edge.http.PublicConnection;
+import dev.burrow.edge.http.PublicHttp2Pipeline;
 import dev.burrow.edge.http.PublicHttpInitializer;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.ssl.ApplicationProtocolNames;
@@ -37,13 +38,16 @@ final class PublicAlpnHandler extends ApplicationProtocolNegotiationHandler {
     @Override
     protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {
         ctx.pipeline().remove(TlsHandshakeGuard.class);
-        // The public HTTP/2 pipeline joins here as a case for ApplicationProtocolNames.HTTP_2, once PublicTls
-        // offers h2.
+        PublicConnection connection = PublicConnection.tls(serverName);
+        if (ApplicationProtocolNames.HTTP_2.equals(protocol)) {
+            PublicHttp2Pipeline.configure(ctx.pipeline(), edge, connection);
+            return;
+        }
         if (!ApplicationProtocolNames.HTTP_1_1.equals(protocol)) {
             throw new IllegalStateException("ALPN chose a protocol this listener does not offer: " + protocol);
         }
         ctx.channel().config().setAutoRead(false);
-        PublicHttpInitializer.addHttp1(ctx.pipeline(), edge, PublicConnection.tls(serverName));
+        PublicHttpInitializer.addHttp1(ctx.pipeline(), edge, connection);
     }
 
     @Override

@@ -1,0 +1,344 @@
+package dev.burrow.edge.http;
+
+import dev.burrow.edge.Tunnel;
+import dev.burrow.protocol.Protocol;
+import dev.burrow.protocol.StreamKind;
+import dev.burrow.transport.HopByHopHeaders;
+import dev.burrow.transport.HostPort;
+import dev.burrow.transport.Http2Answers;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
+import io.netty.handler.codec.http2.DefaultHttp2GoAwayFrame;
+import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
+import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
+import io.netty.handler.codec.http2.Http2DataFrame;
+import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.handler.codec.http2.Http2HeadersFrame;
+import io.netty.handler.codec.http2.Http2ResetFrame;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.util.AsciiString;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.Future;
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import java.util.List;
+
+/**
+ * One stream of a public HTTP/2 connection: routes its request as an HTTP/1.1 request is routed, opens a stream to
+ * the tunnel's agent, and relays frames both ways without converting them: HEADERS, DATA, trailers, and resets with
+ * their error code. All exchange state lives here, on the public connection's loop; the agent's stream hands its
+ * frames over through an {@link EdgeFrameExchange}.
+ *
+ * <p>Backpressure: the public stream reads only while the agent's stream is writable, and the client's window is
+ * returned only as frames are read, so a slow agent slows the client's upload; the agent's stream is paused
+ * (through the session's pacing) while the public stream cannot take more.
+ *
+ * <p>Relays frames as new frames holding the same buffers; releases what it drops.
+ */
+final class PublicHttp2Stream extends ChannelInboundHandlerAdapter {
+    private enum State { AWAITING_HEADERS, OPENING, RELAYING, DONE }
+
+    private final HttpEdge edge;
+    /** Plain text or TLS: the scheme the tunnel stream carries, and the routing rules that apply. */
+    private final PublicConnection connection;
+    private ChannelHandlerContext ctx;
+    private State state = State.AWAITING_HEADERS;
+    /** Frames read while the agent's stream opens; reading is paused meanwhile, so these are few. */
+    private final ArrayDeque<Object> early = new ArrayDeque<>();
+    private EdgeFrameExchange exchange;
+    private boolean counted;
+    private boolean headRequest;
+    private boolean requestEnded;
+    private boolean responseStarted;
+    private boolean responseEnded;
+    private boolean agentDirty;
+
+    PublicHttp2Stream(HttpEdge edge, PublicConnection connection) {
+        this.edge = edge;
+        this.connection = connection;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        switch (state) {
+            case AWAITING_HEADERS -> {
+                if (msg instanceof Http2HeadersFrame headers) {
+                    onRequest(headers);
+                } else {
+                    ReferenceCountUtil.release(msg);
+                }
+            }
+            case OPENING -> early.add(msg);
+            case RELAYING -> toAgent(msg);
+            case DONE -> ReferenceCountUtil.release(msg);
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        flushAgent();
+        ctx.fireChannelReadComplete();
+    }
+
+    private void onRequest(Http2HeadersFrame frame) {
+        requestEnded = frame.isEndStream();
+        Http2Headers headers = frame.headers();
+        headRequest = AsciiString.contentEquals(HttpMethod.HEAD.asciiName(), headers.method());
+        PublicRequests.Rejection rejection = PublicRequests.check(headers);
+        if (rejection != null) {
+            answer(rejection.page(ctx.alloc()));
+            return;
+        }
+        HttpRequest request = PublicRequests.asHttpRequest(((Http2StreamChannel) ctx.channel()).stream().id(),
+                headers);
+        InetSocketAddress client = (InetSocketAddress) ctx.channel().remoteAddress();
+        PublicRouting.Route route = PublicRouting.route(edge, ctx.alloc(), request, client, connection);
+        if (route.answer() != null) {
+            answer(route.answer());
+            if (edge.draining()) {
+                // The client should take its next requests elsewhere; streams already open run on.
+                ctx.channel().parent().writeAndFlush(new DefaultHttp2GoAwayFrame(Http2Error.NO_ERROR));
+            }
+            return;
+        }
+        Tunnel tunnel = route.tunnel();
+        if (!tunnel.session().hasStreamCapacity()) {
+            answer(PublicRouting.busy(ctx.alloc()));
+            return;
+        }
+        HopByHopHeaders.strip(request.headers());
+        HopByHopHeaders.stripInternal(request.headers());
+        PublicRequests.addForwarded(request, client, connection);
+        Http2Headers toAgent = PublicRequests.toStreamHeaders(request, connection.scheme())
+                .set(Protocol.STREAM_KIND, StreamKind.HTTP.wireName())
+                .set(Protocol.TUNNEL_ID, tunnel.id())
+                .set(Protocol.CLIENT_ADDR, HostPort.of(client).toString());
+        open(tunnel, toAgent, frame.isEndStream());
+    }
+
+    private void open(Tunnel tunnel, Http2Headers headers, boolean endStream) {
+        state = State.OPENING;
+        // Nothing more is read until the agent's stream can take it.
+        ctx.channel().config().setAutoRead(false);
+        counted = true;
+        edge.exchangeStarted();
+        EdgeFrameExchange opening = new EdgeFrameExchange(this, ctx.executor(), tunnel.session().pausedStreams());
+        exchange = opening;
+        tunnel.session().openStream(new ChannelInitializer<Http2StreamChannel>() {
+            @Override
+            protected void initChannel(Http2StreamChannel stream) {
+                stream.pipeline().addLast(opening);
+            }
+        }).addListener(future -> {
+            if (future.isSuccess()) {
+                // Sent from the agent connection's loop, where the stream opened, ahead of any frame that follows.
+                ((Http2StreamChannel) future.getNow()).writeAndFlush(new DefaultHttp2HeadersFrame(headers, endStream));
+            }
+            opening.onPublicLoop(() -> opened(opening, future));
+        });
+    }
+
+    private void opened(EdgeFrameExchange opening, Future<?> future) {
+        if (opening != exchange || state != State.OPENING) {
+            if (future.isSuccess()) {
+                ((Http2StreamChannel) future.getNow()).close();
+            }
+            return;
+        }
+        if (!future.isSuccess()) {
+            endExchange();
+            answer(PublicRouting.agentUnreachable(ctx.alloc()));
+            return;
+        }
+        exchange.stream = (Http2StreamChannel) future.getNow();
+        state = State.RELAYING;
+        Object msg;
+        while ((msg = early.poll()) != null) {
+            toAgent(msg);
+        }
+        flushAgent();
+        ctx.channel().config().setAutoRead(exchange.stream.isWritable());
+    }
+
+    private void toAgent(Object msg) {
+        Http2StreamChannel stream = exchange.stream;
+        boolean end;
+        if (msg instanceof Http2DataFrame data) {
+            end = data.isEndStream();
+            stream.write(new DefaultHttp2DataFrame(data.content(), end));
+        } else if (msg instanceof Http2HeadersFrame trailers) {
+            end = trailers.isEndStream();
+            HopByHopHeaders.strip(trailers.headers());
+            HopByHopHeaders.stripInternal(trailers.headers());
+            stream.write(new DefaultHttp2HeadersFrame(trailers.headers(), end));
+        } else {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        agentDirty = true;
+        if (end) {
+            requestEnded = true;
+            // A stream that has ended both ways closes before its read completes: flush now, not then.
+            flushAgent();
+        } else if (!stream.isWritable()) {
+            ctx.channel().config().setAutoRead(false);
+        }
+    }
+
+    private void flushAgent() {
+        if (agentDirty && exchange != null && exchange.stream != null) {
+            exchange.stream.flush();
+        }
+        agentDirty = false;
+    }
+
+    /** The agent's stream can take more, or can no longer: the public stream reads accordingly. */
+    void agentWritabilityChanged(EdgeFrameExchange source) {
+        if (source == exchange && state == State.RELAYING) {
+            ctx.channel().config().setAutoRead(source.stream.isWritable());
+        }
+    }
+
+    void fromAgent(EdgeFrameExchange source, List<Object> frames) {
+        if (frames == null) {
+            return;
+        }
+        boolean written = false;
+        for (Object msg : frames) {
+            if (source != exchange || state != State.RELAYING || responseEnded) {
+                ReferenceCountUtil.release(msg);
+            } else if (msg instanceof Http2HeadersFrame headers) {
+                written |= responseHeaders(headers);
+            } else if (msg instanceof Http2DataFrame data && responseStarted) {
+                responseEnded = data.isEndStream();
+                ctx.write(new DefaultHttp2DataFrame(data.content(), data.isEndStream()));
+                written = true;
+            } else {
+                ReferenceCountUtil.release(msg);
+            }
+        }
+        if (written) {
+            ctx.flush();
+        }
+        if (responseEnded && state == State.RELAYING) {
+            responseComplete();
+        }
+    }
+
+    /** @return whether the headers were passed on; interim (1xx) answers are not */
+    private boolean responseHeaders(Http2HeadersFrame frame) {
+        Http2Headers headers = frame.headers();
+        if (!responseStarted) {
+            CharSequence status = headers.status();
+            if (status != null && status.length() == 3 && status.charAt(0) == '1') {
+                return false;
+            }
+            responseStarted = true;
+        }
+        // The agent's own error code is the one protocol header the client may see.
+        CharSequence agentError = headers.get(Protocol.AGENT_ERROR);
+        HopByHopHeaders.strip(headers);
+        HopByHopHeaders.stripInternal(headers);
+        if (agentError != null) {
+            headers.set(Protocol.AGENT_ERROR, agentError);
+        }
+        responseEnded = frame.isEndStream();
+        ctx.write(new DefaultHttp2HeadersFrame(headers, frame.isEndStream()));
+        return true;
+    }
+
+    /**
+     * The whole response went out. If the request has not ended, the client is told to stop sending (a reset with
+     * NO_ERROR, RFC 9113 section 8.1), and so is the agent.
+     */
+    private void responseComplete() {
+        EdgeFrameExchange done = exchange;
+        state = State.DONE;
+        endExchange();
+        if (!requestEnded) {
+            ctx.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.NO_ERROR));
+            done.stream.close();
+        }
+    }
+
+    /** The agent's stream closed: before the answer began the client gets 502, after it the stream is reset. */
+    void agentClosed(EdgeFrameExchange source, Http2Error reset) {
+        if (source != exchange || state != State.RELAYING || responseEnded) {
+            return;
+        }
+        endExchange();
+        if (responseStarted) {
+            state = State.DONE;
+            // Cut short with the agent's reason: a client must never take a partial body for a whole one.
+            ctx.writeAndFlush(new DefaultHttp2ResetFrame(reset != null ? reset : Http2Error.CANCEL));
+        } else {
+            answer(PublicRouting.agentStreamReset(ctx.alloc()));
+        }
+    }
+
+    /** Answers without the agent, and stops the client sending any request body it has left. */
+    private void answer(FullHttpResponse response) {
+        state = State.DONE;
+        Http2Answers.send(ctx, response, !headRequest);
+        if (!requestEnded) {
+            ctx.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.NO_ERROR));
+        }
+    }
+
+    private void endExchange() {
+        if (counted) {
+            counted = false;
+            edge.exchangeEnded();
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        // A slow client stops the agent's stream; the tunnel's window then stops the agent.
+        if (exchange != null && exchange.stream != null && state == State.RELAYING) {
+            exchange.pacing.pace(exchange.stream, ctx.channel().isWritable());
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof Http2ResetFrame reset && exchange != null && exchange.stream != null
+                && state == State.RELAYING) {
+            // The client's reason goes on to the agent, and from there to the upstream.
+            Http2Error error = Http2Error.valueOf(reset.errorCode());
+            exchange.stream.writeAndFlush(new DefaultHttp2ResetFrame(error != null ? error : Http2Error.CANCEL));
+            state = State.DONE;
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        early.forEach(ReferenceCountUtil::release);
+        early.clear();
+        if (exchange != null && exchange.stream != null && state != State.DONE) {
+            // Resets the agent's stream (if the client's reset did not already), so the upstream stops too.
+            exchange.stream.close();
+        }
+        endExchange();
+        state = State.DONE;
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        ctx.close();
+    }
+}

@@ -1,0 +1,165 @@
+package dev.burrow.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.burrow.agent.Agent;
+import dev.burrow.agent.HttpTunnelOptions;
+import io.netty.handler.codec.http2.DefaultHttp2Headers;
+import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2Headers;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What a public HTTP/2 client sending more than the edge allows sees: too many streams, too large a header block, a
+ * flood of resets, a preface and then silence. Frames are written by hand where no real client would send them.
+ */
+class PublicHttp2BadInputTest {
+    private static final String HOST = "app.burrow.test";
+    private static final int MAX_STREAMS = 4;
+    private static final int MAX_HEADERS = 4096;
+
+    @TempDir
+    Path dataDir;
+    TunnelHarness harness;
+    TestUpstream upstream;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        harness = new TunnelHarness(dataDir, b -> b.maxStreamsPerPublicConnection(MAX_STREAMS)
+                .maxHeaderSize(MAX_HEADERS).headerReadTimeout(Duration.ofSeconds(1)));
+        upstream = new TestUpstream();
+        Agent agent = harness.startAgent();
+        agent.http(HttpTunnelOptions.to(Integer.toString(upstream.port())).withSubdomain("app"));
+    }
+
+    @AfterEach
+    void tearDown() {
+        harness.close();
+        upstream.close();
+    }
+
+    private static Http2Headers get(String path) {
+        return new DefaultHttp2Headers().method("GET").scheme("http").authority(HOST).path(path);
+    }
+
+    @Test
+    void streamsBeyondTheConnectionLimitAreRefusedAndTheOthersAnswered() throws IOException {
+        try (RawHttp2 client = new RawHttp2(harness.httpPort())) {
+            for (int i = 0; i < MAX_STREAMS; i++) {
+                client.headers(1 + 2 * i, get("/hang"), true);
+            }
+            int oneTooMany = 1 + 2 * MAX_STREAMS;
+            client.headers(oneTooMany, get("/hang"), true);
+
+            RawHttp2.Frame refused = client.await(f -> f.type() == RawHttp2.RST_STREAM);
+            assertThat(refused.streamId()).isEqualTo(oneTooMany);
+            assertThat(refused.errorCode()).isEqualTo(Http2Error.REFUSED_STREAM.code());
+
+            upstream.hangReleased.countDown();
+            for (int i = 0; i < MAX_STREAMS; i++) {
+                assertThat(client.awaitHeaders(1 + 2 * i).status()).hasToString("200");
+            }
+        }
+    }
+
+    @Test
+    void headerBlockOverTheLimitGets431AndTheConnectionServesOn() throws IOException {
+        try (RawHttp2 client = new RawHttp2(harness.httpPort())) {
+            client.headers(1, get("/").set("x-big", "a".repeat(MAX_HEADERS + 100)), true);
+            assertThat(client.awaitHeaders(1).status()).hasToString("431");
+
+            client.headers(3, get("/after"), true);
+            assertThat(client.awaitHeaders(3).status()).hasToString("200");
+        }
+    }
+
+    @Test
+    void headerBlockFarOverTheLimitClosesTheConnection() throws IOException {
+        try (RawHttp2 client = new RawHttp2(harness.httpPort())) {
+            client.headers(1, get("/").set("x-big", "a".repeat(3 * MAX_HEADERS)), true);
+
+            RawHttp2.Frame goAway = client.await(f -> f.type() == RawHttp2.GOAWAY);
+            assertThat(goAway.errorCode()).isNotEqualTo(Http2Error.NO_ERROR.code());
+            assertThat(client.closedByEdge()).isTrue();
+        }
+    }
+
+    @Test
+    void resetFloodGetsGoAwayWhileOtherClientsAreServed() throws IOException {
+        try (RawHttp2 flooder = new RawHttp2(harness.httpPort())) {
+            int sent = 0;
+            try {
+                // Bounded: Netty allows 200 resets per 30 s; well before this many the edge has had enough.
+                for (int stream = 1; stream < 2 * 1000; stream += 2) {
+                    flooder.headers(stream, get("/"), true);
+                    flooder.reset(stream, Http2Error.CANCEL);
+                    sent++;
+                }
+            } catch (IOException e) {
+                // The edge closed the connection while we were still sending.
+            }
+
+            RawHttp2.Frame goAway = flooder.await(f -> f.type() == RawHttp2.GOAWAY);
+            assertThat(goAway.errorCode()).isEqualTo(Http2Error.ENHANCE_YOUR_CALM.code());
+            assertThat(flooder.closedByEdge()).isTrue();
+            assertThat(sent).isGreaterThan(0);
+        }
+        try (RawHttp2 other = new RawHttp2(harness.httpPort())) {
+            other.headers(1, get("/still-here"), true);
+            assertThat(other.awaitHeaders(1).status()).hasToString("200");
+        }
+    }
+
+    @Test
+    void prefaceThenSilenceIsClosedAfterTheHeaderTimeout() throws IOException {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), harness.httpPort())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes());
+            long start = System.nanoTime();
+
+            // The edge sends its SETTINGS, then closes: nothing more from the client arrived within 1 s.
+            assertThat(socket.getInputStream().readAllBytes()).isNotEmpty();
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(8));
+        }
+    }
+
+    @Test
+    void requestWithoutAuthorityOrHostGets400() throws IOException {
+        try (RawHttp2 client = new RawHttp2(harness.httpPort())) {
+            client.headers(1, new DefaultHttp2Headers().method("GET").scheme("http").path("/"), true);
+
+            Http2Headers answer = client.awaitHeaders(1);
+
+            assertThat(answer.status()).hasToString("400");
+            assertThat(answer.get("burrow-error")).hasToString("bad_host");
+        }
+    }
+
+    @Test
+    void hostThatDisagreesWithAuthorityGets400() throws IOException {
+        try (RawHttp2 client = new RawHttp2(harness.httpPort())) {
+            client.headers(1, get("/").add("host", "other.burrow.test"), true);
+
+            assertThat(client.awaitHeaders(1).status()).hasToString("400");
+        }
+    }
+
+    @Test
+    void invalidAuthorityGets400NamingIt() throws IOException {
+        Curl.assumeHttp2();
+
+        Curl.Result result = Curl.run(List.of("-sS", "--http2-prior-knowledge", "-D", "-", "-H", "Host: bad_host!",
+                "http://127.0.0.1:" + harness.httpPort() + "/"), null);
+
+        assertThat(result.out()).startsWith("HTTP/2 400").contains("burrow-error: bad_host", "bad_host!");
+    }
+}

@@ -1,0 +1,169 @@
+package dev.burrow.e2e;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http2.DefaultHttp2HeadersDecoder;
+import io.netty.handler.codec.http2.DefaultHttp2HeadersEncoder;
+import io.netty.handler.codec.http2.Http2CodecUtil;
+import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2Exception;
+import io.netty.handler.codec.http2.Http2Headers;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Predicate;
+
+/**
+ * A bare HTTP/2 client on a socket, for tests that must send what real clients never do: frames written by hand,
+ * and every frame the edge sends read one by one. Speaks prior knowledge, and acknowledges the edge's SETTINGS
+ * before returning from the constructor, so the edge's limits are in force for everything sent after.
+ */
+final class RawHttp2 implements AutoCloseable {
+    static final int DATA = 0x0;
+    static final int HEADERS = 0x1;
+    static final int RST_STREAM = 0x3;
+    static final int SETTINGS = 0x4;
+    static final int GOAWAY = 0x7;
+    private static final int END_STREAM = 0x1;
+    private static final int ACK = 0x1;
+    private static final int END_HEADERS = 0x4;
+
+    /** One frame as read. */
+    record Frame(int type, int flags, int streamId, byte[] payload) {
+        boolean endStream() {
+            return (type == DATA || type == HEADERS) && (flags & END_STREAM) != 0;
+        }
+
+        /** The error code of a RST_STREAM or GOAWAY frame. */
+        long errorCode() {
+            ByteBuffer buffer = ByteBuffer.wrap(payload);
+            return Integer.toUnsignedLong(buffer.getInt(type == GOAWAY ? 4 : 0));
+        }
+    }
+
+    private final Socket socket;
+    private final DataInputStream in;
+    private final OutputStream out;
+    private final DefaultHttp2HeadersEncoder encoder = new DefaultHttp2HeadersEncoder();
+    private final DefaultHttp2HeadersDecoder decoder = new DefaultHttp2HeadersDecoder(false);
+    /** The first header block seen on each stream. */
+    private final Map<Integer, Http2Headers> headersByStream = new HashMap<>();
+
+    RawHttp2(int port) throws IOException {
+        socket = new Socket(InetAddress.getLoopbackAddress(), port);
+        socket.setSoTimeout(10_000);
+        in = new DataInputStream(socket.getInputStream());
+        out = socket.getOutputStream();
+        out.write(ByteBufUtil.getBytes(Http2CodecUtil.connectionPrefaceBuf()));
+        frame(SETTINGS, 0, 0, new byte[0]);
+        await(f -> f.type() == SETTINGS && (f.flags() & ACK) == 0);
+        frame(SETTINGS, ACK, 0, new byte[0]);
+    }
+
+    void headers(int streamId, Http2Headers headers, boolean endStream) throws IOException {
+        ByteBuf block = Unpooled.buffer();
+        try {
+            encoder.encodeHeaders(streamId, headers, block);
+            frame(HEADERS, END_HEADERS | (endStream ? END_STREAM : 0), streamId, ByteBufUtil.getBytes(block));
+        } catch (Http2Exception e) {
+            throw new IOException(e);
+        } finally {
+            block.release();
+        }
+    }
+
+    void reset(int streamId, Http2Error error) throws IOException {
+        frame(RST_STREAM, 0, streamId, ByteBuffer.allocate(4).putInt((int) error.code()).array());
+    }
+
+    void frame(int type, int flags, int streamId, byte[] payload) throws IOException {
+        ByteBuffer header = ByteBuffer.allocate(9);
+        header.put((byte) (payload.length >>> 16)).put((byte) (payload.length >>> 8)).put((byte) payload.length);
+        header.put((byte) type).put((byte) flags).putInt(streamId);
+        out.write(header.array());
+        out.write(payload);
+        out.flush();
+    }
+
+    /** The next frame; EOFException once the edge closed the connection. */
+    Frame read() throws IOException {
+        int length = in.readUnsignedByte() << 16 | in.readUnsignedByte() << 8 | in.readUnsignedByte();
+        int type = in.readUnsignedByte();
+        int flags = in.readUnsignedByte();
+        int streamId = in.readInt() & 0x7fffffff;
+        byte[] payload = new byte[length];
+        in.readFully(payload);
+        return new Frame(type, flags, streamId, payload);
+    }
+
+    /** Reads frames until one matches, passing over (but decoding) the others. */
+    Frame await(Predicate<Frame> wanted) throws IOException {
+        while (true) {
+            Frame frame = read();
+            if (frame.type() == HEADERS) {
+                // Every header block goes through the decoder, which keeps the connection's table.
+                headersByStream.putIfAbsent(frame.streamId(), decode(frame));
+            }
+            if (wanted.test(frame)) {
+                return frame;
+            }
+        }
+    }
+
+    /** The first header block of {@code streamId}, keeping those of other streams for later calls. */
+    Http2Headers awaitHeaders(int streamId) throws IOException {
+        while (!headersByStream.containsKey(streamId)) {
+            Frame frame = read();
+            if (frame.type() == HEADERS) {
+                headersByStream.putIfAbsent(frame.streamId(), decode(frame));
+            } else if (frame.type() == RST_STREAM && frame.streamId() == streamId) {
+                throw new IOException("stream " + streamId + " reset with code " + frame.errorCode());
+            }
+        }
+        return headersByStream.get(streamId);
+    }
+
+    private Http2Headers decode(Frame frame) throws IOException {
+        ByteBuf block = Unpooled.wrappedBuffer(frame.payload());
+        try {
+            return decoder.decodeHeaders(frame.streamId(), block);
+        } catch (Http2Exception e) {
+            throw new IOException(e);
+        } finally {
+            block.release();
+        }
+    }
+
+    /** True if the edge closes the connection before the socket's read timeout, whatever it sends first. */
+    boolean closedByEdge() throws IOException {
+        try {
+            while (true) {
+                read();
+            }
+        } catch (EOFException e) {
+            return true;
+        } catch (SocketTimeoutException e) {
+            return false;
+        } catch (IOException e) {
+            // A reset connection is closed too.
+            return true;
+        }
+    }
+
+    void readTimeout(int millis) throws IOException {
+        socket.setSoTimeout(millis);
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+}
