@@ -66,7 +66,7 @@ final class DevSession implements AutoCloseable {
                 .drainGrace(DRAIN_GRACE)
                 .build()
                 .start();
-        HttpTunnelOptions options = new HttpTunnelOptions(upstream, subdomain, null, null, true);
+        HttpTunnelOptions options = new HttpTunnelOptions(upstream, subdomain, null, null, true, false);
         tunnel = agent.http(options);
     }
 

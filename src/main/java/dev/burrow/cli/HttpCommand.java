@@ -42,6 +42,11 @@ final class HttpCommand implements Callable<Integer> {
                     + " sent as is (default: the client's Host).")
     String hostHeader;
 
+    @Option(names = "--forwarded",
+            description = "Have the edge add an RFC 7239 Forwarded header (for=, proto=, host=) to every request,"
+                    + " beside the X-Forwarded-* ones it always sets.")
+    boolean forwarded;
+
     @Option(names = "--upstream-insecure",
             description = "Do not check the certificate of an https upstream (for self-signed local services).")
     boolean upstreamInsecure;
@@ -103,6 +108,6 @@ final class HttpCommand implements Callable<Integer> {
 
     HttpTunnelOptions tunnelOptions() {
         return new HttpTunnelOptions(upstream, name == null ? null : name.subdomain,
-                name == null ? null : name.hostname, hostHeader, !upstreamInsecure);
+                name == null ? null : name.hostname, hostHeader, !upstreamInsecure, forwarded);
     }
 }

@@ -2,6 +2,7 @@ package dev.burrow.cli;
 
 import dev.burrow.agent.Agent;
 import dev.burrow.agent.AgentTunnel;
+import dev.burrow.agent.ProxyProtocol;
 import dev.burrow.agent.TcpTunnelOptions;
 import dev.burrow.agent.Upstream;
 import dev.burrow.transport.HostPort;
@@ -38,6 +39,11 @@ final class TcpCommand implements Callable<Integer> {
                     + " port of the range).")
     Integer remotePort;
 
+    @Option(names = "--proxy-proto", paramLabel = "1|2",
+            description = "Tell the upstream who each client is: a PROXY protocol header of this version (1 text,"
+                    + " 2 binary) before the client's bytes. The upstream must expect it (default: none).")
+    ProxyProtocol proxyProtocol = ProxyProtocol.OFF;
+
     @Mixin
     EdgeConnectionOptions edge;
 
@@ -55,7 +61,7 @@ final class TcpCommand implements Callable<Integer> {
         ConsoleListener events = new ConsoleListener(out);
         try (Agent agent = edge.agentBuilder(spec.commandLine()).listener(events).drainGrace(DRAIN_GRACE).build()
                 .start()) {
-            AgentTunnel tunnel = agent.tcp(new TcpTunnelOptions(upstream, remotePort));
+            AgentTunnel tunnel = agent.tcp(new TcpTunnelOptions(upstream, remotePort, proxyProtocol));
             return GracefulShutdown.whileWaiting(agent::close, out, err, () -> {
                 out.println("Forwarding  " + tunnel.url() + " -> "
                         + new HostPort(tunnel.upstream().host(), tunnel.upstream().port()));

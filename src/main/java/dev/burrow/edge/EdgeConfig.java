@@ -1,8 +1,10 @@
 package dev.burrow.edge;
 
+import dev.burrow.edge.proxy.Cidr;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -29,12 +31,17 @@ public record EdgeConfig(
         int maxTunnelsPerSession,
         int maxPublicConnections,
         int maxPublicConnectionsPerAddress,
-        PortRange tcpPorts) {
+        PortRange tcpPorts,
+        List<Cidr> trustedProxies,
+        List<Cidr> proxyProtocolFrom,
+        Duration proxyProtocolTimeout) {
 
     public EdgeConfig {
         Objects.requireNonNull(domain, "domain");
         Objects.requireNonNull(dataDir, "dataDir");
         domain = domain.toLowerCase(java.util.Locale.ROOT);
+        trustedProxies = List.copyOf(trustedProxies);
+        proxyProtocolFrom = List.copyOf(proxyProtocolFrom);
     }
 
     public static Builder builder(String domain, Path dataDir) {
@@ -67,6 +74,9 @@ public record EdgeConfig(
         private int maxPublicConnections = 20_000;
         private int maxPublicConnectionsPerAddress = 512;
         private PortRange tcpPorts;
+        private List<Cidr> trustedProxies = List.of();
+        private List<Cidr> proxyProtocolFrom = List.of();
+        private Duration proxyProtocolTimeout = Duration.ofSeconds(5);
 
         private Builder(String domain, Path dataDir) {
             this.domain = domain;
@@ -158,11 +168,35 @@ public record EdgeConfig(
             return this;
         }
 
+        /**
+         * Proxies whose {@code X-Forwarded-*} and {@code Forwarded} headers the edge keeps and adds to; from any other
+         * client it replaces them, so that no client can forge its address. Default: none.
+         */
+        public Builder trustedProxies(List<Cidr> proxies) {
+            this.trustedProxies = proxies;
+            return this;
+        }
+
+        /**
+         * Peers (load balancers) that must open every connection to a public listener with a PROXY protocol header,
+         * v1 or v2, whose client then counts as the connection's client. Default: none.
+         */
+        public Builder proxyProtocolFrom(List<Cidr> peers) {
+            this.proxyProtocolFrom = peers;
+            return this;
+        }
+
+        /** How long such a peer may take to send its whole PROXY header before the connection is closed. */
+        public Builder proxyProtocolTimeout(Duration timeout) {
+            this.proxyProtocolTimeout = timeout;
+            return this;
+        }
+
         public EdgeConfig build() {
             return new EdgeConfig(domain, dataDir, agentAddress, httpAddress, advertisedHttpPort, certFile, keyFile,
                     edgeId, drainGrace, handshakeTimeout, headerReadTimeout, idleTimeout, heartbeatInterval,
                     heartbeatMisses, maxInitialLineLength, maxHeaderSize, maxTunnelsPerSession, maxPublicConnections,
-                    maxPublicConnectionsPerAddress, tcpPorts);
+                    maxPublicConnectionsPerAddress, tcpPorts, trustedProxies, proxyProtocolFrom, proxyProtocolTimeout);
         }
     }
 }

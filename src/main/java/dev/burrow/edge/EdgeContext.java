@@ -2,6 +2,8 @@ package dev.burrow.edge;
 
 import dev.burrow.edge.http.HttpEdge;
 import dev.burrow.edge.http.RequestPolicy;
+import dev.burrow.edge.proxy.Cidr;
+import dev.burrow.edge.proxy.ProxyProtocolGate;
 import dev.burrow.protocol.TunnelType;
 import dev.burrow.store.TokenStore;
 import io.netty.channel.Channel;
@@ -10,6 +12,7 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -33,11 +36,14 @@ final class EdgeContext implements HttpEdge {
     private volatile CompletableFuture<Void> idle;
     private volatile boolean draining;
     volatile int boundHttpPort;
+    /** The front of every public listener: who must send a PROXY protocol header. */
+    final ProxyProtocolGate proxyProtocol;
 
     private final RequestPolicy policy;
 
     EdgeContext(EdgeConfig config, TokenStore tokens, ExecutorService storeExecutor, RequestPolicy policy) {
         this.config = config;
+        this.proxyProtocol = new ProxyProtocolGate(config.proxyProtocolFrom(), config.proxyProtocolTimeout());
         this.policy = policy;
         this.tokens = tokens;
         this.storeExecutor = storeExecutor;
@@ -77,8 +83,8 @@ final class EdgeContext implements HttpEdge {
     }
 
     @Override
-    public Tunnel find(String hostname) {
-        return registry.find(TunnelType.HTTP, hostname);
+    public HttpTunnel find(String hostname) {
+        return (HttpTunnel) registry.find(TunnelType.HTTP, hostname);
     }
 
     @Override
@@ -124,6 +130,16 @@ final class EdgeContext implements HttpEdge {
     @Override
     public RequestPolicy policy() {
         return policy;
+    }
+
+    @Override
+    public ProxyProtocolGate proxyProtocol() {
+        return proxyProtocol;
+    }
+
+    @Override
+    public List<Cidr> trustedProxies() {
+        return config.trustedProxies();
     }
 
     @Override

@@ -19,9 +19,9 @@ final class HostnameBinder implements TunnelBinder {
     private static final Logger log = LoggerFactory.getLogger(HostnameBinder.class);
     private static final int RANDOM_NAME_ATTEMPTS = 20;
 
-    /** Makes the tunnel once a name is chosen: given its id, hostname and session. */
+    /** Makes the tunnel once a name is chosen: given its id, hostname, session and the bind (for its options). */
     interface TunnelFactory {
-        Tunnel create(String id, String hostname, AgentSession session);
+        Tunnel create(String id, String hostname, AgentSession session, ControlMessage.Bind bind);
     }
 
     private final EdgeContext edge;
@@ -37,7 +37,8 @@ final class HostnameBinder implements TunnelBinder {
     /** HTTP tunnels, with URLs on the edge's public HTTP port. */
     static HostnameBinder http(EdgeContext edge, Function<String, String> urlOf) {
         return new HostnameBinder(edge, TunnelType.HTTP,
-                (id, hostname, session) -> new HttpTunnel(id, hostname, urlOf.apply(hostname), session));
+                (id, hostname, session, bind) -> new HttpTunnel(id, hostname, urlOf.apply(hostname), session,
+                        Boolean.TRUE.equals(bind.forwarded())));
     }
 
     @Override
@@ -95,7 +96,7 @@ final class HostnameBinder implements TunnelBinder {
     }
 
     private ControlMessage tryBind(ControlMessage.Bind bind, String hostname, AgentSession session) {
-        Tunnel tunnel = factory.create(UUID.randomUUID().toString(), hostname, session);
+        Tunnel tunnel = factory.create(UUID.randomUUID().toString(), hostname, session, bind);
         if (!edge.claim(tunnel)) {
             log.atWarn().addKeyValue("session", session.id()).addKeyValue("hostname", hostname)
                     .log("bind refused: hostname taken");

@@ -2,8 +2,12 @@ package dev.burrow.edge;
 
 import dev.burrow.protocol.TunnelType;
 
-/** An HTTP tunnel: public requests whose Host is {@code hostname} go to {@code session}. */
-record HttpTunnel(String id, String hostname, String url, AgentSession session) implements Tunnel {
+/**
+ * An HTTP tunnel: public requests whose Host is {@code hostname} go to {@code session}. With
+ * {@code forwardedHeader}, the agent asked for an RFC 7239 {@code Forwarded} header on every request.
+ */
+public record HttpTunnel(String id, String hostname, String url, AgentSession session, boolean forwardedHeader)
+        implements Tunnel {
     @Override
     public TunnelType type() {
         return TunnelType.HTTP;

@@ -94,7 +94,8 @@ final class TcpBinder implements TunnelBinder {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         edge.track(ch);
-                        ch.pipeline().addLast("tunnel", new PublicConnectionHandler(tunnel, edge::draining));
+                        edge.proxyProtocol.install(ch, pipeline -> pipeline.addLast("tunnel",
+                                new PublicConnectionHandler(tunnel, edge::draining)));
                     }
                 })
                 .bind(host, port);

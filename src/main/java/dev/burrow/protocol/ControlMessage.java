@@ -36,12 +36,24 @@ public sealed interface ControlMessage {
     /**
      * Agent to edge: give me a public address. {@code tunnel} is a type from {@link TunnelType}. For HTTP and TLS,
      * at most one of {@code subdomain} (under the edge's domain) and {@code hostname} (a full name); neither means
-     * a random name. For TCP, {@code port} asks for one port of the edge's range; absent means any free one.
+     * a random name. For TCP, {@code port} asks for one port of the edge's range; absent means any free one. For
+     * HTTP, {@code forwarded} true asks for an RFC 7239 {@code Forwarded} header on every request.
      */
-    record Bind(long id, String tunnel, String subdomain, String hostname, Integer port) implements ControlMessage {
+    record Bind(long id, String tunnel, String subdomain, String hostname, Integer port, Boolean forwarded)
+            implements ControlMessage {
         /** A bind by name, for HTTP and TLS tunnels. */
         public static Bind named(long id, TunnelType type, String subdomain, String hostname) {
-            return new Bind(id, type.wireName(), subdomain, hostname, null);
+            return new Bind(id, type.wireName(), subdomain, hostname, null, null);
+        }
+
+        /** A bind by port, for TCP tunnels. */
+        public static Bind byPort(long id, TunnelType type, Integer port) {
+            return new Bind(id, type.wireName(), null, null, port, null);
+        }
+
+        /** This bind, asking for a {@code Forwarded} header or not (the field is left out when false). */
+        public Bind withForwarded(boolean on) {
+            return new Bind(id, tunnel, subdomain, hostname, port, on ? Boolean.TRUE : null);
         }
     }
 

@@ -1,8 +1,11 @@
 package dev.burrow.edge.http;
 
-import dev.burrow.edge.Tunnel;
+import dev.burrow.edge.HttpTunnel;
+import dev.burrow.edge.proxy.Cidr;
+import dev.burrow.edge.proxy.ProxyProtocolGate;
 import io.netty.channel.Channel;
 import java.time.Duration;
+import java.util.List;
 
 /** What the public HTTP listener needs from the edge: routing, drain state and its limits. */
 public interface HttpEdge {
@@ -10,7 +13,7 @@ public interface HttpEdge {
     void track(Channel channel);
 
     /** @return the tunnel bound to the hostname, or null */
-    Tunnel find(String hostname);
+    HttpTunnel find(String hostname);
 
     /** True if the hostname had a tunnel lately that is now gone. */
     boolean wasRecentlyBound(String hostname);
@@ -22,6 +25,12 @@ public interface HttpEdge {
     void exchangeEnded();
 
     RequestPolicy policy();
+
+    /** Who must open a connection with a PROXY protocol header; the listener assembles its pipelines through it. */
+    ProxyProtocolGate proxyProtocol();
+
+    /** Clients whose forwarded headers are kept and added to, rather than replaced. */
+    List<Cidr> trustedProxies();
 
     int maxInitialLineLength();
 

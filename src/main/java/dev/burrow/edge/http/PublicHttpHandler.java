@@ -1,7 +1,9 @@
 package dev.burrow.edge.http;
 
 import dev.burrow.edge.Hostnames;
-import dev.burrow.edge.Tunnel;
+import dev.burrow.edge.HttpTunnel;
+import dev.burrow.edge.proxy.Cidr;
+import dev.burrow.edge.proxy.ClientAddress;
 import dev.burrow.protocol.Protocol;
 import dev.burrow.protocol.StreamKind;
 import dev.burrow.transport.ErrorPages;
@@ -190,13 +192,13 @@ final class PublicHttpHandler extends ChannelInboundHandlerAdapter {
                     "edge_draining", "Edge shutting down", "This edge is restarting. Try again in a moment."), true);
             return;
         }
-        Tunnel tunnel = edge.find(hostname);
+        HttpTunnel tunnel = edge.find(hostname);
         if (tunnel == null || !tunnel.session().acceptsStreams()) {
             respondLocally(request, notRouted(hostname, tunnel != null || edge.wasRecentlyBound(hostname)),
                     PublicRequests.hasBody(request));
             return;
         }
-        InetSocketAddress client = (InetSocketAddress) ctx.channel().remoteAddress();
+        InetSocketAddress client = ClientAddress.of(ctx.channel());
         FullHttpResponse denied = edge.policy().evaluate(request, tunnel, client);
         if (denied != null) {
             respondLocally(request, denied, PublicRequests.hasBody(request));
@@ -227,7 +229,8 @@ final class PublicHttpHandler extends ChannelInboundHandlerAdapter {
      * Moves this connection onto the event loop of the agent connection that serves its first request, once: the
      * exchange then runs on one thread end to end, with no hand-over between loops for each request.
      */
-    private void moveToAgentLoop(EventLoop agentLoop, HttpRequest request, Tunnel tunnel, InetSocketAddress client) {
+    private void moveToAgentLoop(EventLoop agentLoop, HttpRequest request, HttpTunnel tunnel,
+                                 InetSocketAddress client) {
         movedToAgentLoop = true;
         state = State.OPENING;
         ctx.channel().deregister().addListener(deregistered -> {
@@ -250,7 +253,7 @@ final class PublicHttpHandler extends ChannelInboundHandlerAdapter {
         });
     }
 
-    private void relay(HttpRequest request, Tunnel tunnel, InetSocketAddress client) {
+    private void relay(HttpRequest request, HttpTunnel tunnel, InetSocketAddress client) {
         if (!tunnel.session().hasStreamCapacity()) {
             FullHttpResponse page = ErrorPages.page(ctx.alloc(), HttpResponseStatus.SERVICE_UNAVAILABLE,
                     "tunnel_busy", "Tunnel busy", "The tunnel's agent is serving as many requests and open "
@@ -271,7 +274,8 @@ final class PublicHttpHandler extends ChannelInboundHandlerAdapter {
             // The edge answers 100 Continue itself once the tunnel's stream is open, as a reverse proxy does.
             headers.remove(HttpHeaderNames.EXPECT);
         }
-        PublicRequests.addForwarded(request, client);
+        PublicRequests.addForwarded(request, client, Cidr.anyContains(edge.trustedProxies(), client.getAddress()),
+                tunnel.forwardedHeader());
         headers.set(Protocol.STREAM_KIND, (upgrade ? StreamKind.UPGRADE : StreamKind.HTTP).wireName())
                 .set(Protocol.TUNNEL_ID, tunnel.id())
                 .set(Protocol.CLIENT_ADDR, HostPort.of(client).toString())
@@ -631,7 +635,7 @@ final class PublicHttpHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        log.atDebug().addKeyValue("remote", ctx.channel().remoteAddress()).log("public connection failed: {}",
+        log.atDebug().addKeyValue("remote", ClientAddress.of(ctx.channel())).log("public connection failed: {}",
                 cause.toString());
         ctx.close();
     }

@@ -1,13 +1,17 @@
 package dev.burrow.edge.http;
 
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.util.concurrent.TimeUnit;
 
-/** Assembles a public HTTP/1.1 connection: timeouts, a strict bounded decoder, the relay. */
+/**
+ * Assembles a public HTTP/1.1 connection: timeouts, a strict bounded decoder, the relay; behind a PROXY protocol
+ * header, when the peer is a load balancer that must send one.
+ */
 public final class PublicHttpInitializer extends ChannelInitializer<SocketChannel> {
     static final String CODEC = "http";
     private static final int MAX_CHUNK_SIZE = 64 * 1024;
@@ -22,6 +26,12 @@ public final class PublicHttpInitializer extends ChannelInitializer<SocketChanne
 
     @Override
     protected void initChannel(SocketChannel ch) {
+        edge.track(ch);
+        ch.config().setAutoRead(false);
+        edge.proxyProtocol().install(ch, this::assemble);
+    }
+
+    private void assemble(ChannelPipeline pipeline) {
         HttpDecoderConfig decoder = new HttpDecoderConfig()
                 .setMaxInitialLineLength(edge.maxInitialLineLength())
                 .setMaxHeaderSize(edge.maxHeaderSize())
@@ -32,10 +42,7 @@ public final class PublicHttpInitializer extends ChannelInitializer<SocketChanne
                 .setAllowPartialChunks(true)
                 .setValidateHeaders(true);
         HeaderReadTimeout headerTimeout = new HeaderReadTimeout(edge.headerReadTimeout());
-        edge.track(ch);
-        ch.config().setAutoRead(false);
-        ch.pipeline()
-                .addLast("limit", limiter)
+        pipeline.addLast("limit", limiter)
                 .addLast("idle", new IdleStateHandler(0, 0, edge.idleTimeout().toMillis(), TimeUnit.MILLISECONDS))
                 .addLast("header-timeout", headerTimeout)
                 .addLast(CODEC, new HttpServerCodec(decoder))
