@@ -18,10 +18,8 @@ import java.util.function.Consumer;
  * @param timeout how long a listed peer may take to send the whole header before the connection is closed
  */
 public record ProxyProtocolGate(List<Cidr> from, Duration timeout) {
-    /** Accepts no PROXY header from anyone. */
-    public static final ProxyProtocolGate CLOSED = new ProxyProtocolGate(List.of(), Duration.ofSeconds(5));
     /**
-     * Bound on a v2 header's TLV fields (a v1 header is at most 107 bytes, and Netty's decoder holds it to that).
+     * Bound on a v2 header's TLV fields (Netty's decoder holds a v1 line to 108 bytes by itself).
      * Load balancers send a few dozen bytes of them, if any.
      */
     static final int MAX_TLV_BYTES = 2048;
