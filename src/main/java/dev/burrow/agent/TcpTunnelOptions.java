@@ -8,10 +8,14 @@ import java.util.Objects;
 /**
  * A TCP tunnel: each connection to a public port of the edge becomes one connection to {@code upstream}, bytes
  * passed both ways untouched. {@code remotePort} asks for one port of the edge's range; null takes any free one.
+ * {@code proxyProtocol} has the agent tell the upstream who each client is, in a PROXY header before the client's
+ * bytes; the edge knows nothing of it.
  */
-public record TcpTunnelOptions(Upstream upstream, Integer remotePort) implements TunnelOptions {
+public record TcpTunnelOptions(Upstream upstream, Integer remotePort, ProxyProtocol proxyProtocol)
+        implements TunnelOptions {
     public TcpTunnelOptions {
         Objects.requireNonNull(upstream, "upstream");
+        Objects.requireNonNull(proxyProtocol, "proxyProtocol");
         if (upstream.tls()) {
             throw new IllegalArgumentException("a TCP tunnel passes bytes as they are: give host:port, not https://");
         }
@@ -22,11 +26,16 @@ public record TcpTunnelOptions(Upstream upstream, Integer remotePort) implements
 
     /** To {@code upstream}: a port, or host:port. */
     public static TcpTunnelOptions to(String upstream) {
-        return new TcpTunnelOptions(Upstream.parse(upstream), null);
+        return new TcpTunnelOptions(Upstream.parse(upstream), null, ProxyProtocol.OFF);
     }
 
     public TcpTunnelOptions withRemotePort(int port) {
-        return new TcpTunnelOptions(upstream, port);
+        return new TcpTunnelOptions(upstream, port, proxyProtocol);
+    }
+
+    /** Sends the upstream a PROXY protocol header of this version before each connection's first byte. */
+    public TcpTunnelOptions withProxyProtocol(ProxyProtocol version) {
+        return new TcpTunnelOptions(upstream, remotePort, version);
     }
 
     @Override

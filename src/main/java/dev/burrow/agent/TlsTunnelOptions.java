@@ -9,9 +9,11 @@ import java.util.Objects;
  * A TLS tunnel: each TLS connection to the edge's TLS port whose ClientHello names this tunnel's hostname becomes
  * one connection to {@code upstream}, which holds the certificate; the edge and the agent pass the bytes untouched
  * and never decrypt them. At most one of {@code subdomain} and {@code hostname}; neither means a random readable
- * name.
+ * name. {@code proxyProtocol} has the agent tell the upstream who each client is, in a PROXY header before the
+ * client's bytes (the TLS ClientHello among them).
  */
-public record TlsTunnelOptions(Upstream upstream, String subdomain, String hostname) implements TunnelOptions {
+public record TlsTunnelOptions(Upstream upstream, String subdomain, String hostname, ProxyProtocol proxyProtocol)
+        implements TunnelOptions {
     public TlsTunnelOptions {
         Objects.requireNonNull(upstream, "upstream");
         if (upstream.tls()) {
@@ -21,27 +23,33 @@ public record TlsTunnelOptions(Upstream upstream, String subdomain, String hostn
         if (subdomain != null && hostname != null) {
             throw new IllegalArgumentException("give a subdomain or a hostname, not both");
         }
+        proxyProtocol = proxyProtocol == null ? ProxyProtocol.OFF : proxyProtocol;
     }
 
     /** To {@code upstream}: a port, or host:port, where a TLS server listens. */
     public static TlsTunnelOptions to(String upstream) {
-        return new TlsTunnelOptions(Upstream.parse(upstream), null, null);
+        return new TlsTunnelOptions(Upstream.parse(upstream), null, null, ProxyProtocol.OFF);
     }
 
     public TlsTunnelOptions withSubdomain(String name) {
-        return new TlsTunnelOptions(upstream, name, null);
+        return new TlsTunnelOptions(upstream, name, null, proxyProtocol);
     }
 
     public TlsTunnelOptions withHostname(String name) {
-        return new TlsTunnelOptions(upstream, null, name);
+        return new TlsTunnelOptions(upstream, null, name, proxyProtocol);
+    }
+
+    /** Sends the upstream a PROXY protocol header of this version before each connection's first byte. */
+    public TlsTunnelOptions withProxyProtocol(ProxyProtocol version) {
+        return new TlsTunnelOptions(upstream, subdomain, hostname, version);
     }
 
     @Override
     public ControlMessage.Bind bindRequest(long id, ControlMessage.Bound held) {
         if (held != null) {
-            return ControlMessage.Bind.named(id, TunnelType.TLS, null, held.hostname(), false);
+            return ControlMessage.Bind.named(id, TunnelType.TLS, null, held.hostname());
         }
-        return ControlMessage.Bind.named(id, TunnelType.TLS, subdomain, hostname, false);
+        return ControlMessage.Bind.named(id, TunnelType.TLS, subdomain, hostname);
     }
 
     @Override

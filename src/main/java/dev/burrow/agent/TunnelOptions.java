@@ -17,4 +17,12 @@ public sealed interface TunnelOptions permits HttpTunnelOptions, TcpTunnelOption
      * tunnel had, asked for again so that it survives the reconnect; null on the first bind.
      */
     ControlMessage.Bind bindRequest(long id, ControlMessage.Bound held);
+
+    /**
+     * The PROXY protocol header the upstream gets before each public connection's first byte, for tunnels that pipe
+     * connections (TCP, TLS); HTTP tunnels tell their upstream in forwarded headers instead.
+     */
+    default ProxyProtocol proxyProtocol() {
+        return ProxyProtocol.OFF;
+    }
 }

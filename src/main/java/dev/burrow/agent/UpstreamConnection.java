@@ -16,6 +16,7 @@ import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
 import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
 import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
@@ -27,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * One public connection of a TCP or TLS tunnel, on the agent: dials the tunnel's upstream, answers the edge's
  * CONNECT with 200 once the upstream accepted, then hands stream and upstream to a {@link StreamPipe}. An upstream
  * that refuses or cannot be reached resets the stream with CONNECT_ERROR, which closes the public connection at
- * once. Bytes the edge sends meanwhile wait here and go first.
+ * once. Bytes the edge sends meanwhile wait here and go first, after a PROXY protocol header if the tunnel asks for
+ * one.
  */
 final class UpstreamConnection extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(UpstreamConnection.class);
@@ -54,7 +56,7 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (!dialing && msg instanceof Http2HeadersFrame headers) {
             dialing = true;
-            dial(ctx, headers.headers().get(Protocol.TUNNEL_ID));
+            dial(ctx, headers.headers());
         } else if (msg instanceof ByteBuf bytes) {
             early.add(bytes);
         } else {
@@ -72,7 +74,8 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
         ctx.fireUserEventTriggered(evt);
     }
 
-    private void dial(ChannelHandlerContext ctx, CharSequence tunnelId) {
+    private void dial(ChannelHandlerContext ctx, Http2Headers connect) {
+        CharSequence tunnelId = connect.get(Protocol.TUNNEL_ID);
         AgentTunnel tunnel = connection.tunnel(tunnelId == null ? null : tunnelId.toString());
         if (tunnel == null || tunnel.options() instanceof HttpTunnelOptions) {
             log.atWarn().addKeyValue("tunnel", tunnelId).log("connection for no TCP or TLS tunnel of this agent");
@@ -107,6 +110,10 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
                 return;
             }
             ctx.writeAndFlush(new DefaultHttp2HeadersFrame(new DefaultHttp2Headers().status("200"), false));
+            ProxyProtocol proxyProtocol = tunnel.options().proxyProtocol();
+            if (proxyProtocol != ProxyProtocol.OFF) {
+                ProxyHeader.write(upstream, proxyProtocol, connect);
+            }
             // What the edge sent while the upstream was dialed goes out first: joining starts reading at once.
             ByteBuf bytes;
             while ((bytes = early.poll()) != null) {

@@ -1,9 +1,11 @@
 package dev.burrow.cli;
 
 import dev.burrow.Version;
+import dev.burrow.agent.ProxyProtocol;
 import dev.burrow.agent.Upstream;
 import dev.burrow.agent.UpstreamProtocol;
 import dev.burrow.edge.PortRange;
+import dev.burrow.edge.proxy.Cidr;
 import dev.burrow.transport.HostPort;
 import io.netty.util.ResourceLeakDetector;
 import java.io.PrintWriter;
@@ -59,6 +61,8 @@ public final class BurrowCommand extends CommandGroup {
                 .registerConverter(PortRange.class, converter(PortRange::parse))
                 .registerConverter(Upstream.class, converter(Upstream::parse))
                 .registerConverter(UpstreamProtocol.class, converter(UpstreamProtocol::parse))
+                .registerConverter(Cidr.class, converter(Cidr::parse))
+                .registerConverter(ProxyProtocol.class, converter(ProxyProtocol::version))
                 .setExecutionStrategy(BurrowCommand::run)
                 .setParameterExceptionHandler(errors)
                 .setExecutionExceptionHandler(errors);

@@ -69,7 +69,7 @@ final class DevSession implements AutoCloseable {
                 .drainGrace(DRAIN_GRACE)
                 .build()
                 .start();
-        HttpTunnelOptions options = new HttpTunnelOptions(upstream, subdomain, null, null, true, false, null);
+        HttpTunnelOptions options = new HttpTunnelOptions(upstream, subdomain, null, null, true, false, false, null);
         tunnel = agent.http(options);
         inspector = inspect.start(agent);
     }

@@ -4,11 +4,14 @@ import dev.burrow.edge.Edge;
 import dev.burrow.edge.EdgeConfig;
 import dev.burrow.edge.PortRange;
 import dev.burrow.edge.acme.AcmeSettings;
+import dev.burrow.edge.proxy.Cidr;
 import dev.burrow.transport.HostPort;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -97,6 +100,17 @@ final class EdgeCommand implements Callable<Integer> {
                     + " (default: the --tls-addr port).")
     Integer advertisedTlsPort;
 
+    @Option(names = "--trusted-proxy", paramLabel = "CIDR",
+            description = "A proxy in front of the edge, such as 10.0.0.0/8: its X-Forwarded-* and Forwarded"
+                    + " headers are kept and added to. Repeatable (default: none; every client's are replaced).")
+    List<Cidr> trustedProxies = new ArrayList<>();
+
+    @Option(names = "--proxy-protocol-from", paramLabel = "CIDR",
+            description = "A load balancer that opens every connection to the public listeners with a PROXY"
+                    + " protocol header (v1 or v2); its client then counts as the client. Required from these"
+                    + " peers, taken from no other. Repeatable (default: none).")
+    List<Cidr> proxyProtocolFrom = new ArrayList<>();
+
     @Mixin
     EdgeDataDir dataDir;
 
@@ -164,7 +178,9 @@ final class EdgeCommand implements Callable<Integer> {
                 .httpAddress(httpAddr.toSocketAddress())
                 .drainGrace(drainGrace)
                 .tcpPorts(tcpPorts)
-                .tlsAddress(tlsAddr == null ? null : tlsAddr.toSocketAddress());
+                .tlsAddress(tlsAddr == null ? null : tlsAddr.toSocketAddress())
+                .trustedProxies(trustedProxies)
+                .proxyProtocolFrom(proxyProtocolFrom);
         if (advertisedHttpPort != null) {
             config.advertisedHttpPort(advertisedHttpPort);
         }

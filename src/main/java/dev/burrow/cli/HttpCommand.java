@@ -52,6 +52,11 @@ final class HttpCommand implements Callable<Integer> {
                     + " say); h2, HTTP/2 over TLS for an https upstream, which must offer h2 in ALPN.")
     UpstreamProtocol upstreamProtocol;
 
+    @Option(names = "--forwarded",
+            description = "Have the edge add an RFC 7239 Forwarded header (for=, proto=, host=) to every request,"
+                    + " beside the X-Forwarded-* ones it always sets.")
+    boolean forwarded;
+
     @Option(names = "--upstream-insecure",
             description = "Do not check the certificate of an https upstream (for self-signed local services).")
     boolean upstreamInsecure;
@@ -131,7 +136,7 @@ final class HttpCommand implements Callable<Integer> {
     HttpTunnelOptions tunnelOptions() {
         try {
             return new HttpTunnelOptions(upstream, PublicName.subdomain(name), PublicName.hostname(name), hostHeader,
-                    !upstreamInsecure, httpsRedirect, upstreamProtocol);
+                    !upstreamInsecure, httpsRedirect, forwarded, upstreamProtocol);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }

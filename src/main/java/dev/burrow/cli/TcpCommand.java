@@ -1,5 +1,6 @@
 package dev.burrow.cli;
 
+import dev.burrow.agent.ProxyProtocol;
 import dev.burrow.agent.TcpTunnelOptions;
 import dev.burrow.agent.Upstream;
 import java.io.IOException;
@@ -31,6 +32,11 @@ final class TcpCommand implements Callable<Integer> {
                     + " port of the range).")
     Integer remotePort;
 
+    @Option(names = "--proxy-proto", paramLabel = "1|2",
+            description = "Tell the upstream who each client is: a PROXY protocol header of this version (1 text,"
+                    + " 2 binary) before the client's bytes. The upstream must expect it (default: none).")
+    ProxyProtocol proxyProtocol = ProxyProtocol.OFF;
+
     @Mixin
     EdgeConnectionOptions edge;
 
@@ -43,6 +49,7 @@ final class TcpCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "a TCP tunnel passes bytes as they are: give the"
                     + " upstream as PORT or HOST:PORT, not https://");
         }
-        return ByteTunnelRun.run(spec, edge, agent -> agent.tcp(new TcpTunnelOptions(upstream, remotePort)));
+        return ByteTunnelRun.run(spec, edge, agent -> agent.tcp(new TcpTunnelOptions(upstream, remotePort,
+                proxyProtocol)));
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import dev.burrow.agent.HttpTunnelOptions;
+import dev.burrow.agent.ProxyProtocol;
 import dev.burrow.agent.TcpTunnelOptions;
 import dev.burrow.agent.TlsTunnelOptions;
 import dev.burrow.agent.TunnelOptions;
@@ -26,12 +27,14 @@ import java.util.List;
  * @param remotePort tcp: ask for this public port
  * @param httpsRedirect http: the edge answers plain HTTP with a redirect to HTTPS
  * @param upstreamProtocol http: {@code http1} (the default), {@code h2c} or {@code h2}
+ * @param forwarded http: the edge adds an RFC 7239 {@code Forwarded} header
+ * @param proxyProto tcp and tls: a PROXY protocol header of this version (1 or 2) before each connection's bytes
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TunnelDefinition(String proto, String addr, String subdomain, String hostname, String hostHeader,
                                Boolean upstreamInsecure, Integer remotePort, Boolean httpsRedirect,
-                               String upstreamProtocol) {
+                               String upstreamProtocol, Boolean forwarded, String proxyProto) {
     public TunnelDefinition {
         if (proto == null) {
             throw new IllegalArgumentException("a tunnel needs 'proto': http, tcp or tls");
@@ -42,9 +45,8 @@ public record TunnelDefinition(String proto, String addr, String subdomain, Stri
         List<String> misplaced = new ArrayList<>();
         switch (proto) {
             case "http" -> {
-                if (remotePort != null) {
-                    misplaced.add("remote_port");
-                }
+                addIfSet(misplaced, "remote_port", remotePort);
+                addIfSet(misplaced, "proxy_proto", proxyProto);
                 if (subdomain != null && hostname != null) {
                     throw new IllegalArgumentException("give 'subdomain' or 'hostname', not both");
                 }
@@ -56,6 +58,7 @@ public record TunnelDefinition(String proto, String addr, String subdomain, Stri
                 addIfSet(misplaced, "upstream_insecure", upstreamInsecure);
                 addIfSet(misplaced, "https_redirect", httpsRedirect);
                 addIfSet(misplaced, "upstream_protocol", upstreamProtocol);
+                addIfSet(misplaced, "forwarded", forwarded);
             }
             case "tls" -> {
                 addIfSet(misplaced, "remote_port", remotePort);
@@ -63,6 +66,7 @@ public record TunnelDefinition(String proto, String addr, String subdomain, Stri
                 addIfSet(misplaced, "upstream_insecure", upstreamInsecure);
                 addIfSet(misplaced, "https_redirect", httpsRedirect);
                 addIfSet(misplaced, "upstream_protocol", upstreamProtocol);
+                addIfSet(misplaced, "forwarded", forwarded);
                 if (subdomain != null && hostname != null) {
                     throw new IllegalArgumentException("give 'subdomain' or 'hostname', not both");
                 }
@@ -74,27 +78,29 @@ public record TunnelDefinition(String proto, String addr, String subdomain, Stri
         }
         // Parsed here so that a bad address is reported with its line, not when the tunnel starts.
         toOptions(proto, addr, subdomain, hostname, hostHeader, upstreamInsecure, remotePort, httpsRedirect,
-                upstreamProtocol);
+                upstreamProtocol, forwarded, proxyProto);
     }
 
     /** What the agent binds for this tunnel. */
     public TunnelOptions toOptions() {
         return toOptions(proto, addr, subdomain, hostname, hostHeader, upstreamInsecure, remotePort, httpsRedirect,
-                upstreamProtocol);
+                upstreamProtocol, forwarded, proxyProto);
     }
 
     private static TunnelOptions toOptions(String proto, String addr, String subdomain, String hostname,
                                            String hostHeader, Boolean upstreamInsecure, Integer remotePort,
-                                           Boolean httpsRedirect, String upstreamProtocol) {
+                                           Boolean httpsRedirect, String upstreamProtocol, Boolean forwarded,
+                                           String proxyProto) {
         Upstream upstream = Upstream.parse(addr);
+        ProxyProtocol proxy = proxyProto == null ? ProxyProtocol.OFF : ProxyProtocol.version(proxyProto);
         if (proto.equals("tcp")) {
-            return new TcpTunnelOptions(upstream, remotePort);
+            return new TcpTunnelOptions(upstream, remotePort, proxy);
         }
         if (proto.equals("tls")) {
-            return new TlsTunnelOptions(upstream, subdomain, hostname);
+            return new TlsTunnelOptions(upstream, subdomain, hostname, proxy);
         }
         return new HttpTunnelOptions(upstream, subdomain, hostname, hostHeader, !Boolean.TRUE.equals(upstreamInsecure),
-                Boolean.TRUE.equals(httpsRedirect),
+                Boolean.TRUE.equals(httpsRedirect), Boolean.TRUE.equals(forwarded),
                 upstreamProtocol == null ? UpstreamProtocol.HTTP1 : UpstreamProtocol.parse(upstreamProtocol));
     }
 

@@ -1,9 +1,11 @@
 package dev.burrow.edge;
 
 import dev.burrow.edge.acme.AcmeSettings;
+import dev.burrow.edge.proxy.Cidr;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -40,7 +42,10 @@ public record EdgeConfig(
         InetSocketAddress tlsAddress,
         int advertisedTlsPort,
         int maxClientHelloLength,
-        Duration clientHelloTimeout) {
+        Duration clientHelloTimeout,
+        List<Cidr> trustedProxies,
+        List<Cidr> proxyProtocolFrom,
+        Duration proxyProtocolTimeout) {
 
     public EdgeConfig {
         Objects.requireNonNull(domain, "domain");
@@ -54,6 +59,8 @@ public record EdgeConfig(
         if (httpsAddress == null && (givenCertificate || acme != null)) {
             throw new IllegalArgumentException("a public certificate or ACME needs an HTTPS address to serve");
         }
+        trustedProxies = List.copyOf(trustedProxies);
+        proxyProtocolFrom = List.copyOf(proxyProtocolFrom);
     }
 
     public static Builder builder(String domain, Path dataDir) {
@@ -106,6 +113,9 @@ public record EdgeConfig(
         private int advertisedTlsPort;
         private int maxClientHelloLength = 16 * 1024;
         private Duration clientHelloTimeout = Duration.ofSeconds(10);
+        private List<Cidr> trustedProxies = List.of();
+        private List<Cidr> proxyProtocolFrom = List.of();
+        private Duration proxyProtocolTimeout = Duration.ofSeconds(5);
 
         private Builder(String domain, Path dataDir) {
             this.domain = domain;
@@ -258,13 +268,38 @@ public record EdgeConfig(
             return this;
         }
 
+        /**
+         * Proxies whose {@code X-Forwarded-*} and {@code Forwarded} headers the edge keeps and adds to; from any other
+         * client it replaces them, so that no client can forge its address. Default: none.
+         */
+        public Builder trustedProxies(List<Cidr> proxies) {
+            this.trustedProxies = proxies;
+            return this;
+        }
+
+        /**
+         * Peers (load balancers) that must open every connection to a public listener with a PROXY protocol header,
+         * v1 or v2, whose client then counts as the connection's client. Default: none.
+         */
+        public Builder proxyProtocolFrom(List<Cidr> peers) {
+            this.proxyProtocolFrom = peers;
+            return this;
+        }
+
+        /** How long such a peer may take to send its whole PROXY header before the connection is closed. */
+        public Builder proxyProtocolTimeout(Duration timeout) {
+            this.proxyProtocolTimeout = timeout;
+            return this;
+        }
+
         public EdgeConfig build() {
             return new EdgeConfig(domain, dataDir, agentAddress, httpAddress, advertisedHttpPort, httpsAddress,
                     advertisedHttpsPort, certFile, keyFile, tlsCertFile, tlsKeyFile, acme, edgeId, drainGrace,
                     handshakeTimeout, headerReadTimeout, idleTimeout, heartbeatInterval, heartbeatMisses,
                     maxInitialLineLength, maxHeaderSize, maxTunnelsPerSession, maxPublicConnections,
                     maxPublicConnectionsPerAddress, maxStreamsPerPublicConnection, tcpPorts, tlsAddress,
-                    advertisedTlsPort, maxClientHelloLength, clientHelloTimeout);
+                    advertisedTlsPort, maxClientHelloLength, clientHelloTimeout, trustedProxies, proxyProtocolFrom,
+                    proxyProtocolTimeout);
         }
     }
 }

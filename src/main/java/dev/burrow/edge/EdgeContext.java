@@ -4,6 +4,8 @@ import dev.burrow.edge.acme.Http01Answers;
 import dev.burrow.edge.http.HttpEdge;
 import dev.burrow.edge.http.RequestPolicy;
 import dev.burrow.edge.sni.SniEdge;
+import dev.burrow.edge.proxy.Cidr;
+import dev.burrow.edge.proxy.ProxyProtocolGate;
 import dev.burrow.protocol.TunnelType;
 import dev.burrow.store.TokenStore;
 import dev.burrow.transport.ConnectionLimiter;
@@ -13,6 +15,7 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -41,12 +44,15 @@ final class EdgeContext implements HttpEdge, SniEdge {
     volatile int boundHttpsPort;
     /** What the public HTTP listener answers to the ACME CA's HTTP-01 requests. */
     final Http01Answers acmeAnswers = new Http01Answers();
+    /** The front of every public listener: who must send a PROXY protocol header. */
+    final ProxyProtocolGate proxyProtocol;
 
     private final RequestPolicy policy;
     private final ConnectionLimiter connectionLimiter;
 
     EdgeContext(EdgeConfig config, TokenStore tokens, ExecutorService storeExecutor, RequestPolicy policy) {
         this.config = config;
+        this.proxyProtocol = new ProxyProtocolGate(config.proxyProtocolFrom(), config.proxyProtocolTimeout());
         this.policy = policy;
         this.connectionLimiter = new ConnectionLimiter(config.maxPublicConnections(),
                 config.maxPublicConnectionsPerAddress());
@@ -88,8 +94,8 @@ final class EdgeContext implements HttpEdge, SniEdge {
     }
 
     @Override
-    public Tunnel find(String hostname) {
-        return registry.find(TunnelType.HTTP, hostname);
+    public HttpTunnel find(String hostname) {
+        return (HttpTunnel) registry.find(TunnelType.HTTP, hostname);
     }
 
     /** True if an HTTP tunnel holds the hostname now: only such names get certificates. */
@@ -164,6 +170,16 @@ final class EdgeContext implements HttpEdge, SniEdge {
     @Override
     public RequestPolicy policy() {
         return policy;
+    }
+
+    @Override
+    public ProxyProtocolGate proxyProtocol() {
+        return proxyProtocol;
+    }
+
+    @Override
+    public List<Cidr> trustedProxies() {
+        return config.trustedProxies();
     }
 
     @Override

@@ -37,7 +37,8 @@ final class HostnameBinder implements TunnelBinder {
     /** HTTP tunnels, with URLs on the edge's public HTTPS port if it has one, else on its HTTP port. */
     static HostnameBinder http(EdgeContext edge, Function<String, String> urlOf) {
         return new HostnameBinder(edge, TunnelType.HTTP, (id, hostname, bind, session) ->
-                new HttpTunnel(id, hostname, urlOf.apply(hostname), bind.redirectsToHttps(), session));
+                new HttpTunnel(id, hostname, urlOf.apply(hostname), bind.redirectsToHttps(),
+                        Boolean.TRUE.equals(bind.forwarded()), session));
     }
 
     /** TLS tunnels, with URLs on the edge's public TLS port. */

@@ -4,9 +4,11 @@ import dev.burrow.protocol.TunnelType;
 
 /**
  * An HTTP tunnel: public requests whose Host is {@code hostname} go to {@code session}; with {@code httpsRedirect},
- * plain-HTTP requests are sent to HTTPS instead (on an edge that serves it).
+ * plain-HTTP requests are sent to HTTPS instead (on an edge that serves it). With {@code forwardedHeader}, the agent
+ * asked for an RFC 7239 {@code Forwarded} header on every request.
  */
-record HttpTunnel(String id, String hostname, String url, boolean httpsRedirect, AgentSession session)
+public record HttpTunnel(String id, String hostname, String url, boolean httpsRedirect, boolean forwardedHeader,
+                         AgentSession session)
         implements Tunnel {
     @Override
     public TunnelType type() {

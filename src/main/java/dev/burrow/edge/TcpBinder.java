@@ -94,9 +94,9 @@ final class TcpBinder implements TunnelBinder {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         edge.track(ch);
-                        ch.pipeline()
+                        edge.proxyProtocol.install(ch, pipeline -> pipeline
                                 .addLast("limit", edge.connectionLimiter())
-                                .addLast("tunnel", new PublicConnectionHandler(tunnel, edge::draining));
+                                .addLast("tunnel", new PublicConnectionHandler(tunnel, edge::draining)));
                     }
                 })
                 .bind(host, port);

@@ -37,19 +37,29 @@ public sealed interface ControlMessage {
      * Agent to edge: give me a public address. {@code tunnel} is a type from {@link TunnelType}. For HTTP and TLS,
      * at most one of {@code subdomain} (under the edge's domain) and {@code hostname} (a full name); neither means
      * a random name. For HTTP, {@code httpsRedirect} true asks the edge to answer plain-HTTP requests with a redirect
-     * to HTTPS; absent means false. For TCP, {@code port} asks for one port of the edge's range; absent means any
-     * free one.
+     * to HTTPS, and {@code forwarded} true asks for an RFC 7239 {@code Forwarded} header on every request; absent
+     * means false. For TCP, {@code port} asks for one port of the edge's range; absent means any free one.
      */
-    record Bind(long id, String tunnel, String subdomain, String hostname, Integer port, Boolean httpsRedirect)
-            implements ControlMessage {
+    record Bind(long id, String tunnel, String subdomain, String hostname, Integer port, Boolean httpsRedirect,
+                Boolean forwarded) implements ControlMessage {
         /** A bind by name, for HTTP and TLS tunnels. */
-        public static Bind named(long id, TunnelType type, String subdomain, String hostname, boolean httpsRedirect) {
-            return new Bind(id, type.wireName(), subdomain, hostname, null, httpsRedirect ? Boolean.TRUE : null);
+        public static Bind named(long id, TunnelType type, String subdomain, String hostname) {
+            return new Bind(id, type.wireName(), subdomain, hostname, null, null, null);
         }
 
         /** A bind of a TCP tunnel: one port of the edge's range, or any free one if {@code port} is null. */
         public static Bind port(long id, Integer port) {
-            return new Bind(id, TunnelType.TCP.wireName(), null, null, port, null);
+            return new Bind(id, TunnelType.TCP.wireName(), null, null, port, null, null);
+        }
+
+        /** This bind, asking for a redirect to HTTPS or not (the field is left out when false). */
+        public Bind withHttpsRedirect(boolean on) {
+            return new Bind(id, tunnel, subdomain, hostname, port, on ? Boolean.TRUE : null, forwarded);
+        }
+
+        /** This bind, asking for a {@code Forwarded} header or not (the field is left out when false). */
+        public Bind withForwarded(boolean on) {
+            return new Bind(id, tunnel, subdomain, hostname, port, httpsRedirect, on ? Boolean.TRUE : null);
         }
 
         public boolean redirectsToHttps() {

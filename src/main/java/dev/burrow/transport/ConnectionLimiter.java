@@ -1,10 +1,10 @@
 package dev.burrow.transport;
 
+import dev.burrow.transport.ClientAddress;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Caps open public connections, in all and per client address, so that a flood of idle connections cannot exhaust
- * file descriptors or memory. A connection over a cap is closed at once, before anything is read from it.
+ * file descriptors or memory. A connection over a cap is closed at once, before anything is read from it (but for
+ * the PROXY protocol header that named its client, when a load balancer sent one).
  * One instance is shared by every public listener of an edge.
  */
 @ChannelHandler.Sharable
@@ -32,7 +33,7 @@ public final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        InetAddress address = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress();
+        InetAddress address = ClientAddress.of(ctx.channel()).getAddress();
         AtomicInteger mine = perAddress.computeIfAbsent(address, a -> new AtomicInteger());
         boolean overTotal = total.incrementAndGet() > maxTotal;
         boolean overAddress = mine.incrementAndGet() > maxPerAddress;

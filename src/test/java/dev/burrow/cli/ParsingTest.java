@@ -3,12 +3,15 @@ package dev.burrow.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.burrow.agent.ProxyProtocol;
 import dev.burrow.edge.PortRange;
+import dev.burrow.edge.proxy.Cidr;
 import dev.burrow.transport.HostPort;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine.ParameterException;
 
 class ParsingTest {
 
@@ -53,6 +56,34 @@ class ParsingTest {
         assertThatThrownBy(() -> PortRange.parse("20999-20000")).hasMessageContaining("lower to a higher");
         assertThatThrownBy(() -> PortRange.parse("0-10")).hasMessageContaining("1-65535");
         assertThatThrownBy(() -> PortRange.parse("a-b")).hasMessageContaining("not a port range");
+    }
+
+    @Test
+    void clientAddressOptionsAreParsed() {
+        EdgeCommand edge = Cli.parse(EdgeCommand.class, "edge", "--domain", "example.test",
+                "--trusted-proxy", "10.0.0.0/8", "--trusted-proxy", "2001:db8::/32",
+                "--proxy-protocol-from", "192.0.2.7");
+        HttpCommand http = Cli.parse(HttpCommand.class, "http", "8080", "--forwarded");
+        TcpCommand tcp = Cli.parse(TcpCommand.class, "tcp", "22", "--proxy-proto", "2");
+
+        assertThat(edge.trustedProxies).containsExactly(Cidr.parse("10.0.0.0/8"), Cidr.parse("2001:db8::/32"));
+        assertThat(edge.proxyProtocolFrom).containsExactly(Cidr.parse("192.0.2.7/32"));
+        assertThat(http.tunnelOptions().forwardedHeader()).isTrue();
+        assertThat(Cli.parse(HttpCommand.class, "http", "8080").tunnelOptions().forwardedHeader()).isFalse();
+        assertThat(tcp.proxyProtocol).isEqualTo(ProxyProtocol.V2);
+        assertThat(Cli.parse(TcpCommand.class, "tcp", "22").proxyProtocol).isEqualTo(ProxyProtocol.OFF);
+    }
+
+    @Test
+    void badClientAddressOptionsAreUsageErrors() {
+        // Parsed only: an edge that wrongly accepted the option would otherwise start and run.
+        assertThatThrownBy(() -> Cli.parse(EdgeCommand.class, "edge", "--domain", "example.test",
+                "--proxy-protocol-from", "10.1.2.3/8"))
+                .isInstanceOf(ParameterException.class).hasMessageContaining("did you mean 10.0.0.0/8?");
+        Cli.Result badVersion = Cli.run("tcp", "22", "--proxy-proto", "3");
+
+        assertThat(badVersion.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(badVersion.err()).contains("'3' is not a PROXY protocol version: give 1 or 2");
     }
 
     @Test

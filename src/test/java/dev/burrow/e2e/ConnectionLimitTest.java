@@ -2,6 +2,7 @@ package dev.burrow.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.burrow.edge.proxy.Cidr;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -38,6 +39,40 @@ class ConnectionLimitTest {
                 }
             }
         }
+    }
+
+    @Test
+    void behindALoadBalancerThePerAddressCapCountsTheClientsItNames() throws Exception {
+        try (TunnelHarness harness = new TunnelHarness(dataDir, b -> b.maxPublicConnections(100, 2)
+                .proxyProtocolFrom(List.of(Cidr.parse("127.0.0.1/32"))))) {
+            List<Socket> held = new ArrayList<>();
+            try {
+                for (int i = 0; i < 2; i++) {
+                    held.add(viaBalancer(harness, "203.0.113.7"));
+                    assertThat(statusOf(held.get(i))).isEqualTo("HTTP/1.1 404");
+                }
+
+                try (Socket over = viaBalancer(harness, "203.0.113.7")) {
+                    over.setSoTimeout(10_000);
+                    assertThat(over.getInputStream().read()).isEqualTo(-1);
+                }
+                try (Socket other = viaBalancer(harness, "203.0.113.8")) {
+                    assertThat(statusOf(other)).as("another client behind the same balancer").isEqualTo("HTTP/1.1 404");
+                }
+            } finally {
+                for (Socket s : held) {
+                    s.close();
+                }
+            }
+        }
+    }
+
+    /** A connection from the load balancer, opened with a PROXY header for {@code client}. */
+    private static Socket viaBalancer(TunnelHarness harness, String client) throws Exception {
+        Socket socket = new Socket("127.0.0.1", harness.httpPort());
+        socket.getOutputStream().write(("PROXY TCP4 " + client + " 127.0.0.1 40000 " + harness.httpPort() + "\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+        return socket;
     }
 
     private static String statusOf(Socket socket) throws Exception {

@@ -235,7 +235,7 @@ class TcpTunnelTest {
     }
 
     /** A range of {@code size} ports on 127.0.0.1 that were free a moment ago. */
-    private static PortRange freeRange(int size) throws IOException {
+    static PortRange freeRange(int size) throws IOException {
         for (int attempt = 0; attempt < 50; attempt++) {
             int first;
             try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {

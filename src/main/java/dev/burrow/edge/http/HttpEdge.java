@@ -1,9 +1,12 @@
 package dev.burrow.edge.http;
 
 import dev.burrow.edge.Tunnel;
+import dev.burrow.edge.proxy.Cidr;
+import dev.burrow.edge.proxy.ProxyProtocolGate;
 import dev.burrow.transport.ConnectionLimiter;
 import io.netty.channel.Channel;
 import java.time.Duration;
+import java.util.List;
 
 /** What the public HTTP listener needs from the edge: routing, drain state and its limits. */
 public interface HttpEdge {
@@ -32,6 +35,12 @@ public interface HttpEdge {
     void exchangeEnded();
 
     RequestPolicy policy();
+
+    /** Who must open a connection with a PROXY protocol header; the listener assembles its pipelines through it. */
+    ProxyProtocolGate proxyProtocol();
+
+    /** Clients whose forwarded headers are kept and added to, rather than replaced. */
+    List<Cidr> trustedProxies();
 
     int maxInitialLineLength();
 

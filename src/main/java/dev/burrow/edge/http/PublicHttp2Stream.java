@@ -1,6 +1,9 @@
 package dev.burrow.edge.http;
 
+import dev.burrow.edge.HttpTunnel;
 import dev.burrow.edge.Tunnel;
+import dev.burrow.edge.proxy.Cidr;
+import dev.burrow.transport.ClientAddress;
 import dev.burrow.protocol.Protocol;
 import dev.burrow.protocol.StreamKind;
 import dev.burrow.transport.HopByHopHeaders;
@@ -102,7 +105,8 @@ final class PublicHttp2Stream extends ChannelInboundHandlerAdapter {
         }
         HttpRequest request = PublicRequests.asHttpRequest(((Http2StreamChannel) ctx.channel()).stream().id(),
                 headers);
-        InetSocketAddress client = (InetSocketAddress) ctx.channel().remoteAddress();
+        // The connection, not the stream, knows the client a load balancer's PROXY header named.
+        InetSocketAddress client = ClientAddress.of(ctx.channel().parent());
         PublicRouting.Route route = PublicRouting.route(edge, ctx.alloc(), request, client, connection);
         if (route.answer() != null) {
             answer(route.answer());
@@ -119,7 +123,9 @@ final class PublicHttp2Stream extends ChannelInboundHandlerAdapter {
         }
         HopByHopHeaders.strip(request.headers());
         HopByHopHeaders.stripInternal(request.headers());
-        PublicRequests.addForwarded(request, client, connection);
+        PublicRequests.addForwarded(request, client, connection,
+                Cidr.anyContains(edge.trustedProxies(), client.getAddress()),
+                tunnel instanceof HttpTunnel http && http.forwardedHeader());
         Http2Headers toAgent = PublicRequests.toStreamHeaders(request, connection.scheme())
                 .set(Protocol.STREAM_KIND, StreamKind.HTTP.wireName())
                 .set(Protocol.TUNNEL_ID, tunnel.id())

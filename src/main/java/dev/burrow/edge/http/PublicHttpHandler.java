@@ -1,6 +1,9 @@
 package dev.burrow.edge.http;
 
+import dev.burrow.edge.HttpTunnel;
 import dev.burrow.edge.Tunnel;
+import dev.burrow.edge.proxy.Cidr;
+import dev.burrow.transport.ClientAddress;
 import dev.burrow.protocol.Protocol;
 import dev.burrow.protocol.StreamKind;
 import dev.burrow.transport.ErrorPages;
@@ -172,7 +175,7 @@ final class PublicHttpHandler extends ChannelInboundHandlerAdapter {
             respondLocally(request, rejection.page(ctx.alloc()), true);
             return;
         }
-        InetSocketAddress client = (InetSocketAddress) ctx.channel().remoteAddress();
+        InetSocketAddress client = ClientAddress.of(ctx.channel());
         PublicRouting.Route route = PublicRouting.route(edge, ctx.alloc(), request, client, connection);
         if (route.answer() != null) {
             respondLocally(request, route.answer(), route.closeConnection() || PublicRequests.hasBody(request));
@@ -191,7 +194,8 @@ final class PublicHttpHandler extends ChannelInboundHandlerAdapter {
      * Moves this connection onto the event loop of the agent connection that serves its first request, once: the
      * exchange then runs on one thread end to end, with no hand-over between loops for each request.
      */
-    private void moveToAgentLoop(EventLoop agentLoop, HttpRequest request, Tunnel tunnel, InetSocketAddress client) {
+    private void moveToAgentLoop(EventLoop agentLoop, HttpRequest request, Tunnel tunnel,
+                                 InetSocketAddress client) {
         movedToAgentLoop = true;
         state = State.OPENING;
         ctx.channel().deregister().addListener(deregistered -> {
@@ -232,7 +236,9 @@ final class PublicHttpHandler extends ChannelInboundHandlerAdapter {
             // The edge answers 100 Continue itself once the tunnel's stream is open, as a reverse proxy does.
             headers.remove(HttpHeaderNames.EXPECT);
         }
-        PublicRequests.addForwarded(request, client, connection);
+        PublicRequests.addForwarded(request, client, connection,
+                Cidr.anyContains(edge.trustedProxies(), client.getAddress()),
+                tunnel instanceof HttpTunnel http && http.forwardedHeader());
         headers.set(Protocol.STREAM_KIND, (upgrade ? StreamKind.UPGRADE : StreamKind.HTTP).wireName())
                 .set(Protocol.TUNNEL_ID, tunnel.id())
                 .set(Protocol.CLIENT_ADDR, HostPort.of(client).toString());
@@ -592,7 +598,7 @@ final class PublicHttpHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        log.atDebug().addKeyValue("remote", ctx.channel().remoteAddress()).log("public connection failed: {}",
+        log.atDebug().addKeyValue("remote", ClientAddress.of(ctx.channel())).log("public connection failed: {}",
                 cause.toString());
         ctx.close();
     }

@@ -9,9 +9,10 @@ import io.netty.handler.timeout.IdleStateHandler;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Assembles a connection of the public HTTP listener: the connection caps, the idle timeout, then the HTTP/1.1 part
- * that the HTTPS listener reuses behind TLS ({@link #addHttp1}). In plain text a client that opens with the HTTP/2
- * preface gets {@link PublicHttp2Pipeline} instead.
+ * Assembles a connection of the public HTTP listener: behind a PROXY protocol header when the peer is a load balancer
+ * that must send one, the connection caps, the idle timeout, then the HTTP/1.1 part that the HTTPS listener reuses
+ * behind TLS ({@link #addHttp1}). In plain text a client that opens with the HTTP/2 preface gets
+ * {@link PublicHttp2Pipeline} instead.
  */
 public final class PublicHttpInitializer extends ChannelInitializer<SocketChannel> {
     static final String HEADER_TIMEOUT = "header-timeout";
@@ -29,10 +30,10 @@ public final class PublicHttpInitializer extends ChannelInitializer<SocketChanne
     protected void initChannel(SocketChannel ch) {
         edge.track(ch);
         ch.config().setAutoRead(false);
-        ch.pipeline()
-                .addLast("limit", edge.connectionLimiter())
-                .addLast("idle", idleTimeout(edge));
-        addHttp1(ch.pipeline(), edge, PublicConnection.PLAIN);
+        edge.proxyProtocol().install(ch, pipeline -> {
+            pipeline.addLast("limit", edge.connectionLimiter()).addLast("idle", idleTimeout(edge));
+            addHttp1(pipeline, edge, PublicConnection.PLAIN);
+        });
     }
 
     /** Closes a public connection that neither reads nor writes for the edge's idle timeout. */

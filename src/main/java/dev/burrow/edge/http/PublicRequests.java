@@ -19,6 +19,9 @@ import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.HttpConversionUtil;
 import io.netty.util.AsciiString;
+import io.netty.util.NetUtil;
+import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.List;
 
@@ -28,6 +31,11 @@ import java.util.List;
  * routing, the policy and the header rules are the same for both versions.
  */
 final class PublicRequests {
+    private static final AsciiString X_FORWARDED_FOR = AsciiString.cached("x-forwarded-for");
+    private static final AsciiString X_FORWARDED_PROTO = AsciiString.cached("x-forwarded-proto");
+    private static final AsciiString X_FORWARDED_HOST = AsciiString.cached("x-forwarded-host");
+    private static final AsciiString FORWARDED = AsciiString.cached("forwarded");
+
     private PublicRequests() {
     }
 
@@ -154,14 +162,65 @@ final class PublicRequests {
     }
 
     /**
-     * Sets X-Forwarded-For, -Proto and -Host. Forwarded headers a client sent are replaced, not appended to: no
-     * proxy in front of the edge is trusted yet, so a client could otherwise forge its address.
+     * Sets X-Forwarded-For, -Proto and -Host, and with {@code forwardedHeader} an RFC 7239 Forwarded header. From a
+     * trusted proxy the ones it sent are kept: the client is appended to its X-Forwarded-For and Forwarded lists,
+     * and its X-Forwarded-Proto and -Host stand. From any other client they are dropped first (Forwarded too, asked
+     * for or not), so that no client can forge its address.
      */
-    static void addForwarded(HttpRequest request, InetSocketAddress client, PublicConnection connection) {
+    static void addForwarded(HttpRequest request, InetSocketAddress client, PublicConnection connection,
+                             boolean fromTrustedProxy, boolean forwardedHeader) {
         HttpHeaders headers = request.headers();
-        headers.set("X-Forwarded-For", client.getAddress().getHostAddress());
-        headers.set("X-Forwarded-Proto", connection.scheme());
-        headers.set("X-Forwarded-Host", headers.get(HttpHeaderNames.HOST));
+        String ip = NetUtil.toAddressString(client.getAddress());
+        String host = headers.get(HttpHeaderNames.HOST);
+        if (fromTrustedProxy) {
+            headers.set(X_FORWARDED_FOR, appended(headers.getAll(X_FORWARDED_FOR), ip));
+            if (!headers.contains(X_FORWARDED_PROTO)) {
+                headers.set(X_FORWARDED_PROTO, connection.scheme());
+            }
+            if (!headers.contains(X_FORWARDED_HOST)) {
+                headers.set(X_FORWARDED_HOST, host);
+            }
+        } else {
+            headers.set(X_FORWARDED_FOR, ip);
+            headers.set(X_FORWARDED_PROTO, connection.scheme());
+            headers.set(X_FORWARDED_HOST, host);
+            headers.remove(FORWARDED);
+        }
+        if (forwardedHeader) {
+            String element = "for=" + forwardedNode(client) + ";proto=" + connection.scheme() + ";host=" + forwardedValue(host);
+            headers.set(FORWARDED, appended(headers.getAll(FORWARDED), element));
+        }
+    }
+
+    /** A comma-separated list: the non-blank values already sent, in order, then {@code last}. */
+    private static String appended(List<String> earlier, String last) {
+        StringBuilder list = new StringBuilder();
+        for (String value : earlier) {
+            if (!value.isBlank()) {
+                list.append(value.strip()).append(", ");
+            }
+        }
+        return list.append(last).toString();
+    }
+
+    /** The client as an RFC 7239 node: an IPv4 address bare, an IPv6 one bracketed and quoted. */
+    private static String forwardedNode(InetSocketAddress client) {
+        InetAddress address = client.getAddress();
+        return address instanceof Inet6Address ? "\"[" + NetUtil.toAddressString(address) + "]\""
+                : NetUtil.toAddressString(address);
+    }
+
+    /** A Forwarded parameter value: as it is if it is a token, else a quoted string (a host with a port is not). */
+    private static String forwardedValue(String value) {
+        if (!value.isEmpty() && value.chars().allMatch(PublicRequests::isTokenChar)) {
+            return value;
+        }
+        return "\"" + value.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
+
+    private static boolean isTokenChar(int c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
     }
 
     static boolean isHttp10(HttpRequest request) {

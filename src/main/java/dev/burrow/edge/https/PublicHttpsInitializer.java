@@ -36,12 +36,12 @@ public final class PublicHttpsInitializer extends ChannelInitializer<SocketChann
     @Override
     protected void initChannel(SocketChannel ch) {
         edge.track(ch);
-        ch.pipeline()
+        edge.proxyProtocol().install(ch, pipeline -> pipeline
                 .addLast("limit", edge.connectionLimiter())
                 .addLast("idle", PublicHttpInitializer.idleTimeout(edge))
                 .addLast("handshake-guard", new TlsHandshakeGuard(handshakeTimeout))
                 // Replaces itself with the SslHandler of the chosen context; the guard bounds the whole handshake.
                 .addLast("sni", new SniHandler(certificates, MAX_CLIENT_HELLO, 0))
-                .addLast("alpn", new PublicAlpnHandler(edge));
+                .addLast("alpn", new PublicAlpnHandler(edge)));
     }
 }

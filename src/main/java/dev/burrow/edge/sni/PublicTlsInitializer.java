@@ -17,9 +17,9 @@ public final class PublicTlsInitializer extends ChannelInitializer<SocketChannel
         // Once routed the connection is a byte pipe, which paces its reads by the stream and carries a FIN across.
         ch.config().setAutoRead(false);
         ch.config().setAllowHalfClosure(true);
-        ch.pipeline()
+        edge.proxyProtocol().install(ch, pipeline -> pipeline
                 .addLast("limit", edge.connectionLimiter())
                 .addLast("sni", new SniRouter(edge.maxClientHelloLength(), edge.clientHelloTimeout(), edge::findTls,
-                        edge::draining));
+                        edge::draining)));
     }
 }

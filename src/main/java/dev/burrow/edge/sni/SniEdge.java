@@ -1,6 +1,7 @@
 package dev.burrow.edge.sni;
 
 import dev.burrow.edge.Tunnel;
+import dev.burrow.edge.proxy.ProxyProtocolGate;
 import dev.burrow.transport.ConnectionLimiter;
 import io.netty.channel.Channel;
 import java.time.Duration;
@@ -23,4 +24,7 @@ public interface SniEdge {
 
     /** Caps open public connections, in all and per client address; shared by every public listener. */
     ConnectionLimiter connectionLimiter();
+
+    /** The front of the listener's pipeline: which load balancers must open each connection with a PROXY header. */
+    ProxyProtocolGate proxyProtocol();
 }

@@ -2,6 +2,7 @@ package dev.burrow.edge.tcp;
 
 import dev.burrow.edge.AgentSession;
 import dev.burrow.edge.Tunnel;
+import dev.burrow.transport.ClientAddress;
 import dev.burrow.protocol.Protocol;
 import dev.burrow.protocol.StreamKind;
 import dev.burrow.transport.HostPort;
@@ -80,11 +81,11 @@ public final class PublicConnectionHandler extends ChannelInboundHandlerAdapter 
 
     /** A CONNECT to the public address the client reached, with the tunnel and the client's address. */
     private Http2Headers headers(ChannelHandlerContext ctx) {
-        InetSocketAddress local = (InetSocketAddress) ctx.channel().localAddress();
-        InetSocketAddress client = (InetSocketAddress) ctx.channel().remoteAddress();
+        InetSocketAddress reached = ClientAddress.reached(ctx.channel());
+        InetSocketAddress client = ClientAddress.of(ctx.channel());
         return new DefaultHttp2Headers()
                 .method("CONNECT")
-                .authority(HostPort.of(local).toString())
+                .authority(HostPort.of(reached).toString())
                 .set(Protocol.STREAM_KIND, StreamKind.CONNECTION.wireName())
                 .set(Protocol.TUNNEL_ID, tunnel.id())
                 .set(Protocol.CLIENT_ADDR, HostPort.of(client).toString());

@@ -160,15 +160,47 @@ class PublicRequestsTest {
     }
 
     @Test
-    void forwardedHeadersReplaceWhatTheClientSent() {
+    void forwardedHeadersFromAnUntrustedClientAreReplaced() {
         HttpRequest request = get("Host", "app.burrow.test", "X-Forwarded-For", "6.6.6.6",
-                "X-Forwarded-For", "7.7.7.7", "X-Forwarded-Proto", "https", "X-Forwarded-Host", "evil.example");
+                "X-Forwarded-For", "7.7.7.7", "X-Forwarded-Proto", "https", "X-Forwarded-Host", "evil.example",
+                "Forwarded", "for=6.6.6.6");
 
-        PublicRequests.addForwarded(request, new InetSocketAddress("203.0.113.9", 51000), PublicConnection.PLAIN);
+        PublicRequests.addForwarded(request, new InetSocketAddress("203.0.113.9", 51000), PublicConnection.PLAIN, false,
+                false);
 
         assertThat(request.headers().getAll("x-forwarded-for")).containsExactly("203.0.113.9");
         assertThat(request.headers().getAll("x-forwarded-proto")).containsExactly("http");
         assertThat(request.headers().getAll("x-forwarded-host")).containsExactly("app.burrow.test");
+        assertThat(request.headers().getAll("forwarded")).as("dropped even when not asked for").isEmpty();
+    }
+
+    @Test
+    void forwardedHeadersFromATrustedProxyAreKeptAndAppendedTo() {
+        HttpRequest request = get("Host", "app.burrow.test", "X-Forwarded-For", "6.6.6.6",
+                "X-Forwarded-For", "7.7.7.7, 8.8.8.8", "X-Forwarded-For", "", "X-Forwarded-Proto", "https",
+                "Forwarded", "for=6.6.6.6;proto=https");
+
+        PublicRequests.addForwarded(request, new InetSocketAddress("10.0.0.5", 51000), PublicConnection.PLAIN, true,
+                true);
+
+        assertThat(request.headers().getAll("x-forwarded-for")).containsExactly("6.6.6.6, 7.7.7.7, 8.8.8.8, 10.0.0.5");
+        assertThat(request.headers().getAll("x-forwarded-proto")).containsExactly("https");
+        assertThat(request.headers().getAll("x-forwarded-host")).as("set where the proxy sent none")
+                .containsExactly("app.burrow.test");
+        assertThat(request.headers().getAll("forwarded"))
+                .containsExactly("for=6.6.6.6;proto=https, for=10.0.0.5;proto=http;host=app.burrow.test");
+    }
+
+    @Test
+    void forwardedQuotesAnIpv6ClientAndAHostWithAPort() {
+        HttpRequest request = get("Host", "app.burrow.test:8080");
+
+        PublicRequests.addForwarded(request, new InetSocketAddress("2001:db8:0:0:0:0:0:7", 51000),
+                PublicConnection.PLAIN, false, true);
+
+        assertThat(request.headers().getAll("forwarded"))
+                .containsExactly("for=\"[2001:db8::7]\";proto=http;host=\"app.burrow.test:8080\"");
+        assertThat(request.headers().getAll("x-forwarded-for")).containsExactly("2001:db8::7");
     }
 
     @Test
@@ -176,9 +208,10 @@ class PublicRequestsTest {
         HttpRequest request = get("Host", "app.burrow.test");
 
         PublicRequests.addForwarded(request, new InetSocketAddress("203.0.113.9", 51000),
-                PublicConnection.tls("app.burrow.test"));
+                PublicConnection.tls("app.burrow.test"), false, true);
 
         assertThat(request.headers().getAll("x-forwarded-proto")).containsExactly("https");
+        assertThat(request.headers().getAll("forwarded")).containsExactly("for=203.0.113.9;proto=https;host=app.burrow.test");
     }
 
     @Test
