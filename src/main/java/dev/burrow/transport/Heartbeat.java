@@ -19,6 +19,8 @@ import org.slf4j.LoggerFactory;
 public final class Heartbeat extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(Heartbeat.class);
 
+    private static final Duration FIRST_PING = Duration.ofSeconds(1);
+
     private final Duration interval;
     private final int missedLimit;
     private final LongSupplier nanoClock;
@@ -59,7 +61,10 @@ public final class Heartbeat extends ChannelInboundHandlerAdapter {
     private void start(ChannelHandlerContext ctx) {
         if (task == null) {
             long ms = interval.toMillis();
-            task = ctx.executor().scheduleAtFixedRate(() -> tick(ctx), ms, ms, TimeUnit.MILLISECONDS);
+            // The first PING goes early, so that the round trip is known soon after connecting: streams size their
+            // receive windows by it (StreamWindow).
+            long first = Math.min(ms, FIRST_PING.toMillis());
+            task = ctx.executor().scheduleAtFixedRate(() -> tick(ctx), first, ms, TimeUnit.MILLISECONDS);
         }
     }
 

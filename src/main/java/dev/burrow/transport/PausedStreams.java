@@ -2,8 +2,8 @@ package dev.burrow.transport;
 
 import io.netty.channel.Channel;
 import java.util.Iterator;
-import java.util.LinkedHashSet;
-import java.util.Set;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -11,53 +11,70 @@ import org.slf4j.LoggerFactory;
  * Paces the streams of one tunnel connection by their consumers, and bounds what paused streams may hold. The
  * connection window is returned as data arrives (see {@link Http2Tuning}), so a stream whose consumer stopped taking
  * bytes holds up to its own window and no longer starves its neighbours; without a bound, enough such streams would
- * hold unbounded memory. At most {@code budget / window} streams may be paused at once: when one more pauses, the
- * stream paused longest is reset, since its consumer has gone longest without taking anything.
+ * hold unbounded memory. The windows of the paused streams may add up to the budget: when one more pauses beyond
+ * it, the streams paused longest are reset, since their consumers have gone longest without taking anything.
  */
 public final class PausedStreams {
     private static final Logger log = LoggerFactory.getLogger(PausedStreams.class);
 
-    private final int maxPaused;
-    /** In the order they paused; touched on the connection's event loop only. */
-    private final Set<Channel> paused = new LinkedHashSet<>();
+    private final long budgetBytes;
+    private final int defaultWindow;
+    /** Each paused stream with the window it may hold, in the order they paused; the connection's loop only. */
+    private final Map<Channel, Integer> paused = new LinkedHashMap<>();
+    private long held;
 
     /**
      * @param budgetBytes what all paused streams of the connection may hold together
-     * @param streamWindow what one paused stream may hold: its flow-control window
+     * @param defaultWindow what one paused stream may hold unless told otherwise: its flow-control window
      */
-    public PausedStreams(long budgetBytes, int streamWindow) {
-        this.maxPaused = (int) Math.max(1, budgetBytes / streamWindow);
-    }
-
-    /** Streams that may be paused at once before the longest paused is reset. */
-    public int maxPaused() {
-        return maxPaused;
+    public PausedStreams(long budgetBytes, int defaultWindow) {
+        this.budgetBytes = budgetBytes;
+        this.defaultWindow = defaultWindow;
     }
 
     /** Lets {@code stream} read while its consumer can take more ({@code consumerWritable}), and pauses it if not. */
     public void pace(Channel stream, boolean consumerWritable) {
+        pace(stream, consumerWritable, defaultWindow);
+    }
+
+    /** As {@link #pace(Channel, boolean)}, for a stream whose receive window is {@code window} bytes. */
+    public void pace(Channel stream, boolean consumerWritable, int window) {
         if (!stream.eventLoop().inEventLoop()) {
-            stream.eventLoop().execute(() -> pace(stream, consumerWritable));
+            stream.eventLoop().execute(() -> pace(stream, consumerWritable, window));
             return;
         }
         stream.config().setAutoRead(consumerWritable);
+        Integer before = consumerWritable ? paused.remove(stream) : paused.putIfAbsent(stream, window);
         if (consumerWritable) {
-            paused.remove(stream);
-        } else if (paused.add(stream) && paused.size() > maxPaused) {
-            resetLongestPaused();
+            held -= before == null ? 0 : before;
+        } else if (before == null) {
+            held += window;
+            if (held > budgetBytes) {
+                resetLongestPaused(stream);
+            }
         }
     }
 
-    private void resetLongestPaused() {
-        paused.removeIf(stream -> !stream.isActive());
-        if (paused.size() <= maxPaused) {
-            return;
+    private void resetLongestPaused(Channel newest) {
+        paused.entrySet().removeIf(entry -> {
+            if (!entry.getKey().isActive()) {
+                held -= entry.getValue();
+                return true;
+            }
+            return false;
+        });
+        Iterator<Map.Entry<Channel, Integer>> oldest = paused.entrySet().iterator();
+        while (held > budgetBytes && oldest.hasNext()) {
+            Map.Entry<Channel, Integer> entry = oldest.next();
+            if (entry.getKey() == newest && paused.size() == 1) {
+                // One stream alone may always wait: its window is bounded by itself.
+                break;
+            }
+            oldest.remove();
+            held -= entry.getValue();
+            log.atWarn().addKeyValue("budget_bytes", budgetBytes).log("reset the stream paused longest: the"
+                    + " paused streams' windows add up to more than the buffer budget allows");
+            entry.getKey().close();
         }
-        Iterator<Channel> oldest = paused.iterator();
-        Channel stream = oldest.next();
-        oldest.remove();
-        log.atWarn().addKeyValue("paused", maxPaused)
-                .log("reset the stream paused longest: more streams wait on consumers than the buffer budget allows");
-        stream.close();
     }
 }

@@ -9,9 +9,20 @@ class PausedStreamsTest {
     private static final int WINDOW = 4 * 1024 * 1024;
 
     @Test
-    void budgetAllowsAsManyPausedStreamsAsWindowsFitInIt() {
-        assertThat(new PausedStreams(256L * 1024 * 1024, WINDOW).maxPaused()).isEqualTo(64);
-        assertThat(new PausedStreams(1, WINDOW).maxPaused()).isEqualTo(1);
+    void aStreamWhoseWindowGrewCountsForItsWholeWindow() {
+        PausedStreams pacing = new PausedStreams(3L * WINDOW, WINDOW);
+        EmbeddedChannel grown = new EmbeddedChannel();
+        EmbeddedChannel first = new EmbeddedChannel();
+        EmbeddedChannel second = new EmbeddedChannel();
+
+        pacing.pace(grown, false, 2 * WINDOW);
+        pacing.pace(first, false);
+        assertThat(grown.isActive()).as("two windows and one fit in three").isTrue();
+        pacing.pace(second, false);
+
+        assertThat(grown.isActive()).isFalse();
+        assertThat(first.isActive()).isTrue();
+        assertThat(second.isActive()).isTrue();
     }
 
     @Test

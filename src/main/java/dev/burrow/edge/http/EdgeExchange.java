@@ -1,14 +1,19 @@
 package dev.burrow.edge.http;
 
 import dev.burrow.protocol.Protocol;
+import dev.burrow.transport.Http2Tuning;
 import dev.burrow.transport.PausedStreams;
 import dev.burrow.transport.StreamBytesCodec;
+import dev.burrow.transport.StreamWindow;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import io.netty.util.concurrent.EventExecutor;
 import java.util.List;
+import java.util.function.LongSupplier;
 
 /**
  * The stream end of one public HTTP/1.1 exchange, handing everything to the {@link PublicHttpHandler}. Its only
@@ -20,6 +25,9 @@ final class EdgeExchange extends PublicLoopHandOver {
     final boolean upgrade;
     /** Pauses the stream while the public client cannot take more. */
     final PausedStreams pacing;
+    private final LongSupplier agentRttNanos;
+    /** The stream's receive window, grown while the agent's bytes come as fast as it allows; set on first read. */
+    private volatile StreamWindow window;
     /** The request has no body: it went as a full request, and its empty last part is not sent. */
     final boolean bodyless;
     /** Set once on the public loop when the stream opens; read there only. */
@@ -28,17 +36,32 @@ final class EdgeExchange extends PublicLoopHandOver {
     boolean responseDone;
     boolean ended;
 
-    EdgeExchange(PublicHttpHandler owner, EventExecutor publicLoop, PausedStreams pacing, boolean upgrade,
-            boolean bodyless) {
+    EdgeExchange(PublicHttpHandler owner, EventExecutor publicLoop, PausedStreams pacing, LongSupplier agentRttNanos,
+            boolean upgrade, boolean bodyless) {
         super(publicLoop);
         this.owner = owner;
         this.pacing = pacing;
+        this.agentRttNanos = agentRttNanos;
         this.upgrade = upgrade;
         this.bodyless = bodyless;
     }
 
+    /** Pauses or resumes the stream as the public client can take more or not. */
+    void pace(boolean clientWritable) {
+        StreamWindow current = window;
+        pacing.pace(stream, clientWritable, current == null ? Http2Tuning.STREAM_WINDOW : current.size());
+    }
+
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        int bytes = msg instanceof HttpContent content ? content.content().readableBytes()
+                : msg instanceof ByteBuf buf ? buf.readableBytes() : 0;
+        if (bytes > 0) {
+            if (window == null) {
+                window = new StreamWindow((Http2StreamChannel) ctx.channel(), agentRttNanos);
+            }
+            window.received(bytes);
+        }
         if (upgrade && msg instanceof HttpResponse response && response.headers().contains(Protocol.UPGRADED)) {
             ctx.pipeline().remove(Http2StreamFrameToHttpObjectCodec.class);
             ctx.pipeline().addBefore(ctx.name(), "bytes", new StreamBytesCodec());

@@ -247,8 +247,8 @@ final class PublicHttpHandler extends ChannelInboundHandlerAdapter {
         }
         state = State.OPENING;
         edge.exchangeStarted();
-        EdgeExchange current = new EdgeExchange(this, ctx.executor(), tunnel.session().pausedStreams(), upgrade,
-                bodyless);
+        EdgeExchange current = new EdgeExchange(this, ctx.executor(), tunnel.session().pausedStreams(),
+                tunnel.session()::rttNanos, upgrade, bodyless);
         exchange = current;
         tunnel.session().openStream(new ChannelInitializer<Http2StreamChannel>() {
             @Override
@@ -372,7 +372,7 @@ final class PublicHttpHandler extends ChannelInboundHandlerAdapter {
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         // A slow client stops the agent's stream; the HTTP/2 window then stops the agent.
         if (exchange != null && exchange.stream != null) {
-            exchange.pacing.pace(exchange.stream, ctx.channel().isWritable());
+            exchange.pace(ctx.channel().isWritable());
         }
         ctx.fireChannelWritabilityChanged();
     }

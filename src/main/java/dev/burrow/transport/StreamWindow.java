@@ -1,0 +1,66 @@
+package dev.burrow.transport;
+
+import io.netty.handler.codec.http2.Http2Exception;
+import io.netty.handler.codec.http2.Http2FrameCodec;
+import io.netty.handler.codec.http2.Http2Stream;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import java.util.function.LongSupplier;
+
+/**
+ * Grows one stream's receive window while its bytes arrive as fast as the window lets them, so that a single
+ * stream over a long round trip is not capped at window / RTT (4 MiB over 50 ms is 84 MB/s). The window doubles
+ * when half of it arrived within one round trip, up to {@link #MAX}; where the window is not the limit (loopback)
+ * it stays as it is. A paused stream holds up to its window, so {@link PausedStreams} is told its size. Used on the
+ * connection's event loop.
+ */
+public final class StreamWindow {
+    /** The largest window a stream grows to. */
+    public static final int MAX = 32 * 1024 * 1024;
+
+    private final Http2StreamChannel stream;
+    private final LongSupplier rttNanos;
+    /** Read from the public connection's loop too, when it paces the stream. */
+    private volatile int size = Http2Tuning.STREAM_WINDOW;
+    private long received;
+    private long since = System.nanoTime();
+
+    /** @param rttNanos the connection's round trip from its heartbeat, or a negative number before the first */
+    public StreamWindow(Http2StreamChannel stream, LongSupplier rttNanos) {
+        this.stream = stream;
+        this.rttNanos = rttNanos;
+    }
+
+    /** The stream's receive window now, in bytes. */
+    public int size() {
+        return size;
+    }
+
+    /** Counts bytes the stream has taken in; doubles the window when half of it came within one round trip. */
+    public void received(int bytes) {
+        received += bytes;
+        if (received < size / 2) {
+            return;
+        }
+        long now = System.nanoTime();
+        long rtt = rttNanos.getAsLong();
+        if (rtt > 0 && now - since < rtt && size < MAX) {
+            grow();
+        }
+        received = 0;
+        since = now;
+    }
+
+    private void grow() {
+        Http2FrameCodec codec = stream.parent().pipeline().get(Http2FrameCodec.class);
+        Http2Stream http2 = codec == null ? null : codec.connection().stream(stream.stream().id());
+        if (http2 == null) {
+            return;
+        }
+        try {
+            codec.connection().local().flowController().incrementWindowSize(http2, size);
+            size *= 2;
+        } catch (Http2Exception e) {
+            // The stream closed meanwhile: nothing left to grow.
+        }
+    }
+}
