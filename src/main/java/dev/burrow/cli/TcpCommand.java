@@ -1,6 +1,5 @@
 package dev.burrow.cli;
 
-import dev.burrow.agent.ProxyProtocol;
 import dev.burrow.agent.TcpTunnelOptions;
 import dev.burrow.agent.Upstream;
 import java.io.IOException;
@@ -32,10 +31,8 @@ final class TcpCommand implements Callable<Integer> {
                     + " port of the range).")
     Integer remotePort;
 
-    @Option(names = "--proxy-proto", paramLabel = "1|2",
-            description = "Tell the upstream who each client is: a PROXY protocol header of this version (1 text,"
-                    + " 2 binary) before the client's bytes. The upstream must expect it (default: none).")
-    ProxyProtocol proxyProtocol = ProxyProtocol.OFF;
+    @Mixin
+    ProxyProtoOption proxyProto;
 
     @Mixin
     EdgeConnectionOptions edge;
@@ -50,6 +47,6 @@ final class TcpCommand implements Callable<Integer> {
                     + " upstream as PORT or HOST:PORT, not https://");
         }
         return ByteTunnelRun.run(spec, edge, agent -> agent.tcp(new TcpTunnelOptions(upstream, remotePort,
-                proxyProtocol)));
+                proxyProto.version)));
     }
 }

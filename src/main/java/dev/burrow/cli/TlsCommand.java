@@ -1,6 +1,5 @@
 package dev.burrow.cli;
 
-import dev.burrow.agent.ProxyProtocol;
 import dev.burrow.agent.TlsTunnelOptions;
 import dev.burrow.agent.Upstream;
 import java.io.IOException;
@@ -9,7 +8,6 @@ import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -33,10 +31,8 @@ final class TlsCommand implements Callable<Integer> {
     @ArgGroup(exclusive = true)
     PublicName name;
 
-    @Option(names = "--proxy-proto", paramLabel = "1|2",
-            description = "Tell the upstream who each client is: a PROXY protocol header of this version (1 text,"
-                    + " 2 binary) before the client's bytes. The upstream must expect it (default: none).")
-    ProxyProtocol proxyProtocol = ProxyProtocol.OFF;
+    @Mixin
+    ProxyProtoOption proxyProto;
 
     @Mixin
     EdgeConnectionOptions edge;
@@ -51,6 +47,6 @@ final class TlsCommand implements Callable<Integer> {
                     + " give the upstream as PORT or HOST:PORT, not https://");
         }
         return ByteTunnelRun.run(spec, edge, agent -> agent.tls(new TlsTunnelOptions(upstream,
-                PublicName.subdomain(name), PublicName.hostname(name), proxyProtocol)));
+                PublicName.subdomain(name), PublicName.hostname(name), proxyProto.version)));
     }
 }

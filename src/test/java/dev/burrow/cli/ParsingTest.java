@@ -70,8 +70,10 @@ class ParsingTest {
         assertThat(edge.proxyProtocolFrom).containsExactly(Cidr.parse("192.0.2.7/32"));
         assertThat(http.tunnelOptions().forwardedHeader()).isTrue();
         assertThat(Cli.parse(HttpCommand.class, "http", "8080").tunnelOptions().forwardedHeader()).isFalse();
-        assertThat(tcp.proxyProtocol).isEqualTo(ProxyProtocol.V2);
-        assertThat(Cli.parse(TcpCommand.class, "tcp", "22").proxyProtocol).isEqualTo(ProxyProtocol.OFF);
+        assertThat(tcp.proxyProto.version).isEqualTo(ProxyProtocol.V2);
+        assertThat(Cli.parse(TcpCommand.class, "tcp", "22").proxyProto.version).isEqualTo(ProxyProtocol.OFF);
+        assertThat(Cli.parse(TlsCommand.class, "tls", "8443", "--proxy-proto", "1").proxyProto.version)
+                .isEqualTo(ProxyProtocol.V1);
     }
 
     @Test
