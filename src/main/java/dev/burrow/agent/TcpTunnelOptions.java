@@ -17,7 +17,8 @@ public record TcpTunnelOptions(Upstream upstream, Integer remotePort, ProxyProto
         Objects.requireNonNull(upstream, "upstream");
         Objects.requireNonNull(proxyProtocol, "proxyProtocol");
         if (upstream.tls()) {
-            throw new IllegalArgumentException("a TCP tunnel passes bytes as they are: give host:port, not https://");
+            throw new IllegalArgumentException("a TCP tunnel passes bytes as they are: give the upstream as PORT or"
+                    + " HOST:PORT, not https://");
         }
         if (remotePort != null && (remotePort < 1 || remotePort > 65535)) {
             throw new IllegalArgumentException("remote port " + remotePort + " is not between 1 and 65535");

@@ -17,8 +17,8 @@ public record TlsTunnelOptions(Upstream upstream, String subdomain, String hostn
     public TlsTunnelOptions {
         Objects.requireNonNull(upstream, "upstream");
         if (upstream.tls()) {
-            throw new IllegalArgumentException("a TLS tunnel passes the upstream's own TLS through: give host:port,"
-                    + " not https://");
+            throw new IllegalArgumentException("a TLS tunnel passes the service's own TLS through: give the upstream"
+                    + " as PORT or HOST:PORT, not https://");
         }
         if (subdomain != null && hostname != null) {
             throw new IllegalArgumentException("give a subdomain or a hostname, not both");

@@ -8,7 +8,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -42,11 +41,6 @@ final class TcpCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (upstream.tls()) {
-            throw new ParameterException(spec.commandLine(), "a TCP tunnel passes bytes as they are: give the"
-                    + " upstream as PORT or HOST:PORT, not https://");
-        }
-        return ByteTunnelRun.run(spec, edge, agent -> agent.tcp(new TcpTunnelOptions(upstream, remotePort,
-                proxyProto.version)));
+        return ByteTunnelRun.run(spec, edge, () -> new TcpTunnelOptions(upstream, remotePort, proxyProto.version));
     }
 }

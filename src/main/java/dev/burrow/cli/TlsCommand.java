@@ -8,7 +8,6 @@ import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -42,11 +41,7 @@ final class TlsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (upstream.tls()) {
-            throw new ParameterException(spec.commandLine(), "a TLS tunnel passes the service's own TLS through:"
-                    + " give the upstream as PORT or HOST:PORT, not https://");
-        }
-        return ByteTunnelRun.run(spec, edge, agent -> agent.tls(new TlsTunnelOptions(upstream,
-                PublicName.subdomain(name), PublicName.hostname(name), proxyProto.version)));
+        return ByteTunnelRun.run(spec, edge, () -> new TlsTunnelOptions(upstream, PublicName.subdomain(name),
+                PublicName.hostname(name), proxyProto.version));
     }
 }
