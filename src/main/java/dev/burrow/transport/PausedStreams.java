@@ -50,12 +50,12 @@ public final class PausedStreams {
         } else if (before == null) {
             held += window;
             if (held > budgetBytes) {
-                resetLongestPaused(stream);
+                resetLongestPaused();
             }
         }
     }
 
-    private void resetLongestPaused(Channel newest) {
+    private void resetLongestPaused() {
         paused.entrySet().removeIf(entry -> {
             if (!entry.getKey().isActive()) {
                 held -= entry.getValue();
@@ -66,10 +66,6 @@ public final class PausedStreams {
         Iterator<Map.Entry<Channel, Integer>> oldest = paused.entrySet().iterator();
         while (held > budgetBytes && oldest.hasNext()) {
             Map.Entry<Channel, Integer> entry = oldest.next();
-            if (entry.getKey() == newest && paused.size() == 1) {
-                // One stream alone may always wait: its window is bounded by itself.
-                break;
-            }
             oldest.remove();
             held -= entry.getValue();
             log.atWarn().addKeyValue("budget_bytes", budgetBytes).log("reset the stream paused longest: the"
