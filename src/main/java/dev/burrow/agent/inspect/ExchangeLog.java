@@ -105,6 +105,11 @@ public final class ExchangeLog {
         return list;
     }
 
+    /** How many exchanges are kept now. */
+    public synchronized int size() {
+        return exchanges.size();
+    }
+
     public synchronized Optional<CapturedExchange> find(long id) {
         for (CapturedExchange exchange : exchanges) {
             if (exchange.id() == id) {

@@ -135,7 +135,7 @@ final class InspectorApi extends SimpleChannelInboundHandler<FullHttpRequest> {
         }
         node.put("tunnels", agent.tunnels().size());
         ExchangeLog log = agent.exchangeLog();
-        node.put("requests_kept", log == null ? 0 : log.newestFirst().size());
+        node.put("requests_kept", log == null ? 0 : log.size());
         return node;
     }
 
