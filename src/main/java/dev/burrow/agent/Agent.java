@@ -8,24 +8,11 @@ import dev.burrow.protocol.ControlMessage;
 import dev.burrow.protocol.ErrorCode;
 import dev.burrow.protocol.Protocol;
 import dev.burrow.tls.ServerTrust;
-import dev.burrow.tls.UpstreamTls;
-import dev.burrow.transport.ConnectionWindow;
 import dev.burrow.transport.EventLoops;
-import dev.burrow.transport.Heartbeat;
 import dev.burrow.transport.HostPort;
 import dev.burrow.transport.Http2Tuning;
-import io.netty.bootstrap.Bootstrap;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.WriteBufferWaterMark;
-import io.netty.handler.codec.http2.Http2MultiplexHandler;
-import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslHandler;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -35,7 +22,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,37 +41,29 @@ import org.slf4j.LoggerFactory;
  */
 public final class Agent implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Agent.class);
-    private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(256 * 1024, 1024 * 1024);
 
     private final Builder config;
     private final EventLoops loops;
-    private final SslContext edgeTls;
-    /**
-     * How long after an edge said it is restarting the agent keeps retrying at its backoff's first step, so that it
-     * is back within that step of the edge listening again; beyond it, the delays grow as after any failure.
-     */
-    private static final Duration RESTART_WINDOW = Duration.ofSeconds(30);
-    private final Backoff backoff;
-    private volatile boolean restartExpected;
-    /** {@link System#nanoTime()} until which an edge that said it is restarting is expected back. */
-    private volatile long restartExpectedUntil;
+    private final StreamContext streams;
+    private final Supervisor supervisor;
     private final List<AgentTunnel> tunnels = new CopyOnWriteArrayList<>();
-    private final AtomicInteger reconnects = new AtomicInteger();
     /** Names of running tunnels, taken before a bind so that two binds cannot take one name. */
     private final Set<String> names = ConcurrentHashMap.newKeySet();
-    private final CompletableFuture<AgentException> stopped = new CompletableFuture<>();
-    private volatile EdgeConnection connection;
     private volatile boolean closing;
-    private final UpstreamPool upstreamPool = new UpstreamPool(this);
-    private final Http2Upstreams http2Upstreams = new Http2Upstreams(this);
-    /** Upstream TLS contexts by certificate policy and protocol, made when first needed. */
-    private final Map<List<Boolean>, SslContext> upstreamTls = new ConcurrentHashMap<>();
 
     private Agent(Builder config) {
         this.config = config;
         this.loops = EventLoops.create(config.threads);
-        this.edgeTls = config.trust.clientContext(Protocol.ALPN);
-        this.backoff = new Backoff(config.backoffBase, config.backoffCap, ThreadLocalRandom.current()::nextDouble);
+        UpstreamTransport transport = new UpstreamTransport(loops, config.connectTimeout);
+        this.streams = new StreamContext(transport, config.upstreamResponseTimeout, new UpstreamPool(transport),
+                new Http2Upstreams(transport), config.exchangeLog);
+        EdgeDialer dialer = new EdgeDialer(new EdgeDialer.Settings(new HostPort(config.edgeHost, config.edgePort),
+                config.trust.clientContext(Protocol.ALPN), config.connectTimeout, config.heartbeatInterval,
+                config.heartbeatMisses, config.maxStreams), loops, streams,
+                new ControlMessage.Hello(Protocol.VERSION, config.authtoken, clientName()));
+        this.supervisor = new Supervisor(dialer,
+                new Backoff(config.backoffBase, config.backoffCap, ThreadLocalRandom.current()::nextDouble),
+                config.reconnect, config.listener, this::tunnels, loops.group());
     }
 
     public static Builder builder() {
@@ -99,8 +77,7 @@ public final class Agent implements AutoCloseable {
      */
     public Agent start() {
         try {
-            EdgeConnection first = await(connect(), config.connectTimeout.plus(config.connectTimeout));
-            established(first);
+            supervisor.connectFirst(config.connectTimeout.plus(config.connectTimeout));
             return this;
         } catch (AgentException e) {
             loops.close();
@@ -140,7 +117,7 @@ public final class Agent implements AutoCloseable {
         AgentTunnel tunnel = new AgentTunnel(this, name, options);
         ControlMessage.Bound bound;
         try {
-            bound = await(requireConnection().bind(tunnel), config.connectTimeout);
+            bound = AgentException.await(requireConnection().bind(tunnel), config.connectTimeout);
         } catch (RuntimeException e) {
             if (name != null) {
                 names.remove(name);
@@ -166,31 +143,31 @@ public final class Agent implements AutoCloseable {
 
     /** How many times the agent connected again after losing its connection. */
     public int reconnects() {
-        return reconnects.get();
+        return supervisor.reconnects();
     }
 
     /** The id the edge gave itself in its welcome (its name in a fleet), or null before the first. */
     public String edgeId() {
-        EdgeConnection current = connection;
+        EdgeConnection current = supervisor.connection();
         return current == null || !current.welcome().isDone() || current.welcome().isCompletedExceptionally() ? null
                 : current.welcome().join().edge();
     }
 
     /** True while a connection to the edge is up and authenticated. */
     public boolean isConnected() {
-        EdgeConnection current = connection;
+        EdgeConnection current = supervisor.connection();
         return current != null && current.channel().isActive();
     }
 
     /** Round trip to the edge measured by the last PING, or -1 if unknown. */
     public long rttNanos() {
-        EdgeConnection current = connection;
+        EdgeConnection current = supervisor.connection();
         return current == null ? -1 : current.rttNanos();
     }
 
     /** Completes when the agent stops: with null after {@link #close()}, or with the error that ended it. */
     public CompletableFuture<AgentException> stopped() {
-        return stopped;
+        return supervisor.stopped();
     }
 
     void closeTunnel(AgentTunnel tunnel) {
@@ -198,7 +175,7 @@ public final class Agent implements AutoCloseable {
             if (tunnel.name() != null) {
                 names.remove(tunnel.name());
             }
-            EdgeConnection current = connection;
+            EdgeConnection current = supervisor.connection();
             if (current != null) {
                 current.unbind(tunnel);
             }
@@ -217,7 +194,8 @@ public final class Agent implements AutoCloseable {
             return;
         }
         closing = true;
-        EdgeConnection current = connection;
+        supervisor.closing();
+        EdgeConnection current = supervisor.connection();
         if (current != null && current.channel().isActive()) {
             for (AgentTunnel tunnel : tunnels) {
                 current.unbind(tunnel);
@@ -233,184 +211,21 @@ public final class Agent implements AutoCloseable {
             }
             current.close();
         }
-        upstreamPool.closeIdle();
-        http2Upstreams.closeAll();
+        streams.pool().closeIdle();
+        streams.http2Upstreams().closeAll();
         loops.close();
-        stopped.complete(null);
-    }
-
-    private CompletableFuture<EdgeConnection> connect() {
-        CompletableFuture<EdgeConnection> result = new CompletableFuture<>();
-        Heartbeat heartbeat = new Heartbeat(config.heartbeatInterval, config.heartbeatMisses);
-        Bootstrap bootstrap = new Bootstrap()
-                .group(loops.group())
-                .channel(loops.socketChannelType())
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.connectTimeout.toMillis())
-                .option(ChannelOption.TCP_NODELAY, true)
-                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
-                // The pipeline is assembled once connected: an SslHandler added before that may write its
-                // ClientHello where nothing flushes it.
-                .handler(new ChannelInboundHandlerAdapter());
-        bootstrap.connect(config.edgeHost, config.edgePort).addListener((ChannelFutureListener) f -> {
-            if (!f.isSuccess()) {
-                result.completeExceptionally(new AgentException(ErrorCode.EDGE_UNREACHABLE,
-                        "cannot reach the edge at " + config.edgeHost + ":" + config.edgePort + ": "
-                                + f.cause().getMessage(), f.cause()));
-                return;
-            }
-            EdgeConnection conn = assemble(f.channel(), heartbeat);
-            conn.welcome().whenComplete((welcome, error) -> {
-                if (error != null) {
-                    conn.close();
-                    result.completeExceptionally(error);
-                } else {
-                    result.complete(conn);
-                }
-            });
-        });
-        return result;
-    }
-
-    private EdgeConnection assemble(Channel ch, Heartbeat heartbeat) {
-        EdgeConnection conn = new EdgeConnection(ch, heartbeat);
-        SslHandler tls = edgeTls.newHandler(ch.alloc(), config.edgeHost, config.edgePort);
-        tls.setHandshakeTimeoutMillis(config.connectTimeout.toMillis());
-        ch.pipeline()
-                .addLast("tls", tls)
-                .addLast("flush", Http2Tuning.flushConsolidation())
-                .addLast("h2", Http2Tuning.agentCodec(config.maxStreams))
-                .addLast("window", new ConnectionWindow(Http2Tuning.CONNECTION_WINDOW))
-                .addLast("mux", new Http2MultiplexHandler(new StreamDispatcher(this, conn)))
-                .addLast("heartbeat", heartbeat)
-                .addLast("connection", new AgentConnectionHandler(conn));
-        return conn;
-    }
-
-    private void established(EdgeConnection conn) {
-        if (connection != null) {
-            reconnects.incrementAndGet();
-        }
-        connection = conn;
-        backoff.reset();
-        restartExpected = false;
-        ControlMessage.Welcome welcome = conn.welcome().join();
-        log.atInfo().addKeyValue("edge", welcome.edge()).addKeyValue("session", welcome.session())
-                .addKeyValue("server", config.edgeHost + ":" + config.edgePort).log("connected to edge");
-        config.listener.connected(welcome.edge(), welcome.session());
-        conn.channel().closeFuture().addListener(f -> disconnected(conn));
-    }
-
-    private void disconnected(EdgeConnection conn) {
-        if (closing || conn != connection) {
-            return;
-        }
-        String reason = conn.edgeIsDraining() ? "edge is restarting" : "connection lost";
-        if (conn.edgeIsDraining()) {
-            restartExpectedUntil = System.nanoTime() + RESTART_WINDOW.toNanos();
-            restartExpected = true;
-        }
-        log.atWarn().addKeyValue("reason", reason).log("disconnected from edge");
-        config.listener.disconnected(reason);
-        if (!config.reconnect) {
-            stopped.complete(new AgentException(ErrorCode.EDGE_UNREACHABLE, "disconnected from edge: " + reason));
-            return;
-        }
-        scheduleReconnect();
-    }
-
-    private void scheduleReconnect() {
-        if (closing) {
-            return;
-        }
-        boolean edgeExpectedBack = restartExpected && System.nanoTime() - restartExpectedUntil < 0;
-        Duration delay = edgeExpectedBack ? backoff.firstStep() : backoff.next();
-        int attempt = backoff.attempts();
-        log.atInfo().addKeyValue("attempt", attempt).addKeyValue("delay_ms", delay.toMillis()).log("reconnecting");
-        config.listener.reconnecting(attempt, delay);
-        loops.group().schedule(() -> connect().whenComplete((conn, error) -> {
-            if (error == null) {
-                if (closing) {
-                    conn.close();
-                    return;
-                }
-                established(conn);
-                tunnels.forEach(t -> rebind(conn, t));
-                return;
-            }
-            AgentException failure = unwrap(error);
-            if (!failure.retryable()) {
-                log.atError().log("edge refused the agent: {}", failure.getMessage());
-                stopped.complete(failure);
-                return;
-            }
-            log.atDebug().log("reconnect failed: {}", failure.getMessage());
-            scheduleReconnect();
-        }), delay.toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    private void rebind(EdgeConnection conn, AgentTunnel tunnel) {
-        conn.bind(tunnel).whenComplete((bound, error) -> {
-            if (error == null) {
-                tunnel.bound(bound);
-                log.atInfo().addKeyValue("url", bound.url()).log("tunnel bound again");
-                config.listener.tunnelBound(tunnel);
-                return;
-            }
-            AgentException failure = unwrap(error);
-            boolean taken = failure.code() == ErrorCode.HOSTNAME_TAKEN || failure.code() == ErrorCode.PORT_TAKEN;
-            if (taken && conn == connection && !closing) {
-                // The edge may not have noticed our old connection is dead yet; ask again shortly.
-                loops.group().schedule(() -> rebind(conn, tunnel), 1, TimeUnit.SECONDS);
-                return;
-            }
-            log.atError().addKeyValue("url", tunnel.url()).log("could not bind tunnel again: {}",
-                    failure.getMessage());
-            config.listener.bindFailed(tunnel, failure);
-        });
+        supervisor.stop();
     }
 
     private EdgeConnection requireConnection() {
-        EdgeConnection current = connection;
+        EdgeConnection current = supervisor.connection();
         if (current == null || !current.channel().isActive()) {
             throw new AgentException(ErrorCode.EDGE_UNREACHABLE, "not connected to the edge");
         }
         return current;
     }
 
-    private static <T> T await(CompletableFuture<T> future, Duration timeout) {
-        try {
-            return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            throw unwrap(e.getCause());
-        } catch (TimeoutException e) {
-            throw new AgentException(ErrorCode.EDGE_UNREACHABLE, "the edge did not answer within " + timeout);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AgentException(ErrorCode.INTERNAL, "interrupted");
-        }
-    }
-
-    private static AgentException unwrap(Throwable error) {
-        Throwable e = error;
-        while (e instanceof java.util.concurrent.CompletionException && e.getCause() != null) {
-            e = e.getCause();
-        }
-        return e instanceof AgentException a ? a : new AgentException(ErrorCode.INTERNAL, String.valueOf(e), e);
-    }
-
-    UpstreamPool upstreamPool() {
-        return upstreamPool;
-    }
-
-    EventLoops loops() {
-        return loops;
-    }
-
-    String authtoken() {
-        return config.authtoken;
-    }
-
-    String clientName() {
+    private static String clientName() {
         return "burrow/" + Version.get() + " " + System.getProperty("os.name", "unknown").toLowerCase();
     }
 
@@ -425,35 +240,12 @@ public final class Agent implements AutoCloseable {
 
     /** As {@link #replay(long)}, with the request changed first. */
     public CompletableFuture<CapturedExchange> replay(long id, ReplayEdits edits) {
-        ExchangeLog log = config.exchangeLog;
-        if (log == null) {
-            return CompletableFuture.failedFuture(new AgentException(ErrorCode.BAD_MESSAGE,
-                    "this agent records no exchanges"));
-        }
-        return Replay.of(this, log, id, edits);
+        return Replay.of(tunnels(), streams, id, edits);
     }
 
     /** Where HTTP exchanges are recorded for the inspector, or null when nothing is recorded. */
     public ExchangeLog exchangeLog() {
         return config.exchangeLog;
-    }
-
-    Duration upstreamConnectTimeout() {
-        return config.connectTimeout;
-    }
-
-    Duration upstreamResponseTimeout() {
-        return config.upstreamResponseTimeout;
-    }
-
-    Http2Upstreams http2Upstreams() {
-        return http2Upstreams;
-    }
-
-    /** TLS toward upstreams, checking their certificates if {@code verify}, offering HTTP/2 alone if {@code http2}. */
-    SslContext upstreamTls(boolean verify, boolean http2) {
-        return upstreamTls.computeIfAbsent(List.of(verify, http2),
-                key -> UpstreamTls.upstreamClientContext(verify, http2));
     }
 
     /** Agent settings. {@link #edge(String)} and {@link #authtoken(String)} are required. */

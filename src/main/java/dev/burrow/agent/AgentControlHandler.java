@@ -1,7 +1,6 @@
 package dev.burrow.agent;
 
 import dev.burrow.protocol.ControlMessage;
-import dev.burrow.protocol.Protocol;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
@@ -13,19 +12,17 @@ final class AgentControlHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(AgentControlHandler.class);
 
     private final EdgeConnection connection;
-    private final String authtoken;
-    private final String client;
+    private final ControlMessage.Hello hello;
 
-    AgentControlHandler(EdgeConnection connection, String authtoken, String client) {
+    AgentControlHandler(EdgeConnection connection, ControlMessage.Hello hello) {
         this.connection = connection;
-        this.authtoken = authtoken;
-        this.client = client;
+        this.hello = hello;
     }
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         connection.controlOpened(ctx.channel());
-        ctx.writeAndFlush(new ControlMessage.Hello(Protocol.VERSION, authtoken, client));
+        ctx.writeAndFlush(hello);
     }
 
     @Override

@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
 final class Http2UpstreamExchange extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(Http2UpstreamExchange.class);
 
-    private final Agent agent;
+    private final StreamContext context;
     private final EdgeConnection connection;
     private ChannelHandlerContext stream;
     private HttpTunnelOptions tunnel;
@@ -55,8 +55,8 @@ final class Http2UpstreamExchange extends ChannelInboundHandlerAdapter {
     private boolean responseEnded;
     private ScheduledFuture<?> responseTimer;
 
-    Http2UpstreamExchange(Agent agent, EdgeConnection connection) {
-        this.agent = agent;
+    Http2UpstreamExchange(StreamContext context, EdgeConnection connection) {
+        this.context = context;
         this.connection = connection;
     }
 
@@ -113,7 +113,7 @@ final class Http2UpstreamExchange extends ChannelInboundHandlerAdapter {
             headers.authority(tunnel.hostHeader());
         }
         UpstreamPool.Key key = new UpstreamPool.Key(stream.channel().eventLoop(), target, tunnel.verifyUpstreamTls());
-        agent.http2Upstreams().openStream(key, new UpstreamEnd())
+        context.http2Upstreams().openStream(key, new UpstreamEnd())
                 .addListener(future -> opened(future, new DefaultHttp2HeadersFrame(headers, frame.isEndStream())));
     }
 
@@ -179,7 +179,7 @@ final class Http2UpstreamExchange extends ChannelInboundHandlerAdapter {
         if (responseStarted) {
             return;
         }
-        long timeoutMs = agent.upstreamResponseTimeout().toMillis();
+        long timeoutMs = context.responseTimeout().toMillis();
         responseTimer = stream.executor().schedule(this::responseTimedOut, timeoutMs, TimeUnit.MILLISECONDS);
     }
 
@@ -187,7 +187,7 @@ final class Http2UpstreamExchange extends ChannelInboundHandlerAdapter {
         if (!responseStarted && stream.channel().isActive()) {
             respondError(HttpResponseStatus.GATEWAY_TIMEOUT, ErrorCode.UPSTREAM_TIMEOUT, "Gateway Timeout",
                     "The upstream at <code>" + ErrorPages.escape(tunnel.upstream().toString())
-                            + "</code> did not answer within " + agent.upstreamResponseTimeout().toSeconds() + "s.");
+                            + "</code> did not answer within " + context.responseTimeout().toSeconds() + "s.");
             if (upstream != null) {
                 upstream.close();
             }

@@ -2,14 +2,12 @@ package dev.burrow.agent;
 
 import dev.burrow.transport.ConnectionWindow;
 import dev.burrow.transport.Http2Tuning;
-import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http2.Http2CodecUtil;
@@ -41,12 +39,12 @@ final class Http2Upstreams {
     /** An open connection costs the upstream little and saves a handshake per burst of requests. */
     static final Duration IDLE_TIMEOUT = Duration.ofSeconds(30);
 
-    private final Agent agent;
+    private final UpstreamTransport transport;
     /** The connection of each key, completed once it can carry streams; each value is touched on its key's loop. */
     private final ConcurrentMap<UpstreamPool.Key, Future<Channel>> connections = new ConcurrentHashMap<>();
 
-    Http2Upstreams(Agent agent) {
-        this.agent = agent;
+    Http2Upstreams(UpstreamTransport transport) {
+        this.transport = transport;
     }
 
     /** Opens a stream to the key's upstream with {@code handler} as its pipeline. Call on {@code key.loop()}. */
@@ -78,11 +76,7 @@ final class Http2Upstreams {
     private Future<Channel> connect(UpstreamPool.Key key) {
         Upstream target = key.upstream();
         Promise<Channel> ready = key.loop().newPromise();
-        new Bootstrap()
-                .group(key.loop())
-                .channel(agent.loops().socketChannelType())
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) agent.upstreamConnectTimeout().toMillis())
-                .option(ChannelOption.TCP_NODELAY, true)
+        transport.bootstrap(key.loop())
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
@@ -90,7 +84,7 @@ final class Http2Upstreams {
                         ch.pipeline().addLast("idle", new IdleStateHandler(0, 0, idleMs, TimeUnit.MILLISECONDS));
                         if (target.tls()) {
                             ch.pipeline()
-                                    .addLast("tls", agent.upstreamTls(key.verifyTls(), true)
+                                    .addLast("tls", transport.tls(key.verifyTls(), true)
                                             .newHandler(ch.alloc(), target.host(), target.port()))
                                     .addLast("alpn", new RequireH2(ready));
                         } else {

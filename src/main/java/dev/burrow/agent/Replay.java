@@ -5,13 +5,11 @@ import dev.burrow.agent.inspect.ExchangeLog;
 import dev.burrow.agent.inspect.ExchangeView;
 import dev.burrow.agent.inspect.ReplayEdits;
 import dev.burrow.protocol.ErrorCode;
-import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -42,7 +40,12 @@ final class Replay {
     private Replay() {
     }
 
-    static CompletableFuture<CapturedExchange> of(Agent agent, ExchangeLog log, long id, ReplayEdits edits) {
+    static CompletableFuture<CapturedExchange> of(List<AgentTunnel> tunnels, StreamContext context, long id,
+                                                  ReplayEdits edits) {
+        ExchangeLog log = context.exchangeLog();
+        if (log == null) {
+            return failed(ErrorCode.BAD_MESSAGE, "this agent records no exchanges");
+        }
         ExchangeView original = log.find(id).map(CapturedExchange::view).orElse(null);
         if (original == null) {
             return failed(ErrorCode.BAD_MESSAGE, "no captured request " + id);
@@ -51,7 +54,7 @@ final class Replay {
             return failed(ErrorCode.BAD_MESSAGE, "the request body was cut at " + original.requestBody().captured().length
                     + " of " + original.requestBody().size() + " bytes when captured; it cannot be sent again whole");
         }
-        HttpTunnelOptions tunnel = agent.tunnels().stream()
+        HttpTunnelOptions tunnel = tunnels.stream()
                 .filter(t -> t.url().equals(original.tunnelUrl()) && t.options() instanceof HttpTunnelOptions)
                 .map(t -> (HttpTunnelOptions) t.options())
                 .findFirst().orElse(null);
@@ -73,19 +76,17 @@ final class Replay {
         replayed.recordRequestBody(request.content());
         CompletableFuture<CapturedExchange> done = new CompletableFuture<>();
         Upstream target = tunnel.upstream();
-        new Bootstrap()
-                .group(agent.loops().group())
-                .channel(agent.loops().socketChannelType())
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) agent.upstreamConnectTimeout().toMillis())
+        UpstreamTransport transport = context.transport();
+        transport.bootstrap(transport.group())
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         if (target.tls()) {
-                            ch.pipeline().addLast(agent.upstreamTls(tunnel.verifyUpstreamTls(), false)
+                            ch.pipeline().addLast(transport.tls(tunnel.verifyUpstreamTls(), false)
                                     .newHandler(ch.alloc(), target.host(), target.port()));
                         }
                         ch.pipeline()
-                                .addLast(new ReadTimeoutHandler(agent.upstreamResponseTimeout().toMillis(),
+                                .addLast(new ReadTimeoutHandler(context.responseTimeout().toMillis(),
                                         TimeUnit.MILLISECONDS))
                                 .addLast(new HttpClientCodec())
                                 .addLast(new Answer(replayed, done));

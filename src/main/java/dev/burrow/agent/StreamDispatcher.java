@@ -2,6 +2,7 @@ package dev.burrow.agent;
 
 import dev.burrow.agent.inspect.ExchangeCapture;
 import dev.burrow.agent.inspect.ExchangeLog;
+import dev.burrow.protocol.ControlMessage;
 import dev.burrow.protocol.ControlStream;
 import dev.burrow.protocol.Protocol;
 import dev.burrow.protocol.StreamKind;
@@ -25,12 +26,14 @@ import io.netty.util.ReferenceCountUtil;
  */
 @ChannelHandler.Sharable
 final class StreamDispatcher extends ChannelInboundHandlerAdapter {
-    private final Agent agent;
+    private final StreamContext context;
     private final EdgeConnection connection;
+    private final ControlMessage.Hello hello;
 
-    StreamDispatcher(Agent agent, EdgeConnection connection) {
-        this.agent = agent;
+    StreamDispatcher(StreamContext context, EdgeConnection connection, ControlMessage.Hello hello) {
+        this.context = context;
         this.connection = connection;
+        this.hello = hello;
     }
 
     @Override
@@ -49,18 +52,17 @@ final class StreamDispatcher extends ChannelInboundHandlerAdapter {
             case CONTROL -> {
                 ctx.pipeline().remove(this);
                 ctx.writeAndFlush(new DefaultHttp2HeadersFrame(new DefaultHttp2Headers().status("200"), false));
-                ControlStream.configure(ctx.pipeline(), new AgentControlHandler(connection, agent.authtoken(),
-                        agent.clientName()));
+                ControlStream.configure(ctx.pipeline(), new AgentControlHandler(connection, hello));
             }
             case HTTP, UPGRADE -> {
                 if (kind == StreamKind.HTTP && upstreamSpeaksHttp2(headers)) {
                     // Frames go to the upstream as they are: no conversion to HTTP/1.1 and back.
-                    ctx.pipeline().replace(this, "upstream", new Http2UpstreamExchange(agent, connection));
+                    ctx.pipeline().replace(this, "upstream", new Http2UpstreamExchange(context, connection));
                 } else {
                     ctx.pipeline().replace(this, "http", new Http2StreamFrameToHttpObjectCodec(true))
-                            .addLast("upstream", new UpstreamExchange(agent, connection, kind == StreamKind.UPGRADE));
+                            .addLast("upstream", new UpstreamExchange(context, connection, kind == StreamKind.UPGRADE));
                 }
-                ExchangeLog inspected = agent.exchangeLog();
+                ExchangeLog inspected = context.exchangeLog();
                 if (inspected != null) {
                     // First in the pipeline: it sees the stream's own frames whichever relay follows.
                     ctx.pipeline().addFirst("capture", new ExchangeCapture(inspected, id -> {
@@ -72,7 +74,7 @@ final class StreamDispatcher extends ChannelInboundHandlerAdapter {
             }
             case CONNECTION -> {
                 ctx.pipeline().replace(this, "bytes", new StreamBytesCodec())
-                        .addLast("upstream", new UpstreamConnection(agent, connection));
+                        .addLast("upstream", new UpstreamConnection(context.transport(), connection));
                 ctx.pipeline().fireChannelRead(headers);
             }
         }

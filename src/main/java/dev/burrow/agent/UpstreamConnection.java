@@ -3,7 +3,6 @@ package dev.burrow.agent;
 import dev.burrow.protocol.Protocol;
 import dev.burrow.transport.StreamBytesCodec;
 import dev.burrow.transport.StreamPipe;
-import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
@@ -34,14 +33,14 @@ import org.slf4j.LoggerFactory;
 final class UpstreamConnection extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(UpstreamConnection.class);
 
-    private final Agent agent;
+    private final UpstreamTransport transport;
     private final EdgeConnection connection;
     private final Queue<ByteBuf> early = new ArrayDeque<>();
     private boolean dialing;
     private boolean edgeEnded;
 
-    UpstreamConnection(Agent agent, EdgeConnection connection) {
-        this.agent = agent;
+    UpstreamConnection(UpstreamTransport transport, EdgeConnection connection) {
+        this.transport = transport;
         this.connection = connection;
     }
 
@@ -83,11 +82,7 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
             return;
         }
         Upstream target = tunnel.upstream();
-        ChannelFuture connected = new Bootstrap()
-                .group(ctx.channel().eventLoop())
-                .channel(agent.loops().socketChannelType())
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) agent.upstreamConnectTimeout().toMillis())
-                .option(ChannelOption.TCP_NODELAY, true)
+        ChannelFuture connected = transport.bootstrap(ctx.channel().eventLoop())
                 .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .option(ChannelOption.AUTO_READ, false)
                 .handler(new ChannelInitializer<SocketChannel>() {

@@ -45,7 +45,7 @@ import org.slf4j.LoggerFactory;
 final class UpstreamExchange extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(UpstreamExchange.class);
 
-    private final Agent agent;
+    private final StreamContext context;
     private final EdgeConnection connection;
     private final boolean upgrade;
     private ChannelHandlerContext stream;
@@ -62,8 +62,8 @@ final class UpstreamExchange extends ChannelInboundHandlerAdapter {
     private boolean requestComplete;
     private FullHttpRequest retryCopy;
 
-    UpstreamExchange(Agent agent, EdgeConnection connection, boolean upgrade) {
-        this.agent = agent;
+    UpstreamExchange(StreamContext context, EdgeConnection connection, boolean upgrade) {
+        this.context = context;
         this.connection = connection;
         this.upgrade = upgrade;
     }
@@ -126,7 +126,7 @@ final class UpstreamExchange extends ChannelInboundHandlerAdapter {
         prepareRequest(request, target, upgradeProtocol);
         poolKey = new UpstreamPool.Key(stream.channel().eventLoop(), target, tunnel.verifyUpstreamTls());
         // An upgraded connection never returns to the pool, so an upgrade always takes a fresh one.
-        Channel idle = upgrade ? null : agent.upstreamPool().poll(poolKey);
+        Channel idle = upgrade ? null : context.pool().poll(poolKey);
         if (idle != null) {
             attach(idle, request, true);
         } else {
@@ -136,7 +136,7 @@ final class UpstreamExchange extends ChannelInboundHandlerAdapter {
 
     private void connectFresh(HttpRequest request) {
         Upstream target = poolKey.upstream();
-        agent.upstreamPool().connect(poolKey).addListener((ChannelFutureListener) f -> {
+        context.pool().connect(poolKey).addListener((ChannelFutureListener) f -> {
             if (!f.isSuccess()) {
                 ReferenceCountUtil.release(request);
                 releaseQueued();
@@ -223,7 +223,7 @@ final class UpstreamExchange extends ChannelInboundHandlerAdapter {
 
     /** The upstream has the whole request: from now it has the response timeout to begin its answer. */
     private void startResponseTimer() {
-        long timeoutMs = agent.upstreamResponseTimeout().toMillis();
+        long timeoutMs = context.responseTimeout().toMillis();
         responseTimer = stream.executor().schedule(this::responseTimedOut, timeoutMs, TimeUnit.MILLISECONDS);
     }
 
@@ -231,7 +231,7 @@ final class UpstreamExchange extends ChannelInboundHandlerAdapter {
         if (!responseStarted && stream.channel().isActive()) {
             respondError(HttpResponseStatus.GATEWAY_TIMEOUT, ErrorCode.UPSTREAM_TIMEOUT, "Gateway Timeout",
                     "The upstream at <code>" + ErrorPages.escape(tunnel.upstream().toString())
-                            + "</code> did not answer within " + agent.upstreamResponseTimeout().toSeconds() + "s.");
+                            + "</code> did not answer within " + context.responseTimeout().toSeconds() + "s.");
             closeUpstream();
         }
     }
@@ -312,7 +312,7 @@ final class UpstreamExchange extends ChannelInboundHandlerAdapter {
         private void finish(ChannelHandlerContext ctx) {
             if (requestComplete && upstreamKeepsAlive && !upgrade && ctx.channel().isActive()) {
                 upstream = null;
-                agent.upstreamPool().offer(ctx.channel());
+                context.pool().offer(ctx.channel());
             } else {
                 ctx.close();
             }

@@ -1,13 +1,11 @@
 package dev.burrow.agent;
 
-import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandler;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpClientCodec;
@@ -45,11 +43,11 @@ final class UpstreamPool {
     record Key(EventLoop loop, Upstream upstream, boolean verifyTls) {
     }
 
-    private final Agent agent;
+    private final UpstreamTransport transport;
     private final ConcurrentMap<Key, ArrayDeque<Channel>> idle = new ConcurrentHashMap<>();
 
-    UpstreamPool(Agent agent) {
-        this.agent = agent;
+    UpstreamPool(UpstreamTransport transport) {
+        this.transport = transport;
     }
 
     /** An idle, open connection for the key, or null. Call on {@code key.loop()}. */
@@ -70,17 +68,13 @@ final class UpstreamPool {
     /** A new connection for the key; its last handler is a placeholder named {@value #RELAY}. */
     ChannelFuture connect(Key key) {
         Upstream target = key.upstream();
-        return new Bootstrap()
-                .group(key.loop())
-                .channel(agent.loops().socketChannelType())
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) agent.upstreamConnectTimeout().toMillis())
-                .option(ChannelOption.TCP_NODELAY, true)
+        return transport.bootstrap(key.loop())
                 .attr(KEY, key)
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         if (target.tls()) {
-                            ch.pipeline().addLast(agent.upstreamTls(key.verifyTls(), false)
+                            ch.pipeline().addLast(transport.tls(key.verifyTls(), false)
                                     .newHandler(ch.alloc(), target.host(), target.port()));
                         }
                         HttpDecoderConfig decoder = new HttpDecoderConfig()
