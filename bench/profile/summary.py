@@ -2,15 +2,16 @@
 """Summarises an async-profiler collapsed-stack file (one 'frame;frame;... count' per line) as bench/run reports it:
 the share of samples per part of the relay, then the hottest leaf frames.
 
-A sample belongs to the innermost frame that names a part: the leaf is walked towards the root and the first
-frame matching a rule below decides, so a byte copy inside the HPACK decoder counts as HPACK and a write(2) under
-the TLS engine counts as a syscall.
+A sample belongs to the innermost frame that names a specific part: the leaf is walked towards the root and the
+first frame matching a rule of PARTS decides, so a byte copy inside the HPACK decoder counts as HPACK, a write(2)
+under the TLS engine as a syscall, and pipeline work under a per-stream child channel as child channels. Only a
+sample with no specific frame at all falls to the generic GENERIC rules (Burrow, Netty, JDK), again innermost first.
 """
 import re
 import sys
 from collections import Counter
 
-# Order matters only within one frame: the first rule a frame matches names it.
+# Specific parts. Order matters only within one frame: the first rule a frame matches names it.
 PARTS = [
     ("syscalls (kernel)", re.compile(r"_\[k\]$|^(__)?(libc_)?(write|writev|read|readv|send|sendto|recv|recvfrom|epoll_wait|epoll_ctl|syscall)$|entry_SYSCALL")),
     ("GC", re.compile(r"G1|ZGC|Shenandoah|GCTaskThread|ParallelGC|WorkerThread::run|SafepointSynchronize")),
@@ -20,6 +21,8 @@ PARTS = [
     ("HTTP/2 child channels (per-stream Channel)", re.compile(r"AbstractHttp2StreamChannel|Http2MultiplexHandler|Http2StreamChannelBootstrap")),
     ("HTTP/2 framing and flow control", re.compile(r"netty/handler/codec/http2/")),
     ("HTTP/1.1 codec and header validation", re.compile(r"netty/handler/codec/http/")),
+]
+GENERIC = [
     ("Burrow's own code", re.compile(r"dev/burrow/")),
     ("Netty pipeline, buffers, event loop", re.compile(r"io/netty/")),
     ("JDK", re.compile(r"^(java|jdk|sun)/")),
@@ -27,10 +30,11 @@ PARTS = [
 
 
 def part_of(frames):
-    for frame in reversed(frames):
-        for name, rule in PARTS:
-            if rule.search(frame):
-                return name
+    for rules in (PARTS, GENERIC):
+        for frame in reversed(frames):
+            for name, rule in rules:
+                if rule.search(frame):
+                    return name
     return "other (JVM runtime, libc)"
 
 
