@@ -10,16 +10,18 @@ import dev.burrow.store.JdbcStore;
 import dev.burrow.store.Store;
 import dev.burrow.tls.EdgeCertificate;
 import dev.burrow.tls.PublicTls;
+import dev.burrow.transport.ConnectionClose;
 import dev.burrow.transport.EventLoops;
-import dev.burrow.transport.LingeringClose;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.AsyncMapping;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -267,11 +269,26 @@ public final class Edge implements AutoCloseable {
         shutdown(Duration.ZERO);
     }
 
-    /** Closes every connection, letting their peers read what was written to them for up to {@code linger}. */
+    /**
+     * Closes every connection: HTTP clients may read what they were sent for up to {@code linger}; connections of TCP
+     * and TLS tunnels are reset, since an ordinary close would pass for their service's own end.
+     */
     private void shutdown(Duration linger) {
-        if (!linger.isZero()) {
-            context.openChannels.forEach(channel -> LingeringClose.start(channel, linger));
-            context.openChannels.newCloseFuture().awaitUninterruptibly(linger.toMillis());
+        List<ChannelFuture> lingering = new ArrayList<>();
+        for (Channel channel : context.openChannels) {
+            Channel listener = channel.parent();
+            if (listener == httpListener || listener == httpsListener) {
+                if (!linger.isZero()) {
+                    ConnectionClose.lingering(channel, linger);
+                    lingering.add(channel.closeFuture());
+                }
+            } else if (listener != agentListener) {
+                ConnectionClose.reset(channel);
+            }
+        }
+        long lingerEnd = System.nanoTime() + linger.toNanos();
+        for (ChannelFuture clientClosed : lingering) {
+            clientClosed.awaitUninterruptibly(Math.max(0, TimeUnit.NANOSECONDS.toMillis(lingerEnd - System.nanoTime())));
         }
         // Every connection is closed explicitly before the loops stop: the loops' own shutdown was seen to leave an
         // agent's connection open now and then, and the agent then waits for its heartbeat to notice.

@@ -15,7 +15,7 @@ import io.netty.util.ReferenceCountUtil;
  * Joins a socket and a tunnel stream into one byte pipe, the relay of TCP and TLS tunnels on both sides: what one
  * end reads is written to the other, each end reads only while the other can take more, and an end of input (a FIN,
  * an END_STREAM) is carried across as the other's end of output, after every byte before it. A half-closed pipe
- * keeps relaying the other way; the socket closes once both ends were carried across. A reset stream cuts the
+ * keeps relaying the other way; the socket closes once both ends were carried across. A reset stream resets the
  * socket at once, and a socket that fails resets the stream, once the bytes it sent before its end have gone.
  * Both channels run on one event loop, so neither end ever waits on another thread.
  *
@@ -203,8 +203,9 @@ public final class StreamPipe {
                 // gone out.
                 socket.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
             } else {
-                // A reset: the upstream refused or failed, or the peer went away. The socket is cut at once.
-                socket.close();
+                // A reset: the upstream refused or failed, or the peer went away. The socket is cut at once, with a
+                // reset of its own (RFC 9113 section 8.5): a plain end would pass for the far side's clean close.
+                ConnectionClose.reset(socket);
             }
             ctx.fireChannelInactive();
         }

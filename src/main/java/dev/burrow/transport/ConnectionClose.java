@@ -5,6 +5,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.ssl.SslHandler;
@@ -13,22 +14,41 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Closes a connection so that its peer still reads everything written to it. A socket closed while its peer still
- * sends (an HTTP/2 client returning window as it reads, say) answers those bytes with a reset, and a reset makes the
- * peer's kernel drop what it received but had not read yet: the end of a response. So the output ends after what
- * was written (after TLS's close_notify on a TLS connection), then what the peer still sends is read and dropped,
- * unseen by the pipeline, until the peer closes its side or the linger runs out; only then is the socket closed.
+ * The two ways a connection is ended on purpose besides an ordinary close: lingering, so that the peer still reads
+ * everything written to it, and reset, so that the peer cannot take a cut for an orderly end.
  */
-public final class LingeringClose {
-    private LingeringClose() {
+public final class ConnectionClose {
+    private ConnectionClose() {
     }
 
-    /** Starts closing {@code channel} from any thread; it is closed at the latest {@code linger} from now. */
-    public static void start(Channel channel, Duration linger) {
-        channel.eventLoop().execute(() -> begin(channel, linger));
+    /**
+     * Closes {@code channel} at the latest {@code linger} from now, letting its peer read what was written first; from
+     * any thread. A socket closed while its peer still sends (an HTTP/2 client returning window as it reads, say)
+     * answers those bytes with a reset, and a reset makes the peer's kernel drop what it received but had not read
+     * yet: the end of a response. So the output ends after what was written (after TLS's close_notify on a TLS
+     * connection), then what the peer still sends is read and dropped, unseen by the pipeline, until the peer closes
+     * its side or the linger runs out; only then is the socket closed.
+     */
+    public static void lingering(Channel channel, Duration linger) {
+        channel.eventLoop().execute(() -> linger(channel, linger));
     }
 
-    private static void begin(Channel channel, Duration linger) {
+    /**
+     * Cuts {@code channel} with a TCP reset, from any thread: what is still queued is dropped, and the peer sees the
+     * connection reset rather than ended.
+     */
+    public static void reset(Channel channel) {
+        if (!channel.eventLoop().inEventLoop()) {
+            channel.eventLoop().execute(() -> reset(channel));
+            return;
+        }
+        if (channel.isActive()) {
+            channel.config().setOption(ChannelOption.SO_LINGER, 0);
+        }
+        channel.close();
+    }
+
+    private static void linger(Channel channel, Duration linger) {
         if (!(channel instanceof DuplexChannel socket) || !socket.isActive() || socket.isOutputShutdown()
                 || linger.isZero() || linger.isNegative()) {
             channel.close();
