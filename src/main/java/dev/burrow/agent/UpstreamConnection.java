@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
 /**
  * One public connection of a TCP or TLS tunnel, on the agent: dials the tunnel's upstream, answers the edge's
  * CONNECT with 200 once the upstream accepted, then hands stream and upstream to a {@link StreamPipe}. An upstream
- * that refuses or cannot be reached resets the stream with CONNECT_ERROR, which closes the public connection at
+ * that refuses or cannot be reached resets the stream with CONNECT_ERROR, which resets the public connection at
  * once. Bytes the edge sends meanwhile wait here and go first, after a PROXY protocol header if the tunnel asks for
  * one.
  */

@@ -10,15 +10,18 @@ import dev.burrow.store.JdbcStore;
 import dev.burrow.store.Store;
 import dev.burrow.tls.EdgeCertificate;
 import dev.burrow.tls.PublicTls;
+import dev.burrow.transport.ConnectionClose;
 import dev.burrow.transport.EventLoops;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.AsyncMapping;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -212,12 +215,15 @@ public final class Edge implements AutoCloseable {
 
     /**
      * Stops taking new agents, tunnels and public connections, lets in-flight exchanges finish within
-     * {@code grace}, tells every agent to go, then closes everything. Safe to call more than once.
+     * {@code grace} (an exchange finishes when its response's last bytes were written to the client), tells every
+     * agent to go, then closes everything, giving clients the rest of the grace to read what they were sent. What
+     * the grace cannot fit is cut. Safe to call more than once.
      */
     public synchronized void drain(Duration grace) {
         if (closed.isDone()) {
             return;
         }
+        long deadline = System.nanoTime() + grace.toNanos();
         log.atInfo().addKeyValue("grace", grace).addKeyValue("in_flight", context.inFlight()).log("edge draining");
         agentListener.close().syncUninterruptibly();
         httpListener.close().syncUninterruptibly();
@@ -227,8 +233,10 @@ public final class Edge implements AutoCloseable {
         if (httpsListener != null) {
             httpsListener.close().syncUninterruptibly();
         }
+        boolean finished = false;
         try {
             context.startDrain().get(grace.toMillis(), TimeUnit.MILLISECONDS);
+            finished = true;
         } catch (TimeoutException e) {
             log.atWarn().addKeyValue("in_flight", context.inFlight()).log("grace period over, cutting exchanges");
         } catch (Exception e) {
@@ -240,7 +248,8 @@ public final class Edge implements AutoCloseable {
             // The drain message must reach the agent before the event loops stop.
             session.channel().closeFuture().awaitUninterruptibly(2, TimeUnit.SECONDS);
         }
-        shutdown();
+        // Public clients may still be reading the ends of their responses: they get the rest of the grace for it.
+        shutdown(finished ? Duration.ofNanos(Math.max(0, deadline - System.nanoTime())) : Duration.ZERO);
     }
 
     /** Closes at once: every connection is cut. */
@@ -257,10 +266,30 @@ public final class Edge implements AutoCloseable {
         if (httpsListener != null) {
             httpsListener.close();
         }
-        shutdown();
+        shutdown(Duration.ZERO);
     }
 
-    private void shutdown() {
+    /**
+     * Closes every connection: HTTP clients may read what they were sent for up to {@code linger}; connections of TCP
+     * and TLS tunnels are reset, since an ordinary close would pass for their service's own end.
+     */
+    private void shutdown(Duration linger) {
+        List<ChannelFuture> lingering = new ArrayList<>();
+        for (Channel channel : context.openChannels) {
+            Channel listener = channel.parent();
+            if (listener == httpListener || listener == httpsListener) {
+                if (!linger.isZero()) {
+                    ConnectionClose.lingering(channel, linger);
+                    lingering.add(channel.closeFuture());
+                }
+            } else if (listener != agentListener) {
+                ConnectionClose.reset(channel);
+            }
+        }
+        long lingerEnd = System.nanoTime() + linger.toNanos();
+        for (ChannelFuture clientClosed : lingering) {
+            clientClosed.awaitUninterruptibly(Math.max(0, TimeUnit.NANOSECONDS.toMillis(lingerEnd - System.nanoTime())));
+        }
         // Every connection is closed explicitly before the loops stop: the loops' own shutdown was seen to leave an
         // agent's connection open now and then, and the agent then waits for its heartbeat to notice.
         context.openChannels.close().awaitUninterruptibly(2, TimeUnit.SECONDS);

@@ -32,6 +32,7 @@ final class RawHttp2 implements AutoCloseable {
     static final int RST_STREAM = 0x3;
     static final int SETTINGS = 0x4;
     static final int GOAWAY = 0x7;
+    static final int WINDOW_UPDATE = 0x8;
     private static final int END_STREAM = 0x1;
     private static final int ACK = 0x1;
     private static final int END_HEADERS = 0x4;
@@ -82,6 +83,11 @@ final class RawHttp2 implements AutoCloseable {
 
     void reset(int streamId, Http2Error error) throws IOException {
         frame(RST_STREAM, 0, streamId, ByteBuffer.allocate(4).putInt((int) error.code()).array());
+    }
+
+    /** Gives {@code increment} bytes back to the edge's send window of a stream, or of the connection (stream 0). */
+    void windowUpdate(int streamId, int increment) throws IOException {
+        frame(WINDOW_UPDATE, 0, streamId, ByteBuffer.allocate(4).putInt(increment).array());
     }
 
     void frame(int type, int flags, int streamId, byte[] payload) throws IOException {

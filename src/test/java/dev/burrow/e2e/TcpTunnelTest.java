@@ -18,6 +18,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -105,6 +106,22 @@ class TcpTunnelTest {
         }
         // The tunnel itself stays up for the next connection.
         assertThat(harness.edge.tunnels()).hasSize(1);
+    }
+
+    @Test
+    void aDrainingEdgeCutsAnOpenConnectionWithAReset() throws Exception {
+        AgentTunnel tunnel = harness.startAgent(harness.agentBuilder().reconnect(false))
+                .tcp(TcpTunnelOptions.to(Integer.toString(echo.port())));
+
+        try (Socket socket = connect(tunnel.port())) {
+            socket.getOutputStream().write('x');
+            assertThat(socket.getInputStream().read()).isEqualTo('x');
+
+            harness.edge.drain(Duration.ofSeconds(5));
+
+            // A plain end would look like the service closing the connection; a reset says it was cut.
+            assertThatThrownBy(() -> socket.getInputStream().read()).isInstanceOf(SocketException.class);
+        }
     }
 
     @Test

@@ -34,16 +34,18 @@ final class EdgeExchange extends PublicLoopHandOver {
     Http2StreamChannel stream;
     boolean responseStarted;
     boolean responseDone;
-    boolean ended;
+    /** How the edge's drain counts this exchange: until the response's last bytes were written to the client. */
+    final InFlight inFlight;
 
     EdgeExchange(PublicHttpHandler owner, EventExecutor publicLoop, PausedStreams pacing, LongSupplier agentRttNanos,
-            boolean upgrade, boolean bodyless) {
+            boolean upgrade, boolean bodyless, InFlight inFlight) {
         super(publicLoop);
         this.owner = owner;
         this.pacing = pacing;
         this.agentRttNanos = agentRttNanos;
         this.upgrade = upgrade;
         this.bodyless = bodyless;
+        this.inFlight = inFlight;
     }
 
     /** Pauses or resumes the stream as the public client can take more or not. */

@@ -55,7 +55,8 @@ final class PublicHttp2Stream extends ChannelInboundHandlerAdapter {
     /** Frames read while the agent's stream opens; reading is paused meanwhile, so these are few. */
     private final ArrayDeque<Object> early = new ArrayDeque<>();
     private EdgeFrameExchange exchange;
-    private boolean counted;
+    /** Set while the exchange counts as in flight for the edge's drain. */
+    private InFlight inFlight;
     private boolean headRequest;
     private boolean requestEnded;
     private boolean responseStarted;
@@ -137,8 +138,7 @@ final class PublicHttp2Stream extends ChannelInboundHandlerAdapter {
         state = State.OPENING;
         // Nothing more is read until the agent's stream can take it.
         ctx.channel().config().setAutoRead(false);
-        counted = true;
-        edge.exchangeStarted();
+        inFlight = new InFlight(edge);
         EdgeFrameExchange opening = new EdgeFrameExchange(this, ctx.executor(), tunnel.session().pausedStreams());
         exchange = opening;
         tunnel.session().openStream(new ChannelInitializer<Http2StreamChannel>() {
@@ -228,7 +228,7 @@ final class PublicHttp2Stream extends ChannelInboundHandlerAdapter {
                 written |= responseHeaders(headers);
             } else if (msg instanceof Http2DataFrame data && responseStarted) {
                 responseEnded = data.isEndStream();
-                ctx.write(new DefaultHttp2DataFrame(data.content(), data.isEndStream()));
+                inFlight.wrote(ctx.write(new DefaultHttp2DataFrame(data.content(), data.isEndStream())));
                 written = true;
             } else {
                 ReferenceCountUtil.release(msg);
@@ -260,7 +260,7 @@ final class PublicHttp2Stream extends ChannelInboundHandlerAdapter {
             headers.set(Protocol.AGENT_ERROR, agentError);
         }
         responseEnded = frame.isEndStream();
-        ctx.write(new DefaultHttp2HeadersFrame(headers, frame.isEndStream()));
+        inFlight.wrote(ctx.write(new DefaultHttp2HeadersFrame(headers, frame.isEndStream())));
         return true;
     }
 
@@ -303,9 +303,9 @@ final class PublicHttp2Stream extends ChannelInboundHandlerAdapter {
     }
 
     private void endExchange() {
-        if (counted) {
-            counted = false;
-            edge.exchangeEnded();
+        if (inFlight != null) {
+            inFlight.end();
+            inFlight = null;
         }
     }
 

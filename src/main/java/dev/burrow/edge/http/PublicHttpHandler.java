@@ -246,9 +246,8 @@ final class PublicHttpHandler extends ChannelInboundHandlerAdapter {
             headers.set(Protocol.UPGRADE, upgradeProtocol);
         }
         state = State.OPENING;
-        edge.exchangeStarted();
         EdgeExchange current = new EdgeExchange(this, ctx.executor(), tunnel.session().pausedStreams(),
-                tunnel.session()::rttNanos, upgrade, bodyless);
+                tunnel.session()::rttNanos, upgrade, bodyless, new InFlight(edge));
         exchange = current;
         tunnel.session().openStream(new ChannelInitializer<Http2StreamChannel>() {
             @Override
@@ -396,7 +395,7 @@ final class PublicHttpHandler extends ChannelInboundHandlerAdapter {
             source.responseStarted = true;
         }
         if (msg instanceof HttpContent || msg instanceof HttpResponse || msg instanceof ByteBuf) {
-            ctx.write(msg);
+            source.inFlight.wrote(ctx.write(msg));
             clientDirty = true;
         } else {
             ReferenceCountUtil.release(msg);
@@ -530,9 +529,8 @@ final class PublicHttpHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void endExchange() {
-        if (exchange != null && !exchange.ended) {
-            exchange.ended = true;
-            edge.exchangeEnded();
+        if (exchange != null) {
+            exchange.inFlight.end();
         }
         exchange = null;
     }
