@@ -234,7 +234,9 @@ class SessionLifecycleTest {
 
         agent.close();
 
-        assertThat(harness.edge.tunnels()).isEmpty();
+        // The edge frees the names when it reads the agent's GOAWAY, a moment after close() returns; far sooner
+        // than the heartbeat timeout (30 s) that would free them if it did not.
+        await().atMost(Duration.ofSeconds(2)).until(() -> harness.edge.tunnels().isEmpty());
         assertThat(harness.get("bye.burrow.test", "/").statusCode()).isEqualTo(503);
     }
 }
