@@ -56,6 +56,8 @@ final class RawHttp2 implements AutoCloseable {
     private final DefaultHttp2HeadersDecoder decoder = new DefaultHttp2HeadersDecoder(false);
     /** The first header block seen on each stream. */
     private final Map<Integer, Http2Headers> headersByStream = new HashMap<>();
+    /** The last header block of each stream that had more than one: its trailers. */
+    private final Map<Integer, Http2Headers> trailersByStream = new HashMap<>();
 
     RawHttp2(int port) throws IOException {
         socket = new Socket(InetAddress.getLoopbackAddress(), port);
@@ -110,7 +112,7 @@ final class RawHttp2 implements AutoCloseable {
             Frame frame = read();
             if (frame.type() == HEADERS) {
                 // Every header block goes through the decoder, which keeps the connection's table.
-                headersByStream.putIfAbsent(frame.streamId(), decode(frame));
+                keep(frame);
             }
             if (wanted.test(frame)) {
                 return frame;
@@ -123,12 +125,32 @@ final class RawHttp2 implements AutoCloseable {
         while (!headersByStream.containsKey(streamId)) {
             Frame frame = read();
             if (frame.type() == HEADERS) {
-                headersByStream.putIfAbsent(frame.streamId(), decode(frame));
+                keep(frame);
             } else if (frame.type() == RST_STREAM && frame.streamId() == streamId) {
                 throw new IOException("stream " + streamId + " reset with code " + frame.errorCode());
             }
         }
         return headersByStream.get(streamId);
+    }
+
+    /** The trailers of {@code streamId}: a header block after its first one. */
+    Http2Headers awaitTrailers(int streamId) throws IOException {
+        while (!trailersByStream.containsKey(streamId)) {
+            Frame frame = read();
+            if (frame.type() == HEADERS) {
+                keep(frame);
+            } else if (frame.type() == RST_STREAM && frame.streamId() == streamId) {
+                throw new IOException("stream " + streamId + " reset with code " + frame.errorCode());
+            }
+        }
+        return trailersByStream.get(streamId);
+    }
+
+    private void keep(Frame frame) throws IOException {
+        Http2Headers headers = decode(frame);
+        if (headersByStream.putIfAbsent(frame.streamId(), headers) != null) {
+            trailersByStream.put(frame.streamId(), headers);
+        }
     }
 
     private Http2Headers decode(Frame frame) throws IOException {
