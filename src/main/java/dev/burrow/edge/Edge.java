@@ -261,6 +261,7 @@ public final class Edge implements AutoCloseable {
     }
 
     private void shutdown() {
+        context.sessions.forEach(session -> session.end().record(SessionEnd.Reason.EDGE_STOPPED, null));
         // Every connection is closed explicitly before the loops stop: the loops' own shutdown was seen to leave an
         // agent's connection open now and then, and the agent then waits for its heartbeat to notice.
         context.openChannels.close().awaitUninterruptibly(2, TimeUnit.SECONDS);

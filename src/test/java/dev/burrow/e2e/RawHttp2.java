@@ -1,5 +1,6 @@
 package dev.burrow.e2e;
 
+import dev.burrow.protocol.Protocol;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -17,14 +18,23 @@ import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
+import java.security.GeneralSecurityException;
+import java.security.cert.X509Certificate;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Predicate;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
 
 /**
- * A bare HTTP/2 client on a socket, for tests that must send what real clients never do: frames written by hand,
- * and every frame the edge sends read one by one. Speaks prior knowledge, and acknowledges the edge's SETTINGS
- * before returning from the constructor, so the edge's limits are in force for everything sent after.
+ * A bare HTTP/2 endpoint on a socket, for tests that must send what real peers never do: frames written by hand,
+ * and every frame the edge sends read one by one. As a public client it speaks prior knowledge; as an agent
+ * ({@link #agent}) it speaks TLS with Burrow's ALPN and plays the HTTP/2 server. Either way it acknowledges the
+ * edge's SETTINGS before returning, so the edge's limits are in force for everything sent after.
  */
 final class RawHttp2 implements AutoCloseable {
     static final int DATA = 0x0;
@@ -60,14 +70,71 @@ final class RawHttp2 implements AutoCloseable {
     private final Map<Integer, Http2Headers> trailersByStream = new HashMap<>();
 
     RawHttp2(int port) throws IOException {
-        socket = new Socket(InetAddress.getLoopbackAddress(), port);
+        this(new Socket(InetAddress.getLoopbackAddress(), port));
+        startAsClient();
+    }
+
+    private RawHttp2(Socket socket) throws IOException {
+        this.socket = socket;
         socket.setSoTimeout(10_000);
         in = new DataInputStream(socket.getInputStream());
         out = socket.getOutputStream();
+    }
+
+    /**
+     * The agent's end of a connection to the edge's agent port: TLS offering {@code burrow/1}, then HTTP/2 in the
+     * server role (the edge sends the preface). Returns once the edge's SETTINGS are acknowledged, so its limits are
+     * in force for everything sent after.
+     */
+    static RawHttp2 agent(int agentPort) throws IOException {
+        RawHttp2 agent = new RawHttp2(tlsToAgentPort(agentPort));
+        byte[] preface = ByteBufUtil.getBytes(Http2CodecUtil.connectionPrefaceBuf());
+        if (!Arrays.equals(agent.in.readNBytes(preface.length), preface)) {
+            throw new IOException("the edge did not open with the HTTP/2 preface");
+        }
+        agent.frame(SETTINGS, 0, 0, new byte[0]);
+        agent.await(f -> f.type() == SETTINGS && (f.flags() & ACK) == 0);
+        agent.frame(SETTINGS, ACK, 0, new byte[0]);
+        return agent;
+    }
+
+    private void startAsClient() throws IOException {
         out.write(ByteBufUtil.getBytes(Http2CodecUtil.connectionPrefaceBuf()));
         frame(SETTINGS, 0, 0, new byte[0]);
         await(f -> f.type() == SETTINGS && (f.flags() & ACK) == 0);
         frame(SETTINGS, ACK, 0, new byte[0]);
+    }
+
+    /** A TLS connection to the edge's agent port, offering ALPN {@code burrow/1}, handshake done. */
+    static SSLSocket tlsToAgentPort(int agentPort) throws IOException {
+        try {
+            SSLContext context = SSLContext.getInstance("TLSv1.3");
+            // A hostile peer, not an agent: it skips verification on purpose.
+            context.init(null, new TrustManager[] {new X509TrustManager() {
+                @Override
+                public void checkClientTrusted(X509Certificate[] chain, String authType) {
+                }
+
+                @Override
+                public void checkServerTrusted(X509Certificate[] chain, String authType) {
+                }
+
+                @Override
+                public X509Certificate[] getAcceptedIssuers() {
+                    return new X509Certificate[0];
+                }
+            }}, null);
+            SSLSocket socket = (SSLSocket) context.getSocketFactory()
+                    .createSocket(InetAddress.getLoopbackAddress(), agentPort);
+            SSLParameters parameters = socket.getSSLParameters();
+            parameters.setApplicationProtocols(new String[] {Protocol.ALPN});
+            socket.setSSLParameters(parameters);
+            socket.setSoTimeout(10_000);
+            socket.startHandshake();
+            return socket;
+        } catch (GeneralSecurityException e) {
+            throw new IOException(e);
+        }
     }
 
     void headers(int streamId, Http2Headers headers, boolean endStream) throws IOException {
@@ -80,6 +147,10 @@ final class RawHttp2 implements AutoCloseable {
         } finally {
             block.release();
         }
+    }
+
+    void data(int streamId, byte[] payload, boolean endStream) throws IOException {
+        frame(DATA, endStream ? END_STREAM : 0, streamId, payload);
     }
 
     void reset(int streamId, Http2Error error) throws IOException {
