@@ -60,15 +60,7 @@ public final class Agent implements AutoCloseable {
     private final Builder config;
     private final EventLoops loops;
     private final SslContext edgeTls;
-    /**
-     * How long after an edge said it is restarting the agent keeps retrying at its backoff's first step, so that it
-     * is back within that step of the edge listening again; beyond it, the delays grow as after any failure.
-     */
-    private static final Duration RESTART_WINDOW = Duration.ofSeconds(30);
-    private final Backoff backoff;
-    private volatile boolean restartExpected;
-    /** {@link System#nanoTime()} until which an edge that said it is restarting is expected back. */
-    private volatile long restartExpectedUntil;
+    private final ReconnectDelays delays;
     private final List<AgentTunnel> tunnels = new CopyOnWriteArrayList<>();
     private final AtomicInteger reconnects = new AtomicInteger();
     /** Names of running tunnels, taken before a bind so that two binds cannot take one name. */
@@ -85,7 +77,8 @@ public final class Agent implements AutoCloseable {
         this.config = config;
         this.loops = EventLoops.create(config.threads);
         this.edgeTls = config.trust.clientContext(Protocol.ALPN);
-        this.backoff = new Backoff(config.backoffBase, config.backoffCap, ThreadLocalRandom.current()::nextDouble);
+        this.delays = new ReconnectDelays(new Backoff(config.backoffBase, config.backoffCap,
+                ThreadLocalRandom.current()::nextDouble), System::nanoTime);
     }
 
     public static Builder builder() {
@@ -291,8 +284,7 @@ public final class Agent implements AutoCloseable {
             reconnects.incrementAndGet();
         }
         connection = conn;
-        backoff.reset();
-        restartExpected = false;
+        delays.welcomed();
         ControlMessage.Welcome welcome = conn.welcome().join();
         log.atInfo().addKeyValue("edge", welcome.edge()).addKeyValue("session", welcome.session())
                 .addKeyValue("server", config.edgeHost + ":" + config.edgePort).log("connected to edge");
@@ -304,11 +296,9 @@ public final class Agent implements AutoCloseable {
         if (closing || conn != connection) {
             return;
         }
-        String reason = conn.edgeIsDraining() ? "edge is restarting" : "connection lost";
-        if (conn.edgeIsDraining()) {
-            restartExpectedUntil = System.nanoTime() + RESTART_WINDOW.toNanos();
-            restartExpected = true;
-        }
+        ConnectionEnd end = conn.end();
+        delays.ended(end);
+        String reason = end.reason();
         log.atWarn().addKeyValue("reason", reason).log("disconnected from edge");
         config.listener.disconnected(reason);
         if (!config.reconnect) {
@@ -322,9 +312,8 @@ public final class Agent implements AutoCloseable {
         if (closing) {
             return;
         }
-        boolean edgeExpectedBack = restartExpected && System.nanoTime() - restartExpectedUntil < 0;
-        Duration delay = edgeExpectedBack ? backoff.firstStep() : backoff.next();
-        int attempt = backoff.attempts();
+        Duration delay = delays.next();
+        int attempt = delays.attempts();
         log.atInfo().addKeyValue("attempt", attempt).addKeyValue("delay_ms", delay.toMillis()).log("reconnecting");
         config.listener.reconnecting(attempt, delay);
         loops.group().schedule(() -> connect().whenComplete((conn, error) -> {

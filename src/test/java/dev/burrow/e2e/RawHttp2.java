@@ -18,6 +18,7 @@ import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.cert.X509Certificate;
 import java.util.Arrays;
@@ -98,6 +99,16 @@ final class RawHttp2 implements AutoCloseable {
         return agent;
     }
 
+    /**
+     * The edge's end of an agent connection the agent dialled, {@code accepted} with TLS done: HTTP/2 in the client
+     * role, the one that sends the preface.
+     */
+    static RawHttp2 edge(Socket accepted) throws IOException {
+        RawHttp2 edge = new RawHttp2(accepted);
+        edge.startAsClient();
+        return edge;
+    }
+
     private void startAsClient() throws IOException {
         out.write(ByteBufUtil.getBytes(Http2CodecUtil.connectionPrefaceBuf()));
         frame(SETTINGS, 0, 0, new byte[0]);
@@ -151,6 +162,12 @@ final class RawHttp2 implements AutoCloseable {
 
     void data(int streamId, byte[] payload, boolean endStream) throws IOException {
         frame(DATA, endStream ? END_STREAM : 0, streamId, payload);
+    }
+
+    void goAway(int lastStreamId, Http2Error error, String debug) throws IOException {
+        byte[] text = debug.getBytes(StandardCharsets.UTF_8);
+        frame(GOAWAY, 0, 0, ByteBuffer.allocate(8 + text.length).putInt(lastStreamId).putInt((int) error.code())
+                .put(text).array());
     }
 
     void reset(int streamId, Http2Error error) throws IOException {
