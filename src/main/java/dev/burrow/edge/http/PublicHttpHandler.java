@@ -254,7 +254,7 @@ final class PublicHttpHandler extends ChannelInboundHandlerAdapter {
             @Override
             protected void initChannel(Http2StreamChannel stream) {
                 stream.pipeline()
-                        .addLast(RequestScheme.of(connection))
+                        .addLast(current.answerCheck, RequestScheme.of(connection))
                         .addLast(new StreamHttpCodec(false))
                         .addLast(current);
             }
@@ -505,7 +505,7 @@ final class PublicHttpHandler extends ChannelInboundHandlerAdapter {
             endExchange();
             ctx.close();
         } else {
-            failExchange(PublicRouting.agentStreamReset(ctx.alloc()));
+            failExchange(source.answerCheck.closedBeforeAnswer(ctx.alloc()));
         }
     }
 
