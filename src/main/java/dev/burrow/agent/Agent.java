@@ -62,7 +62,8 @@ public final class Agent implements AutoCloseable {
                 config.heartbeatMisses, config.maxStreams), loops, streams,
                 new ControlMessage.Hello(Protocol.VERSION, config.authtoken, clientName()));
         this.supervisor = new Supervisor(dialer,
-                new Backoff(config.backoffBase, config.backoffCap, ThreadLocalRandom.current()::nextDouble),
+                new ReconnectDelays(new Backoff(config.backoffBase, config.backoffCap,
+                        ThreadLocalRandom.current()::nextDouble), System::nanoTime),
                 config.reconnect, config.listener, this::tunnels, loops.group());
     }
 

@@ -14,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One live connection to the edge, from the agent's side: the control stream, binds awaiting their answer, the
@@ -31,6 +32,7 @@ final class EdgeConnection {
     private final CompletableFuture<Void> streamsIdle = new CompletableFuture<>();
     private volatile Channel control;
     private volatile boolean draining;
+    private final AtomicReference<ConnectionEnd> end = new AtomicReference<>();
 
     EdgeConnection(Channel channel, Heartbeat heartbeat) {
         this.channel = channel;
@@ -123,11 +125,31 @@ final class EdgeConnection {
             }
         } else if (message instanceof ControlMessage.Drain) {
             draining = true;
+            ending(ConnectionEnd.EDGE_RESTARTING);
         }
     }
 
-    boolean edgeIsDraining() {
-        return draining;
+    /** The edge said GOAWAY: it is going away, or it found this agent at fault and ends the connection. */
+    void goAwayReceived(long errorCode, String debug) {
+        ConnectionEnd how = ConnectionEnd.goAway(errorCode, debug);
+        if (how.kind() == ConnectionEnd.Kind.EDGE_RESTARTING) {
+            onControlMessage(new ControlMessage.Drain("edge sent GOAWAY"));
+        } else {
+            ending(how);
+            // The edge closes the connection after such a GOAWAY (RFC 9113, section 5.4.1); nothing more can come.
+            close();
+        }
+    }
+
+    /** Records how the connection ends, unless that is known already. */
+    void ending(ConnectionEnd how) {
+        end.compareAndSet(null, how);
+    }
+
+    /** How the connection ended: {@link ConnectionEnd#LOST} unless something more was learnt. */
+    ConnectionEnd end() {
+        ConnectionEnd how = end.get();
+        return how == null ? ConnectionEnd.LOST : how;
     }
 
     void streamOpened() {

@@ -7,6 +7,7 @@ import dev.burrow.protocol.ControlStream;
 import dev.burrow.protocol.Protocol;
 import dev.burrow.protocol.StreamKind;
 import dev.burrow.transport.StreamBytesCodec;
+import dev.burrow.transport.StreamHttpCodec;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -15,7 +16,6 @@ import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
 import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
-import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import io.netty.util.ReferenceCountUtil;
 
 /**
@@ -59,7 +59,7 @@ final class StreamDispatcher extends ChannelInboundHandlerAdapter {
                     // Frames go to the upstream as they are: no conversion to HTTP/1.1 and back.
                     ctx.pipeline().replace(this, "upstream", new Http2UpstreamExchange(context, connection));
                 } else {
-                    ctx.pipeline().replace(this, "http", new Http2StreamFrameToHttpObjectCodec(true))
+                    ctx.pipeline().replace(this, "http", new StreamHttpCodec(true))
                             .addLast("upstream", new UpstreamExchange(context, connection, kind == StreamKind.UPGRADE));
                 }
                 ExchangeLog inspected = context.exchangeLog();

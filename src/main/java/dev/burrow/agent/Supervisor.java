@@ -14,19 +14,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeps the agent connected, and is the only part that decides to reconnect: when the connection drops it dials
- * again with backoff (at the backoff's first step for a while after an edge said it is restarting), binds every
- * running tunnel again on the new connection, and ends the agent on a failure that is not retryable.
+ * again after the delay {@link ReconnectDelays} draws from how the connection ended, binds every running tunnel
+ * again on the new connection, and ends the agent on a failure that is not retryable.
  */
 final class Supervisor {
     private static final Logger log = LoggerFactory.getLogger(Supervisor.class);
-    /**
-     * How long after an edge said it is restarting the agent keeps retrying at its backoff's first step, so that it
-     * is back within that step of the edge listening again; beyond it, the delays grow as after any failure.
-     */
-    private static final Duration RESTART_WINDOW = Duration.ofSeconds(30);
 
     private final EdgeDialer dialer;
-    private final Backoff backoff;
+    private final ReconnectDelays delays;
     private final boolean reconnect;
     private final AgentListener listener;
     private final Supplier<List<AgentTunnel>> tunnels;
@@ -35,14 +30,11 @@ final class Supervisor {
     private final CompletableFuture<AgentException> stopped = new CompletableFuture<>();
     private volatile EdgeConnection connection;
     private volatile boolean closing;
-    private volatile boolean restartExpected;
-    /** {@link System#nanoTime()} until which an edge that said it is restarting is expected back. */
-    private volatile long restartExpectedUntil;
 
-    Supervisor(EdgeDialer dialer, Backoff backoff, boolean reconnect, AgentListener listener,
+    Supervisor(EdgeDialer dialer, ReconnectDelays delays, boolean reconnect, AgentListener listener,
                Supplier<List<AgentTunnel>> tunnels, ScheduledExecutorService scheduler) {
         this.dialer = dialer;
-        this.backoff = backoff;
+        this.delays = delays;
         this.reconnect = reconnect;
         this.listener = listener;
         this.tunnels = tunnels;
@@ -83,8 +75,7 @@ final class Supervisor {
             reconnects.incrementAndGet();
         }
         connection = conn;
-        backoff.reset();
-        restartExpected = false;
+        delays.welcomed();
         ControlMessage.Welcome welcome = conn.welcome().join();
         log.atInfo().addKeyValue("edge", welcome.edge()).addKeyValue("session", welcome.session())
                 .addKeyValue("server", dialer.edge()).log("connected to edge");
@@ -96,11 +87,9 @@ final class Supervisor {
         if (closing || conn != connection) {
             return;
         }
-        String reason = conn.edgeIsDraining() ? "edge is restarting" : "connection lost";
-        if (conn.edgeIsDraining()) {
-            restartExpectedUntil = System.nanoTime() + RESTART_WINDOW.toNanos();
-            restartExpected = true;
-        }
+        ConnectionEnd end = conn.end();
+        delays.ended(end);
+        String reason = end.reason();
         log.atWarn().addKeyValue("reason", reason).log("disconnected from edge");
         listener.disconnected(reason);
         if (!reconnect) {
@@ -114,9 +103,8 @@ final class Supervisor {
         if (closing) {
             return;
         }
-        boolean edgeExpectedBack = restartExpected && System.nanoTime() - restartExpectedUntil < 0;
-        Duration delay = edgeExpectedBack ? backoff.firstStep() : backoff.next();
-        int attempt = backoff.attempts();
+        Duration delay = delays.next();
+        int attempt = delays.attempts();
         log.atInfo().addKeyValue("attempt", attempt).addKeyValue("delay_ms", delay.toMillis()).log("reconnecting");
         listener.reconnecting(attempt, delay);
         scheduler.schedule(() -> dialer.connect().whenComplete((conn, error) -> {

@@ -3,11 +3,13 @@ package dev.burrow.edge;
 import dev.burrow.protocol.ControlStream;
 import dev.burrow.protocol.Protocol;
 import dev.burrow.protocol.StreamKind;
+import dev.burrow.transport.Heartbeat;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
+import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.codec.http2.Http2GoAwayFrame;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2StreamChannel;
@@ -22,7 +24,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The last handler of an agent connection on the edge: once TLS is up it opens the control stream, gives the agent
  * the handshake timeout to authenticate, stops routing to the agent when it sends GOAWAY, and frees the session's
- * tunnels when the connection closes.
+ * tunnels when the connection closes, saying why it ended ({@link SessionEnd}).
  */
 final class AgentConnectionHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(AgentConnectionHandler.class);
@@ -43,14 +45,14 @@ final class AgentConnectionHandler extends ChannelInboundHandlerAdapter {
             if (handshake.isSuccess() && Protocol.ALPN.equals(alpn)) {
                 openControlStream(ctx);
             } else if (handshake.isSuccess()) {
-                log.atDebug().addKeyValue("remote", ctx.channel().remoteAddress()).addKeyValue("alpn", alpn)
-                        .log("peer does not speak the agent protocol, closing");
+                session.end().record(SessionEnd.Reason.TLS_FAILED, "ALPN " + alpn + ", not " + Protocol.ALPN);
                 ctx.close();
             } else {
-                log.atDebug().addKeyValue("remote", ctx.channel().remoteAddress())
-                        .log("agent TLS handshake failed: {}", handshake.cause().toString());
+                session.end().record(SessionEnd.Reason.TLS_FAILED, handshake.cause().toString());
                 ctx.close();
             }
+        } else if (evt == Heartbeat.TIMED_OUT) {
+            session.end().record(SessionEnd.Reason.HEARTBEAT_TIMEOUT, null);
         }
         ctx.fireUserEventTriggered(evt);
     }
@@ -59,8 +61,7 @@ final class AgentConnectionHandler extends ChannelInboundHandlerAdapter {
         long timeoutMs = edge.config.handshakeTimeout().toMillis();
         authDeadline = ctx.executor().schedule(() -> {
             if (!session.isAuthenticated()) {
-                log.atWarn().addKeyValue("remote", ctx.channel().remoteAddress())
-                        .log("agent did not authenticate in time, closing");
+                session.end().record(SessionEnd.Reason.AUTH_TIMEOUT, null);
                 ctx.close();
             }
         }, timeoutMs, TimeUnit.MILLISECONDS);
@@ -71,6 +72,8 @@ final class AgentConnectionHandler extends ChannelInboundHandlerAdapter {
             }
         }).addListener(future -> {
             if (!future.isSuccess()) {
+                session.end().record(SessionEnd.Reason.CONNECTION_FAILED,
+                        "control stream not opened: " + future.cause());
                 ctx.close();
                 return;
             }
@@ -100,17 +103,18 @@ final class AgentConnectionHandler extends ChannelInboundHandlerAdapter {
         }
         session.stopAcceptingStreams();
         edge.unbindAll(session);
-        if (edge.sessions.remove(session)) {
-            log.atInfo().addKeyValue("session", session.id()).addKeyValue("remote", session.remoteAddress())
-                    .log("agent disconnected");
-        }
+        edge.sessions.remove(session);
+        session.end().log(session);
         ctx.fireChannelInactive();
     }
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        log.atDebug().addKeyValue("remote", ctx.channel().remoteAddress())
-                .log("agent connection failed: {}", cause.toString());
-        ctx.close();
+        // The codec reports its own protocol errors here only to tell: it sends GOAWAY with the error's code (which
+        // the session's end records) and closes by itself. Closing first would send GOAWAY NO_ERROR instead.
+        if (Http2CodecUtil.getEmbeddedHttp2Exception(cause) == null) {
+            session.end().record(SessionEnd.Reason.CONNECTION_FAILED, cause.toString());
+            ctx.close();
+        }
     }
 }

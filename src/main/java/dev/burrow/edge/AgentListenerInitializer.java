@@ -7,6 +7,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
@@ -28,17 +29,22 @@ final class AgentListenerInitializer extends ChannelInitializer<SocketChannel> {
         tls.setHandshakeTimeoutMillis(edge.config.handshakeTimeout().toMillis());
         Heartbeat heartbeat = new Heartbeat(edge.config.heartbeatInterval(), edge.config.heartbeatMisses());
         AgentSession session = new AgentSession(ch, heartbeat);
+        Http2FrameCodec codec = Http2Tuning.edgeCodec();
+        codec.connection().addListener(session.end());
         ch.pipeline()
                 .addLast("tls", tls)
                 .addLast("flush", Http2Tuning.flushConsolidation())
-                .addLast("h2", Http2Tuning.edgeCodec())
+                .addLast("h2", codec)
                 .addLast("window", new ConnectionWindow(Http2Tuning.CONNECTION_WINDOW))
                 .addLast("mux", new Http2MultiplexHandler(new RefuseAgentStreams()))
                 .addLast("heartbeat", heartbeat)
                 .addLast("session", new AgentConnectionHandler(edge, session));
     }
 
-    /** Agents never open streams; the settings forbid it, and any that slips through is closed. */
+    /**
+     * Agents never open streams: the codec ends the connection at the first one an agent opens, so none reaches the
+     * multiplexer, which still needs a handler for them.
+     */
     @io.netty.channel.ChannelHandler.Sharable
     private static final class RefuseAgentStreams extends ChannelInboundHandlerAdapter {
         @Override

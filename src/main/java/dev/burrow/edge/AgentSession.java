@@ -26,6 +26,7 @@ public final class AgentSession {
     private final Heartbeat heartbeat;
     private final List<Tunnel> tunnels = new CopyOnWriteArrayList<>();
     private final PausedStreams pausedStreams = Http2Tuning.pausedStreams();
+    private final SessionEnd end = new SessionEnd();
     private volatile String tokenName;
     private volatile Channel control;
     private volatile boolean acceptingStreams = true;
@@ -46,6 +47,16 @@ public final class AgentSession {
 
     boolean isAuthenticated() {
         return tokenName != null;
+    }
+
+    /** The name of the token the agent authenticated with, or null before. */
+    String tokenName() {
+        return tokenName;
+    }
+
+    /** Why this session ends, once something ends it. */
+    SessionEnd end() {
+        return end;
     }
 
     public InetSocketAddress remoteAddress() {
@@ -108,6 +119,7 @@ public final class AgentSession {
 
     /** Tells the agent the edge is going away, then closes the connection once the message is written. */
     void drain(String reason) {
+        end.record(SessionEnd.Reason.EDGE_DRAINING, reason);
         Channel ctl = control;
         if (ctl != null && ctl.isActive()) {
             ctl.writeAndFlush(new ControlMessage.Drain(reason)).addListener(f -> channel.close());

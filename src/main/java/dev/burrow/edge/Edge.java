@@ -274,6 +274,7 @@ public final class Edge implements AutoCloseable {
      * and TLS tunnels are reset, since an ordinary close would pass for their service's own end.
      */
     private void shutdown(Duration linger) {
+        context.sessions.forEach(session -> session.end().record(SessionEnd.Reason.EDGE_STOPPED, null));
         List<ChannelFuture> lingering = new ArrayList<>();
         for (Channel channel : context.openChannels) {
             Channel listener = channel.parent();

@@ -40,6 +40,7 @@ final class EdgeControlHandler extends ChannelInboundHandlerAdapter {
             // The agent's response HEADERS opening the stream: nothing to act on.
             ReferenceCountUtil.release(msg);
             if (msg instanceof Http2HeadersFrame headers && headers.isEndStream()) {
+                session.end().record(SessionEnd.Reason.CONTROL_CLOSED, "the agent ended the control stream");
                 session.channel().close();
             }
         }
@@ -77,7 +78,6 @@ final class EdgeControlHandler extends ChannelInboundHandlerAdapter {
         InetAddress address = session.remoteAddress().getAddress();
         Duration wait = edge.authThrottle.retryAfter(address);
         if (!wait.isZero()) {
-            log.atWarn().addKeyValue("remote", session.remoteAddress()).log("authentication throttled");
             refuse(ctx, ErrorCode.RATE_LIMITED,
                     "too many failed attempts; retry in " + Math.max(1, wait.toSeconds()) + "s");
             return;
@@ -97,8 +97,6 @@ final class EdgeControlHandler extends ChannelInboundHandlerAdapter {
         }
         if (record.isEmpty()) {
             edge.authThrottle.failed(address);
-            log.atWarn().addKeyValue("remote", session.remoteAddress()).addKeyValue("client", hello.client())
-                    .log("agent refused: invalid or revoked authtoken");
             refuse(ctx, ErrorCode.AUTH_FAILED, "authtoken is invalid or revoked");
             return;
         }
@@ -162,6 +160,7 @@ final class EdgeControlHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void refuse(ChannelHandlerContext ctx, ErrorCode code, String message) {
+        session.end().record(SessionEnd.Reason.REFUSED, code.wireName() + ": " + message);
         ctx.writeAndFlush(new ControlMessage.Error(null, code, message))
                 .addListener(f -> session.channel().close());
     }
@@ -169,14 +168,15 @@ final class EdgeControlHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         // Without its control stream a session can neither bind nor be drained: end it.
+        if (session.channel().isActive()) {
+            session.end().record(SessionEnd.Reason.CONTROL_CLOSED, "the control stream closed");
+        }
         session.channel().close();
         ctx.fireChannelInactive();
     }
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        log.atWarn().addKeyValue("session", session.id()).addKeyValue("remote", session.remoteAddress())
-                .log("control stream failed: {}", cause.toString());
         // An unparseable or oversized line leaves the stream out of step: say why, then end the session.
         refuse(ctx, ErrorCode.BAD_MESSAGE, "control message could not be read: " + cause.getMessage());
     }

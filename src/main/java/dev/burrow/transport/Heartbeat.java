@@ -13,13 +13,25 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Sends an HTTP/2 PING every interval on the parent channel, measures the round trip from its ACK, and closes the
- * connection when {@code missedLimit} pings in a row go unanswered: a silent network drop is otherwise invisible to
- * TCP for minutes. Both sides run one, so each knows its own latency. Consumes PING ACKs; passes everything else.
+ * connection when {@code missedLimit} pings in a row go unanswered ({@link #TIMED_OUT} first): a silent network drop is
+ * otherwise invisible to TCP for minutes. Both sides run one, so each knows its own latency. Consumes PING ACKs;
+ * passes everything else.
  */
 public final class Heartbeat extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(Heartbeat.class);
 
     private static final Duration FIRST_PING = Duration.ofSeconds(1);
+
+    /**
+     * Fired to the handlers after this one just before it closes a connection whose peer stopped answering, so that
+     * the connection's owner can say why it ended.
+     */
+    public static final Object TIMED_OUT = new Object() {
+        @Override
+        public String toString() {
+            return "Heartbeat.TIMED_OUT";
+        }
+    };
 
     private final Duration interval;
     private final int missedLimit;
@@ -72,8 +84,9 @@ public final class Heartbeat extends ChannelInboundHandlerAdapter {
         if (outstandingPayload != -1) {
             missed++;
             if (missed >= missedLimit) {
-                log.atWarn().addKeyValue("remote", ctx.channel().remoteAddress()).addKeyValue("missed", missed)
+                log.atDebug().addKeyValue("remote", ctx.channel().remoteAddress()).addKeyValue("missed", missed)
                         .log("peer stopped answering pings, closing connection");
+                ctx.fireUserEventTriggered(TIMED_OUT);
                 ctx.close();
                 return;
             }

@@ -3,6 +3,8 @@ package dev.burrow.transport;
 import io.netty.handler.codec.http2.DefaultHttp2Connection;
 import io.netty.handler.codec.http2.DefaultHttp2LocalFlowController;
 import io.netty.handler.codec.http2.DefaultHttp2RemoteFlowController;
+import io.netty.handler.codec.http2.Http2ConnectionDecoder;
+import io.netty.handler.codec.http2.Http2ConnectionEncoder;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2Settings;
@@ -149,14 +151,33 @@ public final class Http2Tuning {
      * what it holds, and {@link PausedStreams} bounds how many may hold it.
      */
     private static final class FairShareCodecBuilder extends Http2FrameCodecBuilder {
+        /** The role, which the connection given to the builder decides; the builder's own isServer() does not know. */
+        private final boolean server;
+
         FairShareCodecBuilder(boolean server) {
-            DefaultHttp2Connection connection = new DefaultHttp2Connection(server);
+            this.server = server;
+            // A client's peer may not reserve streams either (push is off): PUSH_PROMISE is refused like a stream.
+            DefaultHttp2Connection connection = server ? new DefaultHttp2Connection(true)
+                    : new DefaultHttp2Connection(false, 0);
             WeightedFairQueueByteDistributor distributor = new WeightedFairQueueByteDistributor(connection);
             distributor.allocationQuantum(ALLOCATION_QUANTUM);
             connection.remote().flowController(new DefaultHttp2RemoteFlowController(connection, distributor));
             connection.local().flowController(new DefaultHttp2LocalFlowController(connection,
                     DefaultHttp2LocalFlowController.DEFAULT_WINDOW_UPDATE_RATIO, true));
             connection(connection);
+        }
+
+        /** The client's codec ends the connection at the first stream its peer opens: see {@link NoPeerStreamsCodec}. */
+        @Override
+        protected Http2FrameCodec build(Http2ConnectionDecoder decoder, Http2ConnectionEncoder encoder,
+                                        Http2Settings initialSettings) {
+            if (server) {
+                return super.build(decoder, encoder, initialSettings);
+            }
+            Http2FrameCodec codec = new NoPeerStreamsCodec(encoder, decoder, initialSettings,
+                    decoupleCloseAndGoAway(), flushPreface());
+            codec.gracefulShutdownTimeoutMillis(gracefulShutdownTimeoutMillis());
+            return codec;
         }
     }
 

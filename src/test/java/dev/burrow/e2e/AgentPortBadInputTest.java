@@ -4,13 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.Socket;
 import java.nio.file.Path;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -52,30 +47,7 @@ class AgentPortBadInputTest {
 
     @Test
     void tlsPeerThatNeverAuthenticatesIsClosedAfterTheTimeout() throws Exception {
-        SSLContext context = SSLContext.getInstance("TLSv1.3");
-        // A hostile peer, not an agent: it skips verification on purpose.
-        context.init(null, new TrustManager[] {new X509TrustManager() {
-            @Override
-            public void checkClientTrusted(X509Certificate[] chain, String authType) {
-            }
-
-            @Override
-            public void checkServerTrusted(X509Certificate[] chain, String authType) {
-            }
-
-            @Override
-            public X509Certificate[] getAcceptedIssuers() {
-                return new X509Certificate[0];
-            }
-        }}, null);
-        try (SSLSocket socket = (SSLSocket) context.getSocketFactory()
-                .createSocket("127.0.0.1", harness.edge.agentAddress().getPort())) {
-            SSLParameters parameters = socket.getSSLParameters();
-            parameters.setApplicationProtocols(new String[] {"burrow/1"});
-            socket.setSSLParameters(parameters);
-            socket.setSoTimeout(10_000);
-            socket.startHandshake();
-
+        try (SSLSocket socket = RawHttp2.tlsToAgentPort(harness.edge.agentAddress().getPort())) {
             // The edge speaks first (HTTP/2 preface, the control stream) and then, hearing no hello, closes.
             byte[] everything = socket.getInputStream().readAllBytes();
             assertThat(everything).isNotEmpty();

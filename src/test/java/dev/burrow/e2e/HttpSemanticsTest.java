@@ -71,11 +71,29 @@ class HttpSemanticsTest {
             String response = rawExchange("GET /t HTTP/1.1\r\nHost: t.burrow.test\r\nTE: trailers\r\n"
                     + "Connection: close\r\n\r\n");
 
-            assertThat(response).startsWith("HTTP/1.1 200 OK").containsIgnoringCase("transfer-encoding: chunked")
-                    .contains("hello", " world").containsIgnoringCase("x-checksum: abc")
+            String head = response.substring(0, response.indexOf("\r\n\r\n") + 2);
+            assertThat(head).startsWith("HTTP/1.1 200 OK").containsIgnoringCase("transfer-encoding: chunked")
+                    .containsIgnoringCase("trailer: X-Checksum\r\n")
                     .doesNotContainIgnoringCase("keep-alive: timeout");
+            assertThat(response.substring(head.length())).contains("hello", " world")
+                    .endsWithIgnoringCase("0\r\nx-checksum: abc\r\n\r\n");
             assertThat(upstreamSaw.get()).startsWith("GET /t HTTP/1.1").containsIgnoringCase("te: trailers")
                     .doesNotContainIgnoringCase("connection: close");
+        }
+    }
+
+    @Test
+    void chunkedUploadKeepsItsTrailerDeclarationOnTheWayToTheUpstream() throws Exception {
+        try (ServerSocket raw = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            CompletableFuture<String> upstreamSaw = CompletableFuture.supplyAsync(() -> serveOnce(raw,
+                    "HTTP/1.1 204 No Content\r\n\r\n"));
+            agent.http(HttpTunnelOptions.to("127.0.0.1:" + raw.getLocalPort()).withSubdomain("up"));
+
+            rawExchange("POST /up HTTP/1.1\r\nHost: up.burrow.test\r\nTransfer-Encoding: chunked\r\n"
+                    + "Trailer: X-Signature\r\nConnection: close\r\n\r\n4\r\ndata\r\n0\r\nX-Signature: s1\r\n\r\n");
+
+            assertThat(upstreamSaw.get()).startsWith("POST /up HTTP/1.1")
+                    .containsIgnoringCase("trailer: X-Signature\r\n");
         }
     }
 

@@ -179,6 +179,32 @@ class PublicHttp2Test {
     }
 
     @Test
+    void http2ClientGetsTheTrailerDeclarationAndTheTrailersOfAnHttp1Upstream() throws IOException {
+        try (LoopbackServer upstream = new LoopbackServer("trailer-upstream", socket -> {
+            InputStream in = socket.getInputStream();
+            StringBuilder head = new StringBuilder();
+            while (head.indexOf("\r\n\r\n") < 0) {
+                int b = in.read();
+                if (b == -1) {
+                    return;
+                }
+                head.append((char) b);
+            }
+            socket.getOutputStream().write(("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nTrailer: X-Checksum\r\n"
+                    + "\r\n5\r\nhello\r\n0\r\nX-Checksum: abc\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        }); RawHttp2 client = new RawHttp2(harness.httpPort())) {
+            harness.startAgent().http(HttpTunnelOptions.to(Integer.toString(upstream.port())).withSubdomain("trl"));
+
+            client.headers(1, new DefaultHttp2Headers().method("GET").scheme("http").authority("trl.burrow.test")
+                    .path("/sum").set("te", "trailers"), true);
+
+            assertThat(client.awaitHeaders(1).status()).hasToString("200");
+            assertThat(client.awaitHeaders(1).get("trailer")).hasToString("X-Checksum");
+            assertThat(client.awaitTrailers(1).get("x-checksum")).hasToString("abc");
+        }
+    }
+
+    @Test
     void http1ClientReachesH2cUpstreamAndGetsItsTrailers() throws IOException {
         try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), harness.httpPort())) {
             socket.setSoTimeout(5_000);

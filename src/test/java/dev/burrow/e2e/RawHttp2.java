@@ -1,5 +1,6 @@
 package dev.burrow.e2e;
 
+import dev.burrow.protocol.Protocol;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -17,14 +18,24 @@ import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.cert.X509Certificate;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Predicate;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
 
 /**
- * A bare HTTP/2 client on a socket, for tests that must send what real clients never do: frames written by hand,
- * and every frame the edge sends read one by one. Speaks prior knowledge, and acknowledges the edge's SETTINGS
- * before returning from the constructor, so the edge's limits are in force for everything sent after.
+ * A bare HTTP/2 endpoint on a socket, for tests that must send what real peers never do: frames written by hand,
+ * and every frame the edge sends read one by one. As a public client it speaks prior knowledge; as an agent
+ * ({@link #agent}) it speaks TLS with Burrow's ALPN and plays the HTTP/2 server. Either way it acknowledges the
+ * edge's SETTINGS before returning, so the edge's limits are in force for everything sent after.
  */
 final class RawHttp2 implements AutoCloseable {
     static final int DATA = 0x0;
@@ -57,16 +68,85 @@ final class RawHttp2 implements AutoCloseable {
     private final DefaultHttp2HeadersDecoder decoder = new DefaultHttp2HeadersDecoder(false);
     /** The first header block seen on each stream. */
     private final Map<Integer, Http2Headers> headersByStream = new HashMap<>();
+    /** The last header block of each stream that had more than one: its trailers. */
+    private final Map<Integer, Http2Headers> trailersByStream = new HashMap<>();
 
     RawHttp2(int port) throws IOException {
-        socket = new Socket(InetAddress.getLoopbackAddress(), port);
+        this(new Socket(InetAddress.getLoopbackAddress(), port));
+        startAsClient();
+    }
+
+    private RawHttp2(Socket socket) throws IOException {
+        this.socket = socket;
         socket.setSoTimeout(10_000);
         in = new DataInputStream(socket.getInputStream());
         out = socket.getOutputStream();
+    }
+
+    /**
+     * The agent's end of a connection to the edge's agent port: TLS offering {@code burrow/1}, then HTTP/2 in the
+     * server role (the edge sends the preface). Returns once the edge's SETTINGS are acknowledged, so its limits are
+     * in force for everything sent after.
+     */
+    static RawHttp2 agent(int agentPort) throws IOException {
+        RawHttp2 agent = new RawHttp2(tlsToAgentPort(agentPort));
+        byte[] preface = ByteBufUtil.getBytes(Http2CodecUtil.connectionPrefaceBuf());
+        if (!Arrays.equals(agent.in.readNBytes(preface.length), preface)) {
+            throw new IOException("the edge did not open with the HTTP/2 preface");
+        }
+        agent.frame(SETTINGS, 0, 0, new byte[0]);
+        agent.await(f -> f.type() == SETTINGS && (f.flags() & ACK) == 0);
+        agent.frame(SETTINGS, ACK, 0, new byte[0]);
+        return agent;
+    }
+
+    /**
+     * The edge's end of an agent connection the agent dialled, {@code accepted} with TLS done: HTTP/2 in the client
+     * role, the one that sends the preface.
+     */
+    static RawHttp2 edge(Socket accepted) throws IOException {
+        RawHttp2 edge = new RawHttp2(accepted);
+        edge.startAsClient();
+        return edge;
+    }
+
+    private void startAsClient() throws IOException {
         out.write(ByteBufUtil.getBytes(Http2CodecUtil.connectionPrefaceBuf()));
         frame(SETTINGS, 0, 0, new byte[0]);
         await(f -> f.type() == SETTINGS && (f.flags() & ACK) == 0);
         frame(SETTINGS, ACK, 0, new byte[0]);
+    }
+
+    /** A TLS connection to the edge's agent port, offering ALPN {@code burrow/1}, handshake done. */
+    static SSLSocket tlsToAgentPort(int agentPort) throws IOException {
+        try {
+            SSLContext context = SSLContext.getInstance("TLSv1.3");
+            // A hostile peer, not an agent: it skips verification on purpose.
+            context.init(null, new TrustManager[] {new X509TrustManager() {
+                @Override
+                public void checkClientTrusted(X509Certificate[] chain, String authType) {
+                }
+
+                @Override
+                public void checkServerTrusted(X509Certificate[] chain, String authType) {
+                }
+
+                @Override
+                public X509Certificate[] getAcceptedIssuers() {
+                    return new X509Certificate[0];
+                }
+            }}, null);
+            SSLSocket socket = (SSLSocket) context.getSocketFactory()
+                    .createSocket(InetAddress.getLoopbackAddress(), agentPort);
+            SSLParameters parameters = socket.getSSLParameters();
+            parameters.setApplicationProtocols(new String[] {Protocol.ALPN});
+            socket.setSSLParameters(parameters);
+            socket.setSoTimeout(10_000);
+            socket.startHandshake();
+            return socket;
+        } catch (GeneralSecurityException e) {
+            throw new IOException(e);
+        }
     }
 
     void headers(int streamId, Http2Headers headers, boolean endStream) throws IOException {
@@ -79,6 +159,16 @@ final class RawHttp2 implements AutoCloseable {
         } finally {
             block.release();
         }
+    }
+
+    void data(int streamId, byte[] payload, boolean endStream) throws IOException {
+        frame(DATA, endStream ? END_STREAM : 0, streamId, payload);
+    }
+
+    void goAway(int lastStreamId, Http2Error error, String debug) throws IOException {
+        byte[] text = debug.getBytes(StandardCharsets.UTF_8);
+        frame(GOAWAY, 0, 0, ByteBuffer.allocate(8 + text.length).putInt(lastStreamId).putInt((int) error.code())
+                .put(text).array());
     }
 
     void reset(int streamId, Http2Error error) throws IOException {
@@ -116,7 +206,7 @@ final class RawHttp2 implements AutoCloseable {
             Frame frame = read();
             if (frame.type() == HEADERS) {
                 // Every header block goes through the decoder, which keeps the connection's table.
-                headersByStream.putIfAbsent(frame.streamId(), decode(frame));
+                keep(frame);
             }
             if (wanted.test(frame)) {
                 return frame;
@@ -129,12 +219,32 @@ final class RawHttp2 implements AutoCloseable {
         while (!headersByStream.containsKey(streamId)) {
             Frame frame = read();
             if (frame.type() == HEADERS) {
-                headersByStream.putIfAbsent(frame.streamId(), decode(frame));
+                keep(frame);
             } else if (frame.type() == RST_STREAM && frame.streamId() == streamId) {
                 throw new IOException("stream " + streamId + " reset with code " + frame.errorCode());
             }
         }
         return headersByStream.get(streamId);
+    }
+
+    /** The trailers of {@code streamId}: a header block after its first one. */
+    Http2Headers awaitTrailers(int streamId) throws IOException {
+        while (!trailersByStream.containsKey(streamId)) {
+            Frame frame = read();
+            if (frame.type() == HEADERS) {
+                keep(frame);
+            } else if (frame.type() == RST_STREAM && frame.streamId() == streamId) {
+                throw new IOException("stream " + streamId + " reset with code " + frame.errorCode());
+            }
+        }
+        return trailersByStream.get(streamId);
+    }
+
+    private void keep(Frame frame) throws IOException {
+        Http2Headers headers = decode(frame);
+        if (headersByStream.putIfAbsent(frame.streamId(), headers) != null) {
+            trailersByStream.put(frame.streamId(), headers);
+        }
     }
 
     private Http2Headers decode(Frame frame) throws IOException {

@@ -3,11 +3,14 @@ package dev.burrow.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.burrow.agent.Agent;
 import dev.burrow.agent.AgentTunnel;
 import dev.burrow.agent.HttpTunnelOptions;
 import dev.burrow.agent.inspect.ExchangeLog;
 import dev.burrow.agent.inspect.ExchangeView;
+import dev.burrow.agent.inspect.InspectorServer;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -28,7 +31,10 @@ import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.codec.http.websocketx.WebSocketVersion;
+import java.net.InetSocketAddress;
 import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -98,6 +104,40 @@ class WebSocketTest {
         assertThat(upgrade.requestBody().size()).isZero();
     }
 
+    @Test
+    void theInspectorApiShowsTheUpgradeWithTheStatusTheClientSaw() throws Exception {
+        Agent agent = harness.startAgent(harness.agentBuilder().inspect(ExchangeLog.withDefaults()));
+        InspectorServer inspector = InspectorServer.start(agent, new InetSocketAddress("127.0.0.1", 0));
+        try {
+            exchangeMessages(agent);
+
+            JsonNode listed = await().atMost(Duration.ofSeconds(10))
+                    .until(() -> listedUpgrade(inspector), item -> item != null);
+            assertThat(listed.get("status").asInt()).isEqualTo(101);
+            assertThat(listed.get("websocket").asBoolean()).isTrue();
+            JsonNode detail = inspectorGet(inspector, "/api/requests/" + listed.get("id").asLong());
+            assertThat(detail.get("status").asInt()).isEqualTo(101);
+        } finally {
+            inspector.close();
+        }
+    }
+
+    private JsonNode listedUpgrade(InspectorServer inspector) throws Exception {
+        for (JsonNode item : inspectorGet(inspector, "/api/requests").get("requests")) {
+            if (item.get("uri").asText().equals("/ws") && !item.get("status").isNull()) {
+                return item;
+            }
+        }
+        return null;
+    }
+
+    private JsonNode inspectorGet(InspectorServer inspector, String path) throws Exception {
+        HttpResponse<String> response = harness.client.send(
+                HttpRequest.newBuilder(URI.create(inspector.url() + path)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        return new ObjectMapper().readTree(response.body());
+    }
+
     private static List<ExchangeView.Frame> frames(ExchangeLog log) {
         if (log.newestFirst().isEmpty() || log.newestFirst().get(0).view().webSocket() == null) {
             return List.of();
@@ -113,7 +153,7 @@ class WebSocketTest {
     }
 
     private void exchangeMessages(Agent agent) throws Exception {
-        int port = ((java.net.InetSocketAddress) echoServer.localAddress()).getPort();
+        int port = ((InetSocketAddress) echoServer.localAddress()).getPort();
         AgentTunnel tunnel = agent.http(HttpTunnelOptions.to(Integer.toString(port)));
         BlockingQueue<String> received = new LinkedBlockingQueue<>();
         BlockingQueue<Object> events = new LinkedBlockingQueue<>();

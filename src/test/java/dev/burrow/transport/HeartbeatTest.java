@@ -3,12 +3,15 @@ package dev.burrow.transport;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http2.DefaultHttp2PingFrame;
 import io.netty.handler.codec.http2.DefaultHttp2SettingsFrame;
 import io.netty.handler.codec.http2.Http2PingFrame;
 import io.netty.handler.codec.http2.Http2Settings;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
@@ -101,6 +104,25 @@ class HeartbeatTest {
         nanos.addAndGet(1_000);
         heartbeat.tick(ctx);
 
+        assertThat(channel.isOpen()).isFalse();
+    }
+
+    @Test
+    void tellsTheHandlersAfterItThatThePeerWentSilentBeforeClosing() {
+        start(Duration.ofHours(1), 2);
+        List<String> seen = new ArrayList<>();
+        channel.pipeline().addLast(new ChannelInboundHandlerAdapter() {
+            @Override
+            public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+                seen.add(evt + (ctx.channel().isOpen() ? " while open" : " after close"));
+            }
+        });
+
+        heartbeat.tick(ctx);
+        heartbeat.tick(ctx);
+        heartbeat.tick(ctx);
+
+        assertThat(seen).containsExactly(Heartbeat.TIMED_OUT + " while open");
         assertThat(channel.isOpen()).isFalse();
     }
 

@@ -4,6 +4,7 @@ import dev.burrow.protocol.Protocol;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http2.Http2DataFrame;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
@@ -63,11 +64,15 @@ public final class ExchangeCapture extends ChannelDuplexHandler {
         if (exchange != null) {
             if (msg instanceof Http2HeadersFrame frame) {
                 CharSequence status = frame.headers().status();
-                // Interim answers (100 Continue) are not the answer; trailers carry no status.
-                if (status != null && status.length() == 3 && status.charAt(0) != '1') {
+                boolean upgraded = frame.headers().contains(Protocol.UPGRADED);
+                if (upgraded) {
+                    // The tunnel carries a switch as 200 with burrow-upgraded; the client saw 101.
+                    exchange.responseStarted(HttpResponseStatus.SWITCHING_PROTOCOLS.code(), ordinary(frame.headers()));
+                } else if (status != null && status.length() == 3 && status.charAt(0) != '1') {
+                    // Interim answers (100 Continue) are not the answer; trailers carry no status.
                     exchange.responseStarted(Integer.parseInt(status.toString()), ordinary(frame.headers()));
                 }
-                if (frame.headers().contains(Protocol.UPGRADED)) {
+                if (upgraded) {
                     exchange.upgraded();
                     fromClient = new WebSocketFrameReader(FRAME_PREVIEW);
                     toClient = new WebSocketFrameReader(FRAME_PREVIEW);

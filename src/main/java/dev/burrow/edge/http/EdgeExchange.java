@@ -25,6 +25,8 @@ final class EdgeExchange extends PublicLoopHandOver {
     final boolean upgrade;
     /** Pauses the stream while the public client cannot take more. */
     final PausedStreams pacing;
+    /** First in the stream's pipeline: refuses an answer with an invalid status. */
+    final AgentResponseCheck answerCheck = new AgentResponseCheck();
     private final LongSupplier agentRttNanos;
     /** The stream's receive window, grown while the agent's bytes come as fast as it allows; set on first read. */
     private volatile StreamWindow window;

@@ -16,6 +16,8 @@ final class EdgeFrameExchange extends PublicLoopHandOver {
     private final PublicHttp2Stream owner;
     /** Pauses the stream while the public client cannot take more. */
     final PausedStreams pacing;
+    /** First in the stream's pipeline: refuses an answer with an invalid status. */
+    final AgentResponseCheck answerCheck = new AgentResponseCheck();
     /** Set once on the public loop when the stream opens; read there only. */
     Http2StreamChannel stream;
     /** The agent's reset, if it sent one; stream loop only. */

@@ -144,7 +144,7 @@ final class PublicHttp2Stream extends ChannelInboundHandlerAdapter {
         tunnel.session().openStream(new ChannelInitializer<Http2StreamChannel>() {
             @Override
             protected void initChannel(Http2StreamChannel stream) {
-                stream.pipeline().addLast(opening);
+                stream.pipeline().addLast(opening.answerCheck, opening);
             }
         }).addListener(future -> {
             if (future.isSuccess()) {
@@ -289,7 +289,7 @@ final class PublicHttp2Stream extends ChannelInboundHandlerAdapter {
             // Cut short with the agent's reason: a client must never take a partial body for a whole one.
             ctx.writeAndFlush(new DefaultHttp2ResetFrame(reset != null ? reset : Http2Error.CANCEL));
         } else {
-            answer(PublicRouting.agentStreamReset(ctx.alloc()));
+            answer(source.answerCheck.closedBeforeAnswer(ctx.alloc()));
         }
     }
 

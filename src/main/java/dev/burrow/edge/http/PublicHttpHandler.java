@@ -9,6 +9,7 @@ import dev.burrow.protocol.StreamKind;
 import dev.burrow.transport.ErrorPages;
 import dev.burrow.transport.HopByHopHeaders;
 import dev.burrow.transport.HostPort;
+import dev.burrow.transport.StreamHttpCodec;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -34,7 +35,6 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http2.Http2StreamChannel;
-import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
@@ -253,8 +253,8 @@ final class PublicHttpHandler extends ChannelInboundHandlerAdapter {
             @Override
             protected void initChannel(Http2StreamChannel stream) {
                 stream.pipeline()
-                        .addLast(RequestScheme.of(connection))
-                        .addLast(new Http2StreamFrameToHttpObjectCodec(false))
+                        .addLast(current.answerCheck, RequestScheme.of(connection))
+                        .addLast(new StreamHttpCodec(false))
                         .addLast(current);
             }
         }).addListener(future -> {
@@ -504,7 +504,7 @@ final class PublicHttpHandler extends ChannelInboundHandlerAdapter {
             endExchange();
             ctx.close();
         } else {
-            failExchange(PublicRouting.agentStreamReset(ctx.alloc()));
+            failExchange(source.answerCheck.closedBeforeAnswer(ctx.alloc()));
         }
     }
 

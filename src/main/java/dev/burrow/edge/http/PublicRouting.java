@@ -111,6 +111,12 @@ final class PublicRouting {
                 "The edge could not open a stream to this tunnel's agent.");
     }
 
+    /** The agent's answer was not valid HTTP (a bad status); see {@link AgentResponseCheck}. */
+    static FullHttpResponse agentBadResponse(ByteBufAllocator alloc) {
+        return ErrorPages.page(alloc, HttpResponseStatus.BAD_GATEWAY, "agent_bad_response", "Bad Gateway",
+                "The tunnel's agent answered this request with a response that is not valid HTTP.");
+    }
+
     static FullHttpResponse agentStreamReset(ByteBufAllocator alloc) {
         return ErrorPages.page(alloc, HttpResponseStatus.BAD_GATEWAY, "agent_stream_reset", "Bad Gateway",
                 "The tunnel's agent went away before it answered this request.");
