@@ -6,6 +6,7 @@ import dev.burrow.agent.Agent;
 import dev.burrow.agent.HttpTunnelOptions;
 import dev.burrow.edge.proxy.Cidr;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -46,6 +47,22 @@ class PublicHttpRfc9112Test {
 
     private RawHttp1 connect() throws IOException {
         return RawHttp1.connect(harness.httpPort());
+    }
+
+    /** Sends one request and asserts the edge answers {@code status} itself and closes the connection. */
+    private RawHttp1.Response refusedWith(int status, byte[] request) throws IOException {
+        try (RawHttp1 client = connect()) {
+            RawHttp1.Response response = client.send(request).read();
+            assertThat(response.status()).as(response.statusLine()).isEqualTo(status);
+            assertThat(response.header("burrow-error")).isNotNull();
+            assertThat(response.body()).doesNotContain("method=");
+            client.assertClosed();
+            return response;
+        }
+    }
+
+    private RawHttp1.Response refusedWith(int status, String request) throws IOException {
+        return refusedWith(status, request.getBytes(StandardCharsets.ISO_8859_1));
     }
 
     private RawHttp1.Response relayed(String request) throws IOException {
@@ -103,5 +120,24 @@ class PublicHttpRfc9112Test {
                         "h:x-forwarded-proto=https");
             }
         }
+    }
+
+    // ---- Host (RFC 9112 §3.2, RFC 9110 §7.2) ----
+
+    @ParameterizedTest
+    @ValueSource(strings = {"app.burrow.test:99999", "app.burrow.test:65536", "user@app.burrow.test",
+            "user:pw@app.burrow.test:80", "", "app.burrow.test:", "app burrow.test"})
+    void invalidHostGets400(String host) throws IOException {
+        // §3.2: a server MUST answer 400 to a Host with an invalid value.
+        RawHttp1.Response response = refusedWith(400, "GET /echo HTTP/1.1\r\nHost: " + host + "\r\n\r\n");
+
+        assertThat(response.header("burrow-error")).isEqualTo("bad_host");
+    }
+
+    @Test
+    void hostWithTheHighestPortIsRouted() throws IOException {
+        RawHttp1.Response response = relayed("GET /echo HTTP/1.1\r\nHost: " + HOST + ":65535\r\n\r\n");
+
+        assertThat(response.body().lines()).contains("h:host=" + HOST + ":65535");
     }
 }
