@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.burrow.agent.Agent;
 import dev.burrow.agent.HttpTunnelOptions;
 import dev.burrow.edge.proxy.Cidr;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
@@ -71,6 +73,91 @@ class PublicHttpRfc9112Test {
             assertThat(response.status()).as(response.statusLine() + "\n" + response.body()).isEqualTo(200);
             return response;
         }
+    }
+
+    // ---- request target (RFC 9112 §3.2) ----
+
+    @Test
+    void absoluteFormTargetReachesTheUpstreamInOriginFormWithItsAuthorityAsHost() throws IOException {
+        // §3.2.2: a server MUST accept the absolute form; §7.2 (with RFC 9110 §7.2): the Host sent on is the target's.
+        RawHttp1.Response response = relayed("GET http://" + HOST + "/echo?x=1 HTTP/1.1\r\nHost: " + HOST + "\r\n\r\n");
+
+        assertThat(response.body().lines()).contains("uri=/echo?x=1", "h:host=" + HOST);
+    }
+
+    @Test
+    void absoluteFormTargetWithAnEmptyPathReachesTheUpstreamAsSlash() throws IOException {
+        RawHttp1.Response response = relayed("GET HTTP://APP.burrow.test HTTP/1.1\r\nHost: " + HOST + "\r\n\r\n");
+
+        assertThat(response.body()).isEqualTo("hello from upstream /");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"http://evil.example/echo", "http://other.burrow.test/echo",
+            "http://app.burrow.test:81/echo", "https://evil.example/echo"})
+    void absoluteFormTargetNamingAnotherAuthorityThanTheHostHeaderGets400(String target) throws IOException {
+        // The Host the upstream sees must be the tunnel the request was routed to: a target that says otherwise is
+        // refused rather than routed by one and sent on with the other (RFC 9112 §3.2: a client MUST send a Host
+        // identical to the target's authority).
+        RawHttp1.Response response = refusedWith(400, "GET " + target + " HTTP/1.1\r\nHost: " + HOST + "\r\n\r\n");
+
+        assertThat(response.header("burrow-error")).isEqualTo("bad_target");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"http://user@app.burrow.test/echo", "http://user:pw@app.burrow.test/echo",
+            "ftp://app.burrow.test/echo", "http:///echo", "http://app.burrow.test:99999/echo"})
+    void absoluteFormTargetWithUserinfoAnotherSchemeOrNoHostGets400(String target) throws IOException {
+        // RFC 9110 §4.2.4: userinfo in an http(s) URI is an error; the edge serves only http and https.
+        refusedWith(400, "GET " + target + " HTTP/1.1\r\nHost: " + HOST + "\r\n\r\n");
+    }
+
+    @Test
+    void originFormTargetNotStartingWithSlashGets400() throws IOException {
+        refusedWith(400, "GET echo HTTP/1.1\r\nHost: " + HOST + "\r\n\r\n");
+    }
+
+    @Test
+    void authorityFormTargetOutsideConnectGets400() throws IOException {
+        // §3.2.3: the authority form is only for CONNECT.
+        refusedWith(400, "GET app.burrow.test:80 HTTP/1.1\r\nHost: " + HOST + "\r\n\r\n");
+    }
+
+    @Test
+    void connectIsNotImplemented() throws IOException {
+        // §3.2.3 and RFC 9110 §9.3.6: the edge is no forward proxy; a method it does not implement gets 501.
+        RawHttp1.Response response = refusedWith(501, "CONNECT app.burrow.test:443 HTTP/1.1\r\nHost: " + HOST
+                + ":443\r\n\r\n");
+
+        assertThat(response.header("burrow-error")).isEqualTo("method_not_implemented");
+    }
+
+    @Test
+    void asteriskFormTargetOutsideOptionsGets400() throws IOException {
+        // §3.2.4: the asterisk form is only for OPTIONS.
+        refusedWith(400, "GET * HTTP/1.1\r\nHost: " + HOST + "\r\n\r\n");
+    }
+
+    @Test
+    void asteriskFormOptionsIsRelayed() throws IOException {
+        try (RawHttp1 client = connect()) {
+            RawHttp1.Response response = client.send("OPTIONS * HTTP/1.1\r\nHost: " + HOST + "\r\n\r\n").read();
+
+            // Whatever the upstream makes of it, the answer is the upstream's, not a refusal by the edge.
+            assertThat(response.header("burrow-error")).isNull();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0x00, 0x01, 0x08, 0x0b, 0x1f, 0x7f, 0x80, 0xff})
+    void controlOrNonAsciiByteInTheTargetGets400AndCloseAtOnce(int octet) throws IOException {
+        // §3.2: the target is URI characters only; an invalid request line gets 400 (§3).
+        ByteArrayOutputStream request = new ByteArrayOutputStream();
+        request.writeBytes("GET /a".getBytes(StandardCharsets.US_ASCII));
+        request.write(octet);
+        request.writeBytes(("b HTTP/1.1\r\nHost: " + HOST + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+
+        refusedWith(400, request.toByteArray());
     }
 
     // ---- Connection (RFC 9110 §7.6.1) ----
@@ -139,5 +226,35 @@ class PublicHttpRfc9112Test {
         RawHttp1.Response response = relayed("GET /echo HTTP/1.1\r\nHost: " + HOST + ":65535\r\n\r\n");
 
         assertThat(response.body().lines()).contains("h:host=" + HOST + ":65535");
+    }
+
+    // ---- HTTPS: the same steps behind TLS ----
+
+    @Test
+    void overHttpsAnAbsoluteFormTargetReachesTheUpstreamInOriginFormAndAnotherAuthorityGets400(@TempDir Path dir)
+            throws Exception {
+        TestCa ca = new TestCa("Burrow test CA");
+        ca.issue("burrow.test", "*.burrow.test").write(dir.resolve("cert.pem"), dir.resolve("key.pem"));
+        try (TunnelHarness https = new TunnelHarness(dir.resolve("edge"), b -> b
+                .httpsAddress(new InetSocketAddress("127.0.0.1", 0))
+                .publicCertificate(dir.resolve("cert.pem"), dir.resolve("key.pem")));
+             TestUpstream echo = new TestUpstream()) {
+            https.startAgent().http(HttpTunnelOptions.to(Integer.toString(echo.port())).withSubdomain("app"));
+            int port = https.edge.httpsAddress().getPort();
+
+            try (RawHttp1 client = RawHttp1.connectTls(port, ca.certificate, HOST)) {
+                RawHttp1.Response response = client.send("GET https://" + HOST + "/echo?tls=1 HTTP/1.1\r\nHost: "
+                        + HOST + "\r\n\r\n").read();
+                assertThat(response.status()).isEqualTo(200);
+                assertThat(response.body().lines()).contains("uri=/echo?tls=1", "h:host=" + HOST);
+            }
+            try (RawHttp1 client = RawHttp1.connectTls(port, ca.certificate, HOST)) {
+                RawHttp1.Response response = client.send("GET https://evil.example/echo HTTP/1.1\r\nHost: " + HOST
+                        + "\r\n\r\n").read();
+                assertThat(response.status()).isEqualTo(400);
+                assertThat(response.header("burrow-error")).isEqualTo("bad_target");
+                client.assertClosed();
+            }
+        }
     }
 }

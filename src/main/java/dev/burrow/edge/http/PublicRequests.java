@@ -46,7 +46,11 @@ final class PublicRequests {
         }
     }
 
-    /** @return null if the request may be routed, else why not */
+    /**
+     * Checks a public HTTP/1.1 request, and brings its target to the form the edge relays ({@link RequestTarget}).
+     *
+     * @return null if the request may be routed, else why not
+     */
     static Rejection check(HttpRequest request) {
         if (request.decoderResult().isFailure()) {
             Throwable cause = request.decoderResult().cause();
@@ -67,6 +71,10 @@ final class PublicRequests {
             return new Rejection(HttpResponseStatus.BAD_REQUEST, "bad_host",
                     hosts.isEmpty() ? "The request has no Host header." : "The request has more than one Host header.");
         }
+        Rejection target = RequestTarget.normalize(request);
+        if (target != null) {
+            return target;
+        }
         if (headers.contains(HttpHeaderNames.TRANSFER_ENCODING)
                 && (headers.contains(HttpHeaderNames.CONTENT_LENGTH) || !isChunkedOnly(headers))) {
             return new Rejection(HttpResponseStatus.BAD_REQUEST, "bad_framing",
@@ -77,7 +85,9 @@ final class PublicRequests {
 
     /**
      * Checks what the HTTP/2 codec leaves to the application: a method and path the edge can relay, and one host,
-     * from {@code :authority} or a {@code host} field that agrees with it (RFC 9113, section 8.3.1).
+     * from {@code :authority} or a {@code host} field that agrees with it (RFC 9113, section 8.3.1). The path is the
+     * target's path and query, never a whole URI: an absolute one would reach the upstream naming a host of the
+     * client's choosing.
      *
      * @return null if the request may be routed, else why not
      */
@@ -88,6 +98,12 @@ final class PublicRequests {
                 || HttpMethod.CONNECT.asciiName().contentEquals(method)) {
             return new Rejection(HttpResponseStatus.BAD_REQUEST, "bad_request",
                     "The request is not an HTTP/2 request this edge relays.");
+        }
+        boolean asterisk = AsciiString.contentEquals(path, "*")
+                && HttpMethod.OPTIONS.asciiName().contentEquals(method);
+        if (!(path.charAt(0) == '/' || asterisk) || !RequestTarget.isVisibleAscii(path)) {
+            return new Rejection(HttpResponseStatus.BAD_REQUEST, "bad_target",
+                    "The request's :path is not a path (with its query) of visible US-ASCII characters.");
         }
         List<CharSequence> hosts = headers.getAll(HttpHeaderNames.HOST);
         CharSequence authority = headers.authority();
