@@ -160,6 +160,42 @@ class PublicHttpRfc9112Test {
         refusedWith(400, request.toByteArray());
     }
 
+    // ---- HTTP version (RFC 9112 §2.3, RFC 9110 §2.5) ----
+
+    @Test
+    void http12IsServedAsHttp11() throws IOException {
+        // RFC 9110 §2.5: a recipient SHOULD process a higher minor version of a major version it implements as the
+        // highest minor version it conforms to, so HTTP/1.2 is answered (as HTTP/1.1), not refused.
+        try (RawHttp1 client = connect()) {
+            RawHttp1.Response first = client.send("GET /one HTTP/1.2\r\nHost: " + HOST + "\r\n\r\n").read();
+            assertThat(first.statusLine()).startsWith("HTTP/1.1 200 ");
+            assertThat(first.body()).isEqualTo("hello from upstream /one");
+
+            // As in HTTP/1.1 the connection persists.
+            RawHttp1.Response second = client.send("GET /two HTTP/1.2\r\nHost: " + HOST + "\r\n\r\n").read();
+            assertThat(second.body()).isEqualTo("hello from upstream /two");
+        }
+    }
+
+    @Test
+    void http12WithoutHostGets400LikeHttp11() throws IOException {
+        refusedWith(400, "GET / HTTP/1.2\r\nAccept: */*\r\n\r\n");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"HTTP/2.0", "HTTP/3.0", "HTTP/0.9"})
+    void majorVersionOtherThanOneGets505(String version) throws IOException {
+        // RFC 9110 §15.6.6: 505 is for a major version the server does not support.
+        refusedWith(505, "GET / " + version + "\r\nHost: " + HOST + "\r\n\r\n");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"HTTP/1.10", "HTTP/01.1", "HTTPS/1.1", "FOO/1.1", "HTTP/1", "HTTP/1.1.1"})
+    void versionNotMatchingTheGrammarGets400(String version) throws IOException {
+        // §2.3: HTTP-version = "HTTP" "/" DIGIT "." DIGIT, one digit each.
+        refusedWith(400, "GET / " + version + "\r\nHost: " + HOST + "\r\n\r\n");
+    }
+
     // ---- Connection (RFC 9110 §7.6.1) ----
 
     @ParameterizedTest
@@ -226,6 +262,35 @@ class PublicHttpRfc9112Test {
         RawHttp1.Response response = relayed("GET /echo HTTP/1.1\r\nHost: " + HOST + ":65535\r\n\r\n");
 
         assertThat(response.body().lines()).contains("h:host=" + HOST + ":65535");
+    }
+
+    // ---- Expect (RFC 9110 §10.1.1) ----
+
+    @ParameterizedTest
+    @ValueSource(strings = {"something-else", "100-continue, foo", "200-ok"})
+    void expectationOtherThan100ContinueGets417(String expectation) throws IOException {
+        try (RawHttp1 client = connect()) {
+            RawHttp1.Response response = client.send("POST /echo HTTP/1.1\r\nHost: " + HOST + "\r\nExpect: "
+                    + expectation + "\r\nContent-Length: 5\r\n\r\n").read();
+
+            assertThat(response.status()).as(response.statusLine()).isEqualTo(417);
+            assertThat(response.header("burrow-error")).isEqualTo("expectation_failed");
+            client.assertClosed();
+        }
+    }
+
+    @Test
+    void expectContinueInHttp10IsIgnored() throws IOException {
+        // §10.1.1: a server MUST ignore a 100-continue expectation in an HTTP/1.0 request: no interim answer.
+        try (RawHttp1 client = connect()) {
+            client.send("POST /echo HTTP/1.0\r\nHost: " + HOST + "\r\nExpect: 100-continue\r\n"
+                    + "Content-Length: 5\r\n\r\nhello");
+            RawHttp1.Response response = client.read();
+
+            assertThat(response.status()).isEqualTo(200);
+            assertThat(response.body().lines()).contains("body=hello")
+                    .noneMatch(line -> line.startsWith("h:expect="));
+        }
     }
 
     // ---- HTTPS: the same steps behind TLS ----

@@ -47,7 +47,8 @@ final class PublicRequests {
     }
 
     /**
-     * Checks a public HTTP/1.1 request, and brings its target to the form the edge relays ({@link RequestTarget}).
+     * Checks a public HTTP/1.1 request, and brings it to the form the edge relays: its target in origin form
+     * ({@link RequestTarget}), an HTTP/1.0 request's expectation dropped.
      *
      * @return null if the request may be routed, else why not
      */
@@ -65,6 +66,11 @@ final class PublicRequests {
             return new Rejection(HttpResponseStatus.BAD_REQUEST, "bad_request",
                     "The request is not valid HTTP/1.1.");
         }
+        if (request.protocolVersion().majorVersion() != 1) {
+            // A higher minor version (HTTP/1.2) is served as HTTP/1.1, as RFC 9110 section 2.5 has it.
+            return new Rejection(HttpResponseStatus.HTTP_VERSION_NOT_SUPPORTED, "version_not_supported",
+                    "This edge speaks HTTP/1.1, and HTTP/2 on a connection that opens with its preface.");
+        }
         HttpHeaders headers = request.headers();
         List<String> hosts = headers.getAll(HttpHeaderNames.HOST);
         if (hosts.size() != 1) {
@@ -74,6 +80,10 @@ final class PublicRequests {
         Rejection target = RequestTarget.normalize(request);
         if (target != null) {
             return target;
+        }
+        if (!meetsExpectation(request)) {
+            return new Rejection(HttpResponseStatus.EXPECTATION_FAILED, "expectation_failed",
+                    "The only expectation this edge meets is 100-continue.");
         }
         if (headers.contains(HttpHeaderNames.TRANSFER_ENCODING)
                 && (headers.contains(HttpHeaderNames.CONTENT_LENGTH) || !isChunkedOnly(headers))) {
@@ -115,6 +125,26 @@ final class PublicRequests {
                     "The request has no :authority or Host, several Host fields, or a Host that differs from it.");
         }
         return null;
+    }
+
+    /**
+     * True unless the request expects more than 100-continue (RFC 9110, section 10.1.1). An HTTP/1.0 request's
+     * expectation is ignored, so it is dropped here: the upstream hears HTTP/1.1 and would act on it.
+     */
+    private static boolean meetsExpectation(HttpRequest request) {
+        HttpHeaders headers = request.headers();
+        if (isHttp10(request)) {
+            headers.remove(HttpHeaderNames.EXPECT);
+            return true;
+        }
+        for (String value : headers.getAll(HttpHeaderNames.EXPECT)) {
+            for (String expectation : value.split(",", -1)) {
+                if (!HttpHeaderValues.CONTINUE.contentEqualsIgnoreCase(expectation.trim())) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     private static boolean isValidMethod(CharSequence method) {
