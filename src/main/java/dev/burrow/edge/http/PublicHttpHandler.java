@@ -392,7 +392,7 @@ final class PublicHttpHandler extends ChannelInboundHandlerAdapter {
                 switchProtocols(response);
                 return;
             }
-            prepareResponse(response);
+            keepAlive = PublicResponseHead.prepare(response, headRequest, http10, keepAlive, edge.draining());
             source.responseStarted = true;
         }
         if (msg instanceof HttpContent || msg instanceof HttpResponse || msg instanceof ByteBuf) {
@@ -431,38 +431,6 @@ final class PublicHttpHandler extends ChannelInboundHandlerAdapter {
             }
         }, LINGER.toMillis(), TimeUnit.MILLISECONDS);
         resume();
-    }
-
-    private void prepareResponse(HttpResponse response) {
-        HttpHeaders headers = response.headers();
-        // The agent's own error code is the one protocol header the client may see (the agent strips any an
-        // upstream sets, so it cannot be forged).
-        String agentError = headers.get(Protocol.AGENT_ERROR);
-        HopByHopHeaders.strip(headers);
-        HopByHopHeaders.stripInternal(headers);
-        if (agentError != null) {
-            headers.set(Protocol.AGENT_ERROR, agentError);
-        }
-        int code = response.status().code();
-        boolean bodyAllowed = !headRequest && code != 204 && code != 304;
-        if (response instanceof FullHttpResponse full) {
-            if (bodyAllowed && !HttpUtil.isContentLengthSet(response)) {
-                HttpUtil.setContentLength(response, full.content().readableBytes());
-            }
-        } else if (bodyAllowed && !HttpUtil.isContentLengthSet(response)) {
-            if (http10) {
-                // An HTTP/1.0 client knows no chunks: the body ends when the connection does.
-                keepAlive = false;
-            } else {
-                HttpUtil.setTransferEncodingChunked(response, true);
-            }
-        }
-        if (!keepAlive || edge.draining()) {
-            keepAlive = false;
-            headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        } else if (http10) {
-            headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
-        }
     }
 
     private void switchProtocols(HttpResponse agentResponse) {
