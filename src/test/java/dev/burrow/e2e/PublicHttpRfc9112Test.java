@@ -7,10 +7,14 @@ import dev.burrow.agent.HttpTunnelOptions;
 import dev.burrow.edge.proxy.Cidr;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -29,22 +33,76 @@ import org.junit.jupiter.params.provider.ValueSource;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PublicHttpRfc9112Test {
     private static final String HOST = "app.burrow.test";
+    /** A tunnel to an upstream that answers with the exact bytes of the request it got. */
+    private static final String RAW_HOST = "raw.burrow.test";
 
     TunnelHarness harness;
     TestUpstream upstream;
+    LoopbackServer rawUpstream;
 
     @BeforeAll
     void start(@TempDir Path dataDir) throws IOException {
         harness = new TunnelHarness(dataDir, b -> b.maxInitialLineLength(1024).maxHeaderSize(4096));
         upstream = new TestUpstream();
+        rawUpstream = new LoopbackServer("raw-echo", PublicHttpRfc9112Test::echoRawRequest);
         Agent agent = harness.startAgent();
         agent.http(HttpTunnelOptions.to(Integer.toString(upstream.port())).withSubdomain("app"));
+        agent.http(HttpTunnelOptions.to(Integer.toString(rawUpstream.port())).withSubdomain("raw"));
     }
 
     @AfterAll
-    void stop() {
+    void stop() throws IOException {
         harness.close();
         upstream.close();
+        rawUpstream.close();
+    }
+
+    /** Reads one request as the agent sent it (head, then a Content-Length or chunked body), answers it as body. */
+    private static void echoRawRequest(Socket socket) throws IOException {
+        InputStream in = socket.getInputStream();
+        ByteArrayOutputStream request = new ByteArrayOutputStream();
+        String line;
+        long length = 0;
+        boolean chunked = false;
+        while (!(line = rawLine(in, request)).isEmpty()) {
+            String lower = line.toLowerCase(Locale.ROOT);
+            chunked |= lower.startsWith("transfer-encoding:") && lower.contains("chunked");
+            if (lower.startsWith("content-length:")) {
+                length = Long.parseLong(lower.substring("content-length:".length()).trim());
+            }
+        }
+        if (chunked) {
+            while ((length = Long.parseLong(rawLine(in, request).split(";")[0].trim(), 16)) > 0) {
+                request.writeBytes(in.readNBytes((int) length));
+                rawLine(in, request);
+            }
+            while (!rawLine(in, request).isEmpty()) {
+                // trailer fields, kept in the echo
+            }
+        } else {
+            request.writeBytes(in.readNBytes((int) length));
+        }
+        byte[] body = request.toByteArray();
+        OutputStream out = socket.getOutputStream();
+        out.write(("HTTP/1.1 200 OK\r\nContent-Length: " + body.length + "\r\nConnection: close\r\n\r\n")
+                .getBytes(StandardCharsets.ISO_8859_1));
+        out.write(body);
+    }
+
+    /** One CRLF-ended line without its CRLF; the line and its CRLF are also copied to {@code copy}. */
+    private static String rawLine(InputStream in, ByteArrayOutputStream copy) throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        int b;
+        while ((b = in.read()) != '\n') {
+            if (b == -1) {
+                throw new IOException("the request ended inside a line");
+            }
+            line.write(b);
+        }
+        copy.writeBytes(line.toByteArray());
+        copy.write('\n');
+        String text = line.toString(StandardCharsets.ISO_8859_1);
+        return text.endsWith("\r") ? text.substring(0, text.length() - 1) : text;
     }
 
     private RawHttp1 connect() throws IOException {
@@ -194,6 +252,149 @@ class PublicHttpRfc9112Test {
     void versionNotMatchingTheGrammarGets400(String version) throws IOException {
         // §2.3: HTTP-version = "HTTP" "/" DIGIT "." DIGIT, one digit each.
         refusedWith(400, "GET / " + version + "\r\nHost: " + HOST + "\r\n\r\n");
+    }
+
+    // ---- message format (RFC 9112 §2.2, §5) ----
+
+    @Test
+    void emptyLinesBeforeTheRequestLineAreIgnored() throws IOException {
+        // §2.2: a server SHOULD ignore at least one empty line received before the request line.
+        RawHttp1.Response response = relayed("\r\n\r\nGET /after-blank HTTP/1.1\r\nHost: " + HOST + "\r\n\r\n");
+
+        assertThat(response.body()).isEqualTo("hello from upstream /after-blank");
+    }
+
+    @Test
+    void bareCrInAFieldValueGets400() throws IOException {
+        // §2.2: a bare CR MUST be rejected or replaced with SP; the edge rejects.
+        refusedWith(400, "GET /echo HTTP/1.1\r\nHost: " + HOST + "\r\nX-Foo: a\rb\r\n\r\n");
+    }
+
+    @Test
+    void bareCrInTheRequestLineGets400() throws IOException {
+        refusedWith(400, "GET /a\rb HTTP/1.1\r\nHost: " + HOST + "\r\n\r\n");
+    }
+
+    @Test
+    void bareLfLineEndingsGet400() throws IOException {
+        // §2.2 lets a recipient accept a lone LF; the edge does not, so that nothing it relays can be split
+        // differently by another parser.
+        refusedWith(400, "GET /echo HTTP/1.1\nHost: " + HOST + "\n\n");
+    }
+
+    @Test
+    void whitespaceBetweenTheRequestLineAndTheFirstFieldGets400() throws IOException {
+        // §2.2: such a line MUST be rejected or ignored; the edge rejects.
+        refusedWith(400, "GET /echo HTTP/1.1\r\n X-Evil: 1\r\nHost: " + HOST + "\r\n\r\n");
+    }
+
+    @Test
+    void obsoleteLineFoldingIsReplacedWithSpaceNeverReadAsAField() throws IOException {
+        // §5.2: a server MUST reject obs-fold with 400 or replace it with SP before reading the field. The decoder
+        // replaces it: the folded line stays part of X-Foo's value and can never pass for a field of its own (here a
+        // Transfer-Encoding that would change the body's framing).
+        RawHttp1.Response response = relayed("POST /echo HTTP/1.1\r\nHost: " + HOST + "\r\nX-Foo: bar\r\n"
+                + " Transfer-Encoding: chunked\r\nContent-Length: 5\r\n\r\nhello");
+
+        assertThat(response.body().lines()).contains("h:x-foo=bar Transfer-Encoding: chunked", "body=hello")
+                .noneMatch(line -> line.startsWith("h:transfer-encoding"));
+    }
+
+    @Test
+    void tabBetweenFieldNameAndColonGets400() throws IOException {
+        // §5.1: a server MUST reject whitespace between a field name and the colon with 400.
+        refusedWith(400, "GET /echo HTTP/1.1\r\nHost: " + HOST + "\r\nX-Foo\t: bar\r\n\r\n");
+    }
+
+    @Test
+    void fieldNameThatIsNotATokenGets400() throws IOException {
+        // RFC 9110 §5.1: a field name is a token.
+        refusedWith(400, "GET /echo HTTP/1.1\r\nHost: " + HOST + "\r\nX(Foo): bar\r\n\r\n");
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0x00, 0x0b, 0x7f})
+    void controlByteInAFieldValueGets400(int octet) throws IOException {
+        // RFC 9110 §5.5: NUL MUST be rejected or replaced; other controls are not field-value characters either.
+        ByteArrayOutputStream request = new ByteArrayOutputStream();
+        request.writeBytes(("GET /echo HTTP/1.1\r\nHost: " + HOST + "\r\nX-Foo: a").getBytes(StandardCharsets.US_ASCII));
+        request.write(octet);
+        request.writeBytes("b\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+
+        refusedWith(400, request.toByteArray());
+    }
+
+    // ---- body framing (RFC 9112 §6, §7) ----
+
+    @Test
+    void http10RequestWithTransferEncodingGets400AndClose() throws IOException {
+        // §6.1: a server MUST treat an HTTP/1.0 message with Transfer-Encoding as faultily framed and close.
+        refusedWith(400, "POST /echo HTTP/1.0\r\nHost: " + HOST + "\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + "5\r\nhello\r\n0\r\n\r\n");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"abc", "-1", "+5", "5 5", "", "0x5", "99999999999999999999999"})
+    void invalidContentLengthGets400AndClose(String length) throws IOException {
+        // §6.3: an invalid Content-Length is unrecoverable: a server MUST answer 400 and close.
+        refusedWith(400, "POST /echo HTTP/1.1\r\nHost: " + HOST + "\r\nContent-Length: " + length + "\r\n\r\nhello");
+    }
+
+    @Test
+    void requestWithNeitherLengthNorChunkedHasNoBody() throws IOException {
+        // §6.3: without Content-Length or Transfer-Encoding a request's body is empty; what follows is a new request.
+        try (RawHttp1 client = connect()) {
+            client.send("POST /echo HTTP/1.1\r\nHost: " + HOST + "\r\n\r\n"
+                    + "GET /next HTTP/1.1\r\nHost: " + HOST + "\r\n\r\n");
+
+            assertThat(client.read().body()).contains("method=POST", "body=").endsWith("body=");
+            assertThat(client.read().body()).isEqualTo("hello from upstream /next");
+        }
+    }
+
+    @Test
+    void chunkExtensionsAreIgnored() throws IOException {
+        // §7.1.1: a recipient MUST ignore unrecognized chunk extensions.
+        RawHttp1.Response response = relayed("POST /echo HTTP/1.1\r\nHost: " + HOST
+                + "\r\nTransfer-Encoding: chunked\r\n\r\n5;name=value;flag\r\nhello\r\n6 ; q=\"x y\"\r\n world\r\n"
+                + "0;last\r\n\r\n");
+
+        assertThat(response.body()).contains("body=hello world");
+    }
+
+    @Test
+    void chunkExtensionsBeyondTheLineLimitGet400AndClose() throws IOException {
+        // §7.1.1: a server ought to bound chunk extensions and answer 4xx beyond the bound.
+        try (RawHttp1 client = connect()) {
+            client.send("POST /echo HTTP/1.1\r\nHost: " + HOST + "\r\nTransfer-Encoding: chunked\r\n\r\n5;x="
+                    + "e".repeat(4000) + "\r\nhello\r\n0\r\n\r\n");
+
+            RawHttp1.Response response = client.readOrNull();
+            if (response != null) {
+                assertThat(response.status()).isEqualTo(400);
+                assertThat(response.body()).doesNotContain("method=POST");
+            }
+            client.assertClosed();
+        }
+    }
+
+    @Test
+    void trailerFieldsStayTrailersAndFramingOrRoutingOnesAreDropped() throws IOException {
+        // §7.1.2 and RFC 9110 §6.5: a trailer is never merged into the header section; Host and Content-Length, which
+        // no trailer may carry, do not reach the upstream at all.
+        try (RawHttp1 client = RawHttp1.connect(harness.httpPort())) {
+            RawHttp1.Response response = client.send("POST /raw HTTP/1.1\r\nHost: " + RAW_HOST
+                    + "\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\nHost: evil.example\r\n"
+                    + "Content-Length: 99\r\nX-Trailer: t\r\n\r\n").read();
+
+            assertThat(response.status()).isEqualTo(200);
+            String head = response.body().substring(0, response.body().indexOf("\r\n\r\n"));
+            String trailers = response.body().substring(response.body().indexOf("\r\n0\r\n") + 5);
+            assertThat(head).containsIgnoringCase("host: " + RAW_HOST).doesNotContainIgnoringCase("x-trailer")
+                    .doesNotContain("evil.example").doesNotContainIgnoringCase("content-length: 99");
+            assertThat(trailers).containsIgnoringCase("x-trailer: t").doesNotContain("evil.example")
+                    .doesNotContainIgnoringCase("content-length");
+        }
     }
 
     // ---- Connection (RFC 9110 §7.6.1) ----
