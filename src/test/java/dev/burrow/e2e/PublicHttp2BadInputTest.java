@@ -199,6 +199,22 @@ class PublicHttp2BadInputTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"host", "content-length", "x-forwarded-for"})
+    void connectionFieldIsMalformedAndTheConnectionServesOn(String nominated) throws IOException {
+        // RFC 9113 section 8.2.2: a request with a connection-specific field is malformed, a stream error.
+        try (RawHttp2 client = new RawHttp2(harness.httpPort())) {
+            client.headers(1, new DefaultHttp2Headers(false).method("GET").scheme("http").authority(HOST).path("/")
+                    .add("connection", nominated), true);
+
+            RawHttp2.Frame reset = client.await(f -> f.type() == RawHttp2.RST_STREAM && f.streamId() == 1);
+            assertThat(reset.errorCode()).isEqualTo(Http2Error.PROTOCOL_ERROR.code());
+
+            client.headers(3, get("/after"), true);
+            assertThat(client.awaitHeaders(3).status()).hasToString("200");
+        }
+    }
+
     @Test
     void originFormPathReachesTheUpstreamWithTheRoutedAuthority() throws IOException {
         try (RawHttp2 client = new RawHttp2(harness.httpPort())) {
