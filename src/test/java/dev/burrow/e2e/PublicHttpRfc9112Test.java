@@ -397,6 +397,23 @@ class PublicHttpRfc9112Test {
         }
     }
 
+    @Test
+    void trailerFieldsLoseHopByHopAndProtocolFieldsAsHeadersDo() throws IOException {
+        // RFC 9110 §6.5.1 and §7.6.1: what is stripped from the header section is stripped from the trailer
+        // section too, as over public HTTP/2; a client cannot pose as the edge in a trailer either.
+        try (RawHttp1 client = RawHttp1.connect(harness.httpPort())) {
+            RawHttp1.Response response = client.send("POST /raw HTTP/1.1\r\nHost: " + RAW_HOST
+                    + "\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\nburrow-client-addr: 6.6.6.6:1\r\n"
+                    + "Keep-Alive: timeout=5\r\nConnection: X-Hop\r\nX-Hop: 1\r\nX-Trailer: t\r\n\r\n").read();
+
+            assertThat(response.status()).isEqualTo(200);
+            String trailers = response.body().substring(response.body().indexOf("\r\n0\r\n") + 5);
+            assertThat(trailers).containsIgnoringCase("x-trailer: t").doesNotContain("6.6.6.6")
+                    .doesNotContainIgnoringCase("keep-alive").doesNotContainIgnoringCase("x-hop")
+                    .doesNotContainIgnoringCase("connection");
+        }
+    }
+
     // ---- Connection (RFC 9110 §7.6.1) ----
 
     @ParameterizedTest

@@ -318,6 +318,7 @@ final class PublicHttpHandler extends ChannelInboundHandlerAdapter {
                     // request has ended its stream already.
                     content.release();
                 } else {
+                    PublicRequests.stripTrailers(content);
                     exchange.stream.write(content);
                     streamDirty = true;
                 }

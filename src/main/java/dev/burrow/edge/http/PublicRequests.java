@@ -1,9 +1,11 @@
 package dev.burrow.edge.http;
 
 import dev.burrow.transport.ErrorPages;
+import dev.burrow.transport.HopByHopHeaders;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -12,6 +14,7 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
@@ -189,6 +192,17 @@ final class PublicRequests {
     private static boolean isChunkedOnly(HttpHeaders headers) {
         List<String> codings = headers.getAll(HttpHeaderNames.TRANSFER_ENCODING);
         return codings.size() == 1 && HttpHeaderValues.CHUNKED.contentEqualsIgnoreCase(codings.get(0).trim());
+    }
+
+    /**
+     * Strips the trailer fields that end a chunked request body as its header fields were stripped: hop-by-hop ones
+     * and the protocol's own, which no client may send in either section.
+     */
+    static void stripTrailers(HttpContent content) {
+        if (content instanceof LastHttpContent last && !last.trailingHeaders().isEmpty()) {
+            HopByHopHeaders.strip(last.trailingHeaders());
+            HopByHopHeaders.stripInternal(last.trailingHeaders());
+        }
     }
 
     /** True for a WebSocket upgrade; other upgrades (such as h2c) are stripped, never performed. */
