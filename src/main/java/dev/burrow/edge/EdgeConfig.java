@@ -29,6 +29,8 @@ public record EdgeConfig(
         Duration drainGrace,
         Duration handshakeTimeout,
         Duration headerReadTimeout,
+        Duration requestBodyTimeout,
+        int minRequestBodyRate,
         Duration idleTimeout,
         Duration heartbeatInterval,
         int heartbeatMisses,
@@ -99,6 +101,8 @@ public record EdgeConfig(
         private Duration drainGrace = Duration.ofSeconds(30);
         private Duration handshakeTimeout = Duration.ofSeconds(10);
         private Duration headerReadTimeout = Duration.ofSeconds(20);
+        private Duration requestBodyTimeout = Duration.ofSeconds(30);
+        private int minRequestBodyRate = 1024;
         private Duration idleTimeout = Duration.ofSeconds(120);
         private Duration heartbeatInterval = Duration.ofSeconds(10);
         private int heartbeatMisses = 3;
@@ -190,6 +194,22 @@ public record EdgeConfig(
 
         public Builder headerReadTimeout(Duration timeout) {
             this.headerReadTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * How slowly a public HTTP/1.1 client may send a request body: it has {@code timeout} of credit while the
+         * edge waits for body bytes, and each byte adds {@code 1 / minBytesPerSecond} s, up to {@code timeout}. A
+         * body that stops is cut after {@code timeout}, one slower than {@code minBytesPerSecond} soon after; a rate
+         * of 0 leaves only the timeout. Time the edge holds the client back because the tunnel is slow does not
+         * count.
+         */
+        public Builder requestBodyTimeout(Duration timeout, int minBytesPerSecond) {
+            if (timeout.isNegative() || timeout.isZero() || minBytesPerSecond < 0) {
+                throw new IllegalArgumentException("a request body timeout must be positive and its rate at least 0");
+            }
+            this.requestBodyTimeout = timeout;
+            this.minRequestBodyRate = minBytesPerSecond;
             return this;
         }
 
@@ -295,11 +315,11 @@ public record EdgeConfig(
         public EdgeConfig build() {
             return new EdgeConfig(domain, dataDir, agentAddress, httpAddress, advertisedHttpPort, httpsAddress,
                     advertisedHttpsPort, certFile, keyFile, tlsCertFile, tlsKeyFile, acme, edgeId, drainGrace,
-                    handshakeTimeout, headerReadTimeout, idleTimeout, heartbeatInterval, heartbeatMisses,
-                    maxInitialLineLength, maxHeaderSize, maxTunnelsPerSession, maxPublicConnections,
-                    maxPublicConnectionsPerAddress, maxStreamsPerPublicConnection, tcpPorts, tlsAddress,
-                    advertisedTlsPort, maxClientHelloLength, clientHelloTimeout, trustedProxies, proxyProtocolFrom,
-                    proxyProtocolTimeout);
+                    handshakeTimeout, headerReadTimeout, requestBodyTimeout, minRequestBodyRate, idleTimeout,
+                    heartbeatInterval, heartbeatMisses, maxInitialLineLength, maxHeaderSize, maxTunnelsPerSession,
+                    maxPublicConnections, maxPublicConnectionsPerAddress, maxStreamsPerPublicConnection, tcpPorts,
+                    tlsAddress, advertisedTlsPort, maxClientHelloLength, clientHelloTimeout, trustedProxies,
+                    proxyProtocolFrom, proxyProtocolTimeout);
         }
     }
 }

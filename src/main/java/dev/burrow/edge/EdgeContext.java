@@ -203,6 +203,16 @@ final class EdgeContext implements HttpEdge, SniEdge {
     }
 
     @Override
+    public Duration requestBodyTimeout() {
+        return config.requestBodyTimeout();
+    }
+
+    @Override
+    public int minRequestBodyRate() {
+        return config.minRequestBodyRate();
+    }
+
+    @Override
     public Duration idleTimeout() {
         return config.idleTimeout();
     }

@@ -75,7 +75,8 @@ public final class Hostnames {
         int colon = name.lastIndexOf(':');
         if (colon >= 0 && !name.startsWith("[")) {
             String port = name.substring(colon + 1);
-            if (port.isEmpty() || port.length() > 5 || !port.chars().allMatch(Character::isDigit)) {
+            if (port.isEmpty() || port.length() > 5 || !port.chars().allMatch(Character::isDigit)
+                    || Integer.parseInt(port) > 65535) {
                 return null;
             }
             name = name.substring(0, colon);

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** Removes the headers that describe one connection and must not cross a proxy (RFC 9110, section 7.6.1). */
 public final class HopByHopHeaders {
@@ -21,6 +22,21 @@ public final class HopByHopHeaders {
             HttpHeaderNames.UPGRADE,
             HttpHeaderNames.TRANSFER_ENCODING,
             HttpHeaderNames.PROXY_AUTHORIZATION);
+
+    /**
+     * Fields a Connection header cannot make hop-by-hop. A sender must not nominate a field meant for every recipient
+     * (RFC 9110, section 7.6.1), and these are the ones a relay reads or extends further on: the host a request is
+     * routed by, the body's length, and the forwarding chain (so a client cannot strip what a trusted proxy in front
+     * added). TE is handled apart: "trailers" may cross whether or not Connection names it.
+     */
+    private static final Set<AsciiString> NEVER_NOMINATED = Set.of(
+            HttpHeaderNames.HOST,
+            HttpHeaderNames.CONTENT_LENGTH,
+            HttpHeaderNames.TE,
+            AsciiString.cached("x-forwarded-for"),
+            AsciiString.cached("x-forwarded-proto"),
+            AsciiString.cached("x-forwarded-host"),
+            AsciiString.cached("forwarded"));
 
     private static final HttpConversionUtil.ExtensionHeaderNames[] EXTENSION_NAMES =
             HttpConversionUtil.ExtensionHeaderNames.values();
@@ -71,13 +87,12 @@ public final class HopByHopHeaders {
         }
     }
 
-    /** The names one Connection header value nominates as hop-by-hop, lower-cased; TE is never among them. */
+    /** The names one Connection header value nominates as hop-by-hop, lower-cased, less {@link #NEVER_NOMINATED}. */
     private static List<AsciiString> nominated(CharSequence connection) {
         List<AsciiString> names = new ArrayList<>(2);
         for (AsciiString token : AsciiString.of(connection).split(',')) {
             AsciiString name = token.trim().toLowerCase();
-            // TE is handled apart: "trailers" may cross, whether or not Connection names TE.
-            if (!name.isEmpty() && !HttpHeaderNames.TE.contentEquals(name)) {
+            if (!name.isEmpty() && !NEVER_NOMINATED.contains(name)) {
                 names.add(name);
             }
         }

@@ -7,9 +7,11 @@ import dev.burrow.agent.HttpTunnelOptions;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Headers;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -17,6 +19,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * What a public HTTP/2 client sending more than the edge allows sees: too many streams, too large a header block, a
@@ -161,5 +165,87 @@ class PublicHttp2BadInputTest {
                 "http://127.0.0.1:" + harness.httpPort() + "/"), null);
 
         assertThat(result.out()).startsWith("HTTP/2 400").contains("burrow-error: bad_host", "bad_host!");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"http://evil.example/echo", "https://app.burrow.test/echo", "echo",
+            "*", "/a b", "/a\u0080b"})
+    void pathThatIsNotAnOriginFormTargetGets400(String path) throws IOException {
+        // RFC 9113 section 8.3.1: :path is the target's path and query; an absolute URI there would reach the
+        // upstream naming a host the request was not routed by.
+        try (RawHttp2 client = new RawHttp2(harness.httpPort())) {
+            // Unvalidated, so that control characters are sent as they are.
+            client.headers(1, new DefaultHttp2Headers(false).method("GET").scheme("http").authority(HOST).path(path),
+                    true);
+
+            Http2Headers answer = client.awaitHeaders(1);
+
+            assertThat(answer.status()).hasToString("400");
+            assertThat(answer.get("burrow-error")).hasToString("bad_target");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/a\u0000b", "/a\rb", "/a\u007fb"})
+    void controlCharacterInThePathResetsTheStream(String path) throws IOException {
+        // RFC 9113 section 8.2.1: such a field is malformed, a stream error of type PROTOCOL_ERROR.
+        try (RawHttp2 client = new RawHttp2(harness.httpPort())) {
+            client.headers(1, new DefaultHttp2Headers(false).method("GET").scheme("http").authority(HOST).path(path),
+                    true);
+
+            RawHttp2.Frame reset = client.await(f -> f.type() == RawHttp2.RST_STREAM && f.streamId() == 1);
+
+            assertThat(reset.errorCode()).isEqualTo(Http2Error.PROTOCOL_ERROR.code());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"host", "content-length", "x-forwarded-for"})
+    void connectionFieldIsMalformedAndTheConnectionServesOn(String nominated) throws IOException {
+        // RFC 9113 section 8.2.2: a request with a connection-specific field is malformed, a stream error.
+        try (RawHttp2 client = new RawHttp2(harness.httpPort())) {
+            client.headers(1, new DefaultHttp2Headers(false).method("GET").scheme("http").authority(HOST).path("/")
+                    .add("connection", nominated), true);
+
+            RawHttp2.Frame reset = client.await(f -> f.type() == RawHttp2.RST_STREAM && f.streamId() == 1);
+            assertThat(reset.errorCode()).isEqualTo(Http2Error.PROTOCOL_ERROR.code());
+
+            client.headers(3, get("/after"), true);
+            assertThat(client.awaitHeaders(3).status()).hasToString("200");
+        }
+    }
+
+    @Test
+    void originFormPathReachesTheUpstreamWithTheRoutedAuthority() throws IOException {
+        try (RawHttp2 client = new RawHttp2(harness.httpPort())) {
+            client.headers(1, get("/echo?x=1"), true);
+
+            assertThat(client.awaitHeaders(1).status()).hasToString("200");
+            assertThat(body(client, 1).lines()).contains("uri=/echo?x=1", "h:host=" + HOST);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"user@app.burrow.test", "app.burrow.test:99999"})
+    void authorityWithUserinfoOrAPortOutOfRangeGets400(String authority) throws IOException {
+        try (RawHttp2 client = new RawHttp2(harness.httpPort())) {
+            client.headers(1, get("/echo").authority(authority), true);
+
+            Http2Headers answer = client.awaitHeaders(1);
+
+            assertThat(answer.status()).hasToString("400");
+            assertThat(answer.get("burrow-error")).hasToString("bad_host");
+        }
+    }
+
+    /** The body of {@code streamId}'s response, from the DATA frames up to END_STREAM. */
+    private static String body(RawHttp2 client, int streamId) throws IOException {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        RawHttp2.Frame frame;
+        do {
+            frame = client.await(f -> f.streamId() == streamId && f.type() == RawHttp2.DATA);
+            body.writeBytes(frame.payload());
+        } while (!frame.endStream());
+        return body.toString(StandardCharsets.UTF_8);
     }
 }

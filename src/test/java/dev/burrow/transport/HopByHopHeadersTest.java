@@ -141,4 +141,36 @@ class HopByHopHeadersTest {
         assertThat(headers.names()).extracting(CharSequence::toString)
                 .containsExactlyInAnyOrder("burrowing", "grpc-message");
     }
+
+    @Test
+    void connectionCannotNominateTheFieldsThatRouteFrameOrForwardAMessage() {
+        HttpHeaders headers = new DefaultHttpHeaders()
+                .add("Connection", "Host, content-length, X-Forwarded-For, X-Forwarded-Proto, X-Forwarded-Host")
+                .add("Connection", "Forwarded, X-Hop")
+                .add("Host", "app.burrow.test")
+                .add("Content-Length", "5")
+                .add("X-Forwarded-For", "203.0.113.7")
+                .add("X-Forwarded-Proto", "https")
+                .add("X-Forwarded-Host", "app.burrow.test")
+                .add("Forwarded", "for=203.0.113.7")
+                .add("X-Hop", "gone");
+
+        HopByHopHeaders.strip(headers);
+
+        assertThat(headers.names()).containsExactlyInAnyOrder("Host", "Content-Length", "X-Forwarded-For",
+                "X-Forwarded-Proto", "X-Forwarded-Host", "Forwarded");
+    }
+
+    @Test
+    void http2BlocksKeepTheFieldsConnectionCannotNominate() {
+        Http2Headers headers = new DefaultHttp2Headers()
+                .add("connection", "host, content-length")
+                .add("host", "app.burrow.test")
+                .add("content-length", "5");
+
+        HopByHopHeaders.strip(headers);
+
+        assertThat(headers.names()).extracting(CharSequence::toString)
+                .containsExactlyInAnyOrder("host", "content-length");
+    }
 }

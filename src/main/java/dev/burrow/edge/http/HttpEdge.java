@@ -51,6 +51,12 @@ public interface HttpEdge {
 
     Duration headerReadTimeout();
 
+    /** A request body's credit of waiting time; see {@link RequestBodyTimeout}. */
+    Duration requestBodyTimeout();
+
+    /** The body rate, in bytes per second, below which the credit runs out; 0 for none. */
+    int minRequestBodyRate();
+
     Duration idleTimeout();
 
     /** Caps open public connections, in all and per client address; shared by every public listener. */

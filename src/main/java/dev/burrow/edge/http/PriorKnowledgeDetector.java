@@ -30,6 +30,7 @@ final class PriorKnowledgeDetector extends ByteToMessageDecoder {
             ctx.pipeline().remove(this);
         } else if (length == PREFACE.readableBytes()) {
             ctx.pipeline().remove(PublicHttpInitializer.HEADER_TIMEOUT);
+            ctx.pipeline().remove(PublicHttpInitializer.BODY_TIMEOUT);
             ctx.pipeline().remove(PublicHttpInitializer.CODEC);
             ctx.pipeline().remove(PublicHttpInitializer.RELAY);
             PublicHttp2Pipeline.configure(ctx.pipeline(), edge, PublicConnection.PLAIN);

@@ -64,6 +64,7 @@ final class PublicHttpHandler extends ChannelInboundHandlerAdapter {
 
     private final HttpEdge edge;
     private final HeaderReadTimeout headerTimeout;
+    private final RequestBodyTimeout bodyTimeout;
     private final PublicConnection connection;
     private ChannelHandlerContext ctx;
     private State state = State.IDLE;
@@ -78,9 +79,11 @@ final class PublicHttpHandler extends ChannelInboundHandlerAdapter {
     private boolean streamDirty;
     private boolean clientDirty;
 
-    PublicHttpHandler(HttpEdge edge, HeaderReadTimeout headerTimeout, PublicConnection connection) {
+    PublicHttpHandler(HttpEdge edge, HeaderReadTimeout headerTimeout, RequestBodyTimeout bodyTimeout,
+                      PublicConnection connection) {
         this.edge = edge;
         this.headerTimeout = headerTimeout;
+        this.bodyTimeout = bodyTimeout;
         this.connection = connection;
     }
 
@@ -294,6 +297,9 @@ final class PublicHttpHandler extends ChannelInboundHandlerAdapter {
         if (expectsContinue) {
             ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
         }
+        if (!opened.bodyless && !opened.upgrade) {
+            bodyTimeout.expectBody();
+        }
         state = State.BODY;
         resume();
     }
@@ -311,10 +317,12 @@ final class PublicHttpHandler extends ChannelInboundHandlerAdapter {
                     // request has ended its stream already.
                     content.release();
                 } else {
+                    PublicRequests.stripTrailers(content);
                     exchange.stream.write(content);
                     streamDirty = true;
                 }
                 if (last) {
+                    bodyTimeout.bodyDone();
                     state = State.AWAITING_RESPONSE;
                     flushStream();
                     if (exchange.responseDone) {
@@ -336,12 +344,18 @@ final class PublicHttpHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /**
-     * The body's framing broke (a bad chunk size, say). The stream is reset so the upstream never takes what it got
-     * for a whole body, and the client hears 400 unless its answer has begun.
-     */
     private void badBody(HttpContent content) {
         content.release();
+        abortRequest(new PublicRequests.Rejection(HttpResponseStatus.BAD_REQUEST, "bad_framing",
+                "The request body's chunked framing is not valid."));
+    }
+
+    /**
+     * The request's body cannot be completed: its framing broke (a bad chunk size, say), or it came too slowly. The
+     * stream is reset so the upstream never takes what it got for a whole body, and the client hears {@code why}
+     * unless its answer has begun.
+     */
+    private void abortRequest(PublicRequests.Rejection why) {
         boolean answerStarted = exchange != null && exchange.responseStarted;
         if (exchange != null && exchange.stream != null) {
             exchange.stream.close();
@@ -352,8 +366,7 @@ final class PublicHttpHandler extends ChannelInboundHandlerAdapter {
             ctx.close();
             return;
         }
-        respondLocally(null, ErrorPages.page(ctx.alloc(), HttpResponseStatus.BAD_REQUEST, "bad_framing",
-                "Bad Request", "The request body's chunked framing is not valid."), true);
+        respondLocally(null, why.page(ctx.alloc()), true);
     }
 
     private void forwardToStream(ByteBuf bytes) {
@@ -391,7 +404,7 @@ final class PublicHttpHandler extends ChannelInboundHandlerAdapter {
                 switchProtocols(response);
                 return;
             }
-            prepareResponse(response);
+            keepAlive = PublicResponseHead.prepare(response, headRequest, http10, keepAlive, edge.draining());
             source.responseStarted = true;
         }
         if (msg instanceof HttpContent || msg instanceof HttpResponse || msg instanceof ByteBuf) {
@@ -432,38 +445,6 @@ final class PublicHttpHandler extends ChannelInboundHandlerAdapter {
         resume();
     }
 
-    private void prepareResponse(HttpResponse response) {
-        HttpHeaders headers = response.headers();
-        // The agent's own error code is the one protocol header the client may see (the agent strips any an
-        // upstream sets, so it cannot be forged).
-        String agentError = headers.get(Protocol.AGENT_ERROR);
-        HopByHopHeaders.strip(headers);
-        HopByHopHeaders.stripInternal(headers);
-        if (agentError != null) {
-            headers.set(Protocol.AGENT_ERROR, agentError);
-        }
-        int code = response.status().code();
-        boolean bodyAllowed = !headRequest && code != 204 && code != 304;
-        if (response instanceof FullHttpResponse full) {
-            if (bodyAllowed && !HttpUtil.isContentLengthSet(response)) {
-                HttpUtil.setContentLength(response, full.content().readableBytes());
-            }
-        } else if (bodyAllowed && !HttpUtil.isContentLengthSet(response)) {
-            if (http10) {
-                // An HTTP/1.0 client knows no chunks: the body ends when the connection does.
-                keepAlive = false;
-            } else {
-                HttpUtil.setTransferEncodingChunked(response, true);
-            }
-        }
-        if (!keepAlive || edge.draining()) {
-            keepAlive = false;
-            headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        } else if (http10) {
-            headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
-        }
-    }
-
     private void switchProtocols(HttpResponse agentResponse) {
         HttpResponse switched = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.SWITCHING_PROTOCOLS);
         switched.headers().set(agentResponse.headers());
@@ -478,6 +459,7 @@ final class PublicHttpHandler extends ChannelInboundHandlerAdapter {
         // From here the connection carries the new protocol's bytes, untouched.
         ctx.pipeline().remove(PublicHttpInitializer.CODEC);
         ctx.pipeline().remove(headerTimeout);
+        ctx.pipeline().remove(bodyTimeout);
         state = State.UPGRADED;
         resume();
     }
@@ -529,6 +511,7 @@ final class PublicHttpHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void endExchange() {
+        bodyTimeout.bodyDone();
         if (exchange != null) {
             exchange.inFlight.end();
         }
@@ -573,6 +556,9 @@ final class PublicHttpHandler extends ChannelInboundHandlerAdapter {
         if (evt == HeaderReadTimeout.EXPIRED && state == State.IDLE) {
             respondLocally(null, ErrorPages.page(ctx.alloc(), HttpResponseStatus.REQUEST_TIMEOUT, "header_timeout",
                     "Request Timeout", "The request headers did not arrive in time."), true);
+        } else if (evt == RequestBodyTimeout.EXPIRED && state == State.BODY) {
+            abortRequest(new PublicRequests.Rejection(HttpResponseStatus.REQUEST_TIMEOUT, "body_timeout",
+                    "The request body did not arrive in time."));
         } else if (evt instanceof IdleStateEvent) {
             ctx.close();
         }

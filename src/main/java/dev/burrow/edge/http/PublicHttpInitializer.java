@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class PublicHttpInitializer extends ChannelInitializer<SocketChannel> {
     static final String HEADER_TIMEOUT = "header-timeout";
+    static final String BODY_TIMEOUT = "body-timeout";
     static final String CODEC = "http";
     static final String RELAY = "relay";
     private static final int MAX_CHUNK_SIZE = 64 * 1024;
@@ -42,8 +43,8 @@ public final class PublicHttpInitializer extends ChannelInitializer<SocketChanne
     }
 
     /**
-     * Adds the HTTP/1.1 part of a public connection at the end of its pipeline: the header-read timeout, a strict
-     * bounded decoder, the relay. The relay reads on demand, so the connection must have auto-read off by then; it
+     * Adds the HTTP/1.1 part of a public connection at the end of its pipeline: the header-read and request-body
+     * timeouts, a strict bounded decoder, the relay. The relay reads on demand, so the connection must have auto-read off by then; it
      * asks for the first read itself.
      */
     public static void addHttp1(ChannelPipeline pipeline, HttpEdge edge, PublicConnection connection) {
@@ -57,12 +58,13 @@ public final class PublicHttpInitializer extends ChannelInitializer<SocketChanne
                 .setAllowPartialChunks(true)
                 .setValidateHeaders(true);
         HeaderReadTimeout headerTimeout = new HeaderReadTimeout(edge.headerReadTimeout());
-        pipeline.addLast(HEADER_TIMEOUT, headerTimeout);
+        RequestBodyTimeout bodyTimeout = new RequestBodyTimeout(edge.requestBodyTimeout(), edge.minRequestBodyRate());
+        pipeline.addLast(HEADER_TIMEOUT, headerTimeout).addLast(BODY_TIMEOUT, bodyTimeout);
         if (!connection.tls()) {
             // Over TLS, ALPN chooses HTTP/2; in plain text a client shows it by opening with the preface.
             pipeline.addLast("detect", new PriorKnowledgeDetector(edge));
         }
         pipeline.addLast(CODEC, new HttpServerCodec(decoder))
-                .addLast(RELAY, new PublicHttpHandler(edge, headerTimeout, connection));
+                .addLast(RELAY, new PublicHttpHandler(edge, headerTimeout, bodyTimeout, connection));
     }
 }

@@ -1,9 +1,11 @@
 package dev.burrow.edge.http;
 
 import dev.burrow.transport.ErrorPages;
+import dev.burrow.transport.HopByHopHeaders;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -12,6 +14,7 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
@@ -46,7 +49,12 @@ final class PublicRequests {
         }
     }
 
-    /** @return null if the request may be routed, else why not */
+    /**
+     * Checks a public HTTP/1.1 request, and brings it to the form the edge relays: its target in origin form
+     * ({@link RequestTarget}), an HTTP/1.0 request's expectation dropped.
+     *
+     * @return null if the request may be routed, else why not
+     */
     static Rejection check(HttpRequest request) {
         if (request.decoderResult().isFailure()) {
             Throwable cause = request.decoderResult().cause();
@@ -61,11 +69,24 @@ final class PublicRequests {
             return new Rejection(HttpResponseStatus.BAD_REQUEST, "bad_request",
                     "The request is not valid HTTP/1.1.");
         }
+        if (request.protocolVersion().majorVersion() != 1) {
+            // A higher minor version (HTTP/1.2) is served as HTTP/1.1, as RFC 9110 section 2.5 has it.
+            return new Rejection(HttpResponseStatus.HTTP_VERSION_NOT_SUPPORTED, "version_not_supported",
+                    "This edge speaks HTTP/1.1, and HTTP/2 on a connection that opens with its preface.");
+        }
         HttpHeaders headers = request.headers();
         List<String> hosts = headers.getAll(HttpHeaderNames.HOST);
         if (hosts.size() != 1) {
             return new Rejection(HttpResponseStatus.BAD_REQUEST, "bad_host",
                     hosts.isEmpty() ? "The request has no Host header." : "The request has more than one Host header.");
+        }
+        Rejection target = RequestTarget.normalize(request);
+        if (target != null) {
+            return target;
+        }
+        if (!meetsExpectation(request)) {
+            return new Rejection(HttpResponseStatus.EXPECTATION_FAILED, "expectation_failed",
+                    "The only expectation this edge meets is 100-continue.");
         }
         if (headers.contains(HttpHeaderNames.TRANSFER_ENCODING)
                 && (headers.contains(HttpHeaderNames.CONTENT_LENGTH) || !isChunkedOnly(headers))) {
@@ -77,7 +98,9 @@ final class PublicRequests {
 
     /**
      * Checks what the HTTP/2 codec leaves to the application: a method and path the edge can relay, and one host,
-     * from {@code :authority} or a {@code host} field that agrees with it (RFC 9113, section 8.3.1).
+     * from {@code :authority} or a {@code host} field that agrees with it (RFC 9113, section 8.3.1). The path is the
+     * target's path and query, never a whole URI: an absolute one would reach the upstream naming a host of the
+     * client's choosing.
      *
      * @return null if the request may be routed, else why not
      */
@@ -89,6 +112,12 @@ final class PublicRequests {
             return new Rejection(HttpResponseStatus.BAD_REQUEST, "bad_request",
                     "The request is not an HTTP/2 request this edge relays.");
         }
+        boolean asterisk = AsciiString.contentEquals(path, "*")
+                && HttpMethod.OPTIONS.asciiName().contentEquals(method);
+        if (!(path.charAt(0) == '/' || asterisk) || !RequestTarget.isVisibleAscii(path)) {
+            return new Rejection(HttpResponseStatus.BAD_REQUEST, "bad_target",
+                    "The request's :path is not a path (with its query) of visible US-ASCII characters.");
+        }
         List<CharSequence> hosts = headers.getAll(HttpHeaderNames.HOST);
         CharSequence authority = headers.authority();
         boolean agree = authority != null
@@ -99,6 +128,26 @@ final class PublicRequests {
                     "The request has no :authority or Host, several Host fields, or a Host that differs from it.");
         }
         return null;
+    }
+
+    /**
+     * True unless the request expects more than 100-continue (RFC 9110, section 10.1.1). An HTTP/1.0 request's
+     * expectation is ignored, so it is dropped here: the upstream hears HTTP/1.1 and would act on it.
+     */
+    private static boolean meetsExpectation(HttpRequest request) {
+        HttpHeaders headers = request.headers();
+        if (isHttp10(request)) {
+            headers.remove(HttpHeaderNames.EXPECT);
+            return true;
+        }
+        for (String value : headers.getAll(HttpHeaderNames.EXPECT)) {
+            for (String expectation : value.split(",", -1)) {
+                if (!HttpHeaderValues.CONTINUE.contentEqualsIgnoreCase(expectation.trim())) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     private static boolean isValidMethod(CharSequence method) {
@@ -143,6 +192,17 @@ final class PublicRequests {
     private static boolean isChunkedOnly(HttpHeaders headers) {
         List<String> codings = headers.getAll(HttpHeaderNames.TRANSFER_ENCODING);
         return codings.size() == 1 && HttpHeaderValues.CHUNKED.contentEqualsIgnoreCase(codings.get(0).trim());
+    }
+
+    /**
+     * Strips the trailer fields that end a chunked request body as its header fields were stripped: hop-by-hop ones
+     * and the protocol's own, which no client may send in either section.
+     */
+    static void stripTrailers(HttpContent content) {
+        if (content instanceof LastHttpContent last && !last.trailingHeaders().isEmpty()) {
+            HopByHopHeaders.strip(last.trailingHeaders());
+            HopByHopHeaders.stripInternal(last.trailingHeaders());
+        }
     }
 
     /** True for a WebSocket upgrade; other upgrades (such as h2c) are stripped, never performed. */
