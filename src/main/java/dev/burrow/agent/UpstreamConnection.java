@@ -1,6 +1,7 @@
 package dev.burrow.agent;
 
 import dev.burrow.protocol.Protocol;
+import dev.burrow.transport.HalfClosedSockets;
 import dev.burrow.transport.StreamBytesCodec;
 import dev.burrow.transport.StreamPipe;
 import io.netty.buffer.ByteBuf;
@@ -89,6 +90,7 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         // The pipe adds its handler once the stream is answered.
+                        HalfClosedSockets.keepWatched(ch);
                     }
                 })
                 .connect(target.host(), target.port());

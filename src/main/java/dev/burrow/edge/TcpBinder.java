@@ -5,6 +5,7 @@ import dev.burrow.protocol.ControlMessage;
 import dev.burrow.protocol.ErrorCode;
 import dev.burrow.protocol.TunnelType;
 import dev.burrow.transport.EventLoops;
+import dev.burrow.transport.HalfClosedSockets;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
@@ -94,6 +95,7 @@ final class TcpBinder implements TunnelBinder {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         edge.track(ch);
+                        HalfClosedSockets.keepWatched(ch);
                         edge.proxyProtocol.install(ch, pipeline -> pipeline
                                 .addLast("limit", edge.connectionLimiter())
                                 .addLast("tunnel", new PublicConnectionHandler(tunnel, edge::draining)));

@@ -1,5 +1,6 @@
 package dev.burrow.edge.sni;
 
+import dev.burrow.transport.HalfClosedSockets;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
 
@@ -17,6 +18,7 @@ public final class PublicTlsInitializer extends ChannelInitializer<SocketChannel
         // Once routed the connection is a byte pipe, which paces its reads by the stream and carries a FIN across.
         ch.config().setAutoRead(false);
         ch.config().setAllowHalfClosure(true);
+        HalfClosedSockets.keepWatched(ch);
         edge.proxyProtocol().install(ch, pipeline -> pipeline
                 .addLast("limit", edge.connectionLimiter())
                 .addLast("sni", new SniRouter(edge.maxClientHelloLength(), edge.clientHelloTimeout(), edge::findTls,
