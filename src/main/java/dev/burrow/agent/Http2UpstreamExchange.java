@@ -1,7 +1,6 @@
 package dev.burrow.agent;
 
 import dev.burrow.protocol.ErrorCode;
-import dev.burrow.protocol.Protocol;
 import dev.burrow.transport.ErrorPages;
 import dev.burrow.transport.HopByHopHeaders;
 import dev.burrow.transport.Http2Answers;
@@ -43,7 +42,7 @@ final class Http2UpstreamExchange extends ChannelInboundHandlerAdapter {
     private final StreamContext context;
     private final EdgeConnection connection;
     private ChannelHandlerContext stream;
-    private HttpTunnelOptions tunnel;
+    private final HttpTunnelOptions tunnel;
     private boolean started;
     private boolean headRequest;
     /** Frames from the edge that came before the upstream stream opened. */
@@ -55,9 +54,11 @@ final class Http2UpstreamExchange extends ChannelInboundHandlerAdapter {
     private boolean responseEnded;
     private ScheduledFuture<?> responseTimer;
 
-    Http2UpstreamExchange(StreamContext context, EdgeConnection connection) {
+    /** @param tunnel the stream's tunnel, whose upstream speaks HTTP/2 */
+    Http2UpstreamExchange(StreamContext context, EdgeConnection connection, HttpTunnelOptions tunnel) {
         this.context = context;
         this.connection = connection;
+        this.tunnel = tunnel;
     }
 
     @Override
@@ -94,16 +95,8 @@ final class Http2UpstreamExchange extends ChannelInboundHandlerAdapter {
 
     private void start(Http2HeadersFrame frame) {
         Http2Headers headers = frame.headers();
-        CharSequence tunnelId = headers.get(Protocol.TUNNEL_ID);
-        AgentTunnel bound = connection.tunnel(tunnelId == null ? null : tunnelId.toString());
         requestEnded = frame.isEndStream();
         headRequest = AsciiString.contentEquals(HttpMethod.HEAD.asciiName(), headers.method());
-        if (bound == null || !(bound.options() instanceof HttpTunnelOptions options)) {
-            respondError(HttpResponseStatus.BAD_GATEWAY, ErrorCode.BAD_MESSAGE, "Unknown tunnel",
-                    "This agent has no HTTP tunnel with the id the edge sent.");
-            return;
-        }
-        tunnel = options;
         HopByHopHeaders.strip(headers);
         HopByHopHeaders.stripInternal(headers);
         Upstream target = tunnel.upstream();

@@ -49,7 +49,7 @@ final class UpstreamExchange extends ChannelInboundHandlerAdapter {
     private final EdgeConnection connection;
     private final boolean upgrade;
     private ChannelHandlerContext stream;
-    private HttpTunnelOptions tunnel;
+    private final HttpTunnelOptions tunnel;
     private Channel upstream;
     private final Queue<Object> beforeConnect = new ArrayDeque<>();
     private boolean upstreamDirty;
@@ -62,9 +62,11 @@ final class UpstreamExchange extends ChannelInboundHandlerAdapter {
     private boolean requestComplete;
     private FullHttpRequest retryCopy;
 
-    UpstreamExchange(StreamContext context, EdgeConnection connection, boolean upgrade) {
+    /** @param tunnel the stream's tunnel, or null if this connection holds no HTTP tunnel by the edge's id */
+    UpstreamExchange(StreamContext context, EdgeConnection connection, HttpTunnelOptions tunnel, boolean upgrade) {
         this.context = context;
         this.connection = connection;
+        this.tunnel = tunnel;
         this.upgrade = upgrade;
     }
 
@@ -78,7 +80,7 @@ final class UpstreamExchange extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (tunnel == null && msg instanceof HttpRequest request) {
+        if (poolKey == null && msg instanceof HttpRequest request) {
             start(request);
             return;
         }
@@ -113,14 +115,12 @@ final class UpstreamExchange extends ChannelInboundHandlerAdapter {
     }
 
     private void start(HttpRequest request) {
-        AgentTunnel bound = connection.tunnel(request.headers().get(Protocol.TUNNEL_ID));
-        if (bound == null || !(bound.options() instanceof HttpTunnelOptions options)) {
+        if (tunnel == null) {
             ReferenceCountUtil.release(request);
             respondError(HttpResponseStatus.BAD_GATEWAY, ErrorCode.BAD_MESSAGE, "Unknown tunnel",
                     "This agent has no HTTP tunnel with the id the edge sent.");
             return;
         }
-        tunnel = options;
         Upstream target = tunnel.upstream();
         String upgradeProtocol = request.headers().get(Protocol.UPGRADE);
         prepareRequest(request, target, upgradeProtocol);
