@@ -2,12 +2,12 @@ package dev.burrow.agent;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandler;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoop;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.timeout.IdleStateEvent;
@@ -43,11 +43,24 @@ final class UpstreamPool {
     record Key(EventLoop loop, Upstream upstream, boolean verifyTls) {
     }
 
+    /** How a new connection is opened: through the transport in the agent, onto channels of their own in tests. */
+    interface Dialer {
+        /** Connects to the key's upstream on the key's loop, setting the new channel up with {@code initializer}. */
+        ChannelFuture dial(Key key, ChannelHandler initializer);
+    }
+
     private final UpstreamTransport transport;
+    private final Dialer dialer;
     private final ConcurrentMap<Key, ArrayDeque<Channel>> idle = new ConcurrentHashMap<>();
 
     UpstreamPool(UpstreamTransport transport) {
+        this(transport, (key, initializer) -> transport.bootstrap(key.loop()).handler(initializer)
+                .connect(key.upstream().host(), key.upstream().port()));
+    }
+
+    UpstreamPool(UpstreamTransport transport, Dialer dialer) {
         this.transport = transport;
+        this.dialer = dialer;
     }
 
     /** An idle, open connection for the key, or null. Call on {@code key.loop()}. */
@@ -68,28 +81,26 @@ final class UpstreamPool {
     /** A new connection for the key; its last handler is a placeholder named {@value #RELAY}. */
     ChannelFuture connect(Key key) {
         Upstream target = key.upstream();
-        return transport.bootstrap(key.loop())
-                .attr(KEY, key)
-                .handler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        if (target.tls()) {
-                            ch.pipeline().addLast(transport.tls(key.verifyTls(), false)
-                                    .newHandler(ch.alloc(), target.host(), target.port()));
-                        }
-                        HttpDecoderConfig decoder = new HttpDecoderConfig()
-                                .setMaxInitialLineLength(MAX_RESPONSE_LINE)
-                                .setMaxHeaderSize(MAX_RESPONSE_HEADERS)
-                                .setMaxChunkSize(MAX_CHUNK)
-                                .setAllowPartialChunks(true);
-                        long idleMs = IDLE_TIMEOUT.toMillis();
-                        ch.pipeline()
-                                .addLast("idle", new IdleStateHandler(0, 0, idleMs, TimeUnit.MILLISECONDS))
-                                .addLast("http", new HttpClientCodec(decoder, false, false))
-                                .addLast(RELAY, new Relay());
-                    }
-                })
-                .connect(target.host(), target.port());
+        return dialer.dial(key, new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                ch.attr(KEY).set(key);
+                if (target.tls()) {
+                    ch.pipeline().addLast(transport.tls(key.verifyTls(), false)
+                            .newHandler(ch.alloc(), target.host(), target.port()));
+                }
+                HttpDecoderConfig decoder = new HttpDecoderConfig()
+                        .setMaxInitialLineLength(MAX_RESPONSE_LINE)
+                        .setMaxHeaderSize(MAX_RESPONSE_HEADERS)
+                        .setMaxChunkSize(MAX_CHUNK)
+                        .setAllowPartialChunks(true);
+                long idleMs = IDLE_TIMEOUT.toMillis();
+                ch.pipeline()
+                        .addLast("idle", new IdleStateHandler(0, 0, idleMs, TimeUnit.MILLISECONDS))
+                        .addLast("http", new HttpClientCodec(decoder, false, false))
+                        .addLast(RELAY, new Relay());
+            }
+        });
     }
 
     /** Takes back a connection whose exchange ended cleanly. Call on the connection's loop. */
