@@ -74,7 +74,7 @@ final class StreamDispatcher extends ChannelInboundHandlerAdapter {
                     ctx.pipeline().replace(this, "upstream", new Http2UpstreamExchange(context, connection, options));
                 } else {
                     ctx.pipeline().replace(this, "http", new StreamHttpCodec(true)).addLast("upstream",
-                            new UpstreamExchange(context, connection, options, kind == StreamKind.UPGRADE));
+                            new Http1UpstreamExchange(context, connection, options, kind == StreamKind.UPGRADE));
                 }
                 ExchangeLog inspected = context.exchangeLog();
                 if (inspected != null) {

@@ -78,7 +78,7 @@ class UpstreamExchangeTest {
     private void open(boolean upgrade) {
         streamEnd = new StreamEnd();
         stream = new EmbeddedChannel(streamEnd, new StreamHttpCodec(true),
-                new UpstreamExchange(context, connection, TUNNEL, upgrade));
+                new Http1UpstreamExchange(context, connection, TUNNEL, upgrade));
     }
 
     private void open() {
