@@ -2,7 +2,6 @@ package dev.burrow.agent;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandler;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -43,22 +42,15 @@ final class UpstreamPool {
     record Key(EventLoop loop, Upstream upstream, boolean verifyTls) {
     }
 
-    /** How a new connection is opened: through the transport in the agent, onto channels of their own in tests. */
-    interface Dialer {
-        /** Connects to the key's upstream on the key's loop, setting the new channel up with {@code initializer}. */
-        ChannelFuture dial(Key key, ChannelHandler initializer);
-    }
-
     private final UpstreamTransport transport;
-    private final Dialer dialer;
+    private final UpstreamDialer dialer;
     private final ConcurrentMap<Key, ArrayDeque<Channel>> idle = new ConcurrentHashMap<>();
 
     UpstreamPool(UpstreamTransport transport) {
-        this(transport, (key, initializer) -> transport.bootstrap(key.loop()).handler(initializer)
-                .connect(key.upstream().host(), key.upstream().port()));
+        this(transport, UpstreamDialer.through(transport));
     }
 
-    UpstreamPool(UpstreamTransport transport, Dialer dialer) {
+    UpstreamPool(UpstreamTransport transport, UpstreamDialer dialer) {
         this.transport = transport;
         this.dialer = dialer;
     }
