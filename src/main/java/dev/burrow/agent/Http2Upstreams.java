@@ -9,7 +9,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
@@ -40,11 +39,17 @@ final class Http2Upstreams {
     static final Duration IDLE_TIMEOUT = Duration.ofSeconds(30);
 
     private final UpstreamTransport transport;
+    private final UpstreamDialer dialer;
     /** The connection of each key, completed once it can carry streams; each value is touched on its key's loop. */
     private final ConcurrentMap<UpstreamPool.Key, Future<Channel>> connections = new ConcurrentHashMap<>();
 
     Http2Upstreams(UpstreamTransport transport) {
+        this(transport, UpstreamDialer.through(transport));
+    }
+
+    Http2Upstreams(UpstreamTransport transport, UpstreamDialer dialer) {
         this.transport = transport;
+        this.dialer = dialer;
     }
 
     /** Opens a stream to the key's upstream with {@code handler} as its pipeline. Call on {@code key.loop()}. */
@@ -76,36 +81,34 @@ final class Http2Upstreams {
     private Future<Channel> connect(UpstreamPool.Key key) {
         Upstream target = key.upstream();
         Promise<Channel> ready = key.loop().newPromise();
-        transport.bootstrap(key.loop())
-                .handler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        long idleMs = IDLE_TIMEOUT.toMillis();
-                        ch.pipeline().addLast("idle", new IdleStateHandler(0, 0, idleMs, TimeUnit.MILLISECONDS));
-                        if (target.tls()) {
-                            ch.pipeline()
-                                    .addLast("tls", transport.tls(key.verifyTls(), true)
-                                            .newHandler(ch.alloc(), target.host(), target.port()))
-                                    .addLast("alpn", new RequireH2(ready));
-                        } else {
-                            addHttp2(ch.pipeline());
-                        }
-                    }
-                })
-                .connect(target.host(), target.port())
-                .addListener((ChannelFutureListener) connected -> {
-                    if (!connected.isSuccess()) {
-                        ready.tryFailure(connected.cause());
-                        return;
-                    }
-                    connected.channel().closeFuture().addListener(closed -> {
-                        ready.tryFailure(new IllegalStateException("the upstream closed the connection"));
-                        connections.remove(key, ready);
-                    });
-                    if (!target.tls()) {
-                        ready.trySuccess(connected.channel());
-                    }
-                });
+        ChannelInitializer<Channel> initializer = new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                long idleMs = IDLE_TIMEOUT.toMillis();
+                ch.pipeline().addLast("idle", new IdleStateHandler(0, 0, idleMs, TimeUnit.MILLISECONDS));
+                if (target.tls()) {
+                    ch.pipeline()
+                            .addLast("tls", transport.tls(key.verifyTls(), true)
+                                    .newHandler(ch.alloc(), target.host(), target.port()))
+                            .addLast("alpn", new RequireH2(ready));
+                } else {
+                    addHttp2(ch.pipeline());
+                }
+            }
+        };
+        dialer.dial(key, initializer).addListener((ChannelFutureListener) connected -> {
+            if (!connected.isSuccess()) {
+                ready.tryFailure(connected.cause());
+                return;
+            }
+            connected.channel().closeFuture().addListener(closed -> {
+                ready.tryFailure(new IllegalStateException("the upstream closed the connection"));
+                connections.remove(key, ready);
+            });
+            if (!target.tls()) {
+                ready.trySuccess(connected.channel());
+            }
+        });
         return ready;
     }
 

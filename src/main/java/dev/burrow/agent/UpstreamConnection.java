@@ -1,6 +1,5 @@
 package dev.burrow.agent;
 
-import dev.burrow.protocol.Protocol;
 import dev.burrow.transport.HalfClosedSockets;
 import dev.burrow.transport.StreamBytesCodec;
 import dev.burrow.transport.StreamPipe;
@@ -29,20 +28,24 @@ import org.slf4j.LoggerFactory;
  * CONNECT with 200 once the upstream accepted, then hands stream and upstream to a {@link StreamPipe}. An upstream
  * that refuses or cannot be reached resets the stream with CONNECT_ERROR, which resets the public connection at
  * once. Bytes the edge sends meanwhile wait here and go first, after a PROXY protocol header if the tunnel asks for
- * one.
+ * one. The stream's tunnel is known when this is installed: {@link StreamDispatcher} refuses a stream for no such
+ * tunnel.
  */
 final class UpstreamConnection extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(UpstreamConnection.class);
 
     private final UpstreamTransport transport;
     private final EdgeConnection connection;
+    private final AgentTunnel tunnel;
     private final Queue<ByteBuf> early = new ArrayDeque<>();
     private boolean dialing;
     private boolean edgeEnded;
 
-    UpstreamConnection(UpstreamTransport transport, EdgeConnection connection) {
+    /** @param tunnel the TCP or TLS tunnel the stream is for */
+    UpstreamConnection(UpstreamTransport transport, EdgeConnection connection, AgentTunnel tunnel) {
         this.transport = transport;
         this.connection = connection;
+        this.tunnel = tunnel;
     }
 
     @Override
@@ -75,13 +78,6 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
     }
 
     private void dial(ChannelHandlerContext ctx, Http2Headers connect) {
-        CharSequence tunnelId = connect.get(Protocol.TUNNEL_ID);
-        AgentTunnel tunnel = connection.tunnel(tunnelId == null ? null : tunnelId.toString());
-        if (tunnel == null || tunnel.options() instanceof HttpTunnelOptions) {
-            log.atWarn().addKeyValue("tunnel", tunnelId).log("connection for no TCP or TLS tunnel of this agent");
-            ctx.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.REFUSED_STREAM));
-            return;
-        }
         Upstream target = tunnel.upstream();
         ChannelFuture connected = transport.bootstrap(ctx.channel().eventLoop())
                 .option(ChannelOption.ALLOW_HALF_CLOSURE, true)

@@ -1,31 +1,14 @@
 package dev.burrow.agent;
 
 import dev.burrow.protocol.ErrorCode;
-import dev.burrow.protocol.Protocol;
 import dev.burrow.transport.ErrorPages;
-import dev.burrow.transport.HopByHopHeaders;
-import dev.burrow.transport.StreamBytesCodec;
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.http.DefaultHttpResponse;
-import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpStatusClass;
-import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
-import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
+import io.netty.handler.codec.http2.Http2Error;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
 import java.util.Queue;
@@ -35,418 +18,339 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One tunnel stream on the agent: opens a connection to the tunnel's upstream, sends it the request as HTTP/1.1,
- * and streams the answer back; for an upgrade the stream then becomes a byte pipe to the upstream. The upstream
- * connection shares the stream's event loop, so everything here runs on one thread. Backpressure runs through
- * auto-read both ways: an unwritable side stops reading from the other.
+ * One HTTP tunnel stream on the agent, relayed to its tunnel's upstream: what every upstream protocol shares. It
+ * counts the stream on its connection while it is open, holds request parts that come before the upstream can take
+ * them, gives the upstream the response timeout once it has the whole request, paces each side by the other, and
+ * answers with the agent's own error pages. A subclass says how the upstream is reached and how the request and the
+ * answer cross: {@link Http1UpstreamExchange} converts to HTTP/1.1 over {@link UpstreamPool}'s connections,
+ * {@link Http2UpstreamExchange} passes frames to a stream of {@link Http2Upstreams}' connections.
  *
- * <p>Passes request parts to the upstream and response parts to the stream; releases what it drops.
+ * <p>The upstream's connection or stream shares the tunnel stream's event loop, so everything here runs on one
+ * thread. Backpressure: the tunnel stream reads only while the upstream can take more, through the connection's
+ * {@link dev.burrow.transport.PausedStreams}, and the upstream reads only while the tunnel stream can.
+ *
+ * <p>Failures take one path, {@link #fail}: the edge gets the agent's error page if the upstream's answer has not
+ * begun, or a reset if it has; the exchange releases what it holds and closes the upstream, which never goes back to
+ * a pool. Passes request parts to the upstream and answer parts to the stream; releases what it drops.
  */
-final class UpstreamExchange extends ChannelInboundHandlerAdapter {
+abstract class UpstreamExchange extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(UpstreamExchange.class);
 
-    private final StreamContext context;
-    private final EdgeConnection connection;
-    private final boolean upgrade;
-    private ChannelHandlerContext stream;
-    private HttpTunnelOptions tunnel;
-    private Channel upstream;
-    private final Queue<Object> beforeConnect = new ArrayDeque<>();
-    private boolean upstreamDirty;
-    private boolean responseStarted;
-    private boolean responseDone;
-    private boolean switched;
-    private boolean skippingInterim;
-    private ScheduledFuture<?> responseTimer;
-    private UpstreamPool.Key poolKey;
-    private boolean requestComplete;
-    private FullHttpRequest retryCopy;
+    /** Where an exchange is. It only moves down this list, but for a retry on a fresh connection (CONNECTING). */
+    enum State {
+        /** The stream opened; the request's head has not come yet. */
+        NEW,
+        /** The upstream is being reached; request parts wait. */
+        CONNECTING,
+        /** The upstream has the request's head; request parts go on as they come. */
+        SENDING,
+        /** The upstream has the whole request and the response timeout to begin its answer. */
+        AWAITING_RESPONSE,
+        /** The answer began before the request ended: both go on at once. */
+        STREAMING,
+        /** The upstream has the whole request, and its answer goes to the edge. */
+        RESPONDING,
+        /** The upstream switched protocols (an HTTP/1.1 upgrade): bytes both ways until either side ends. */
+        UPGRADED,
+        /** Answered, failed or closed: whatever more comes from either side is released. */
+        DONE;
 
-    UpstreamExchange(StreamContext context, EdgeConnection connection, boolean upgrade) {
+        boolean answerBegun() {
+            return this == STREAMING || this == RESPONDING || this == UPGRADED;
+        }
+    }
+
+    /** What went wrong, as the agent's error page says it when the upstream's answer has not begun. */
+    enum Failure {
+        /** The connection holds no HTTP tunnel by the id the edge sent: it was closed after the stream opened. */
+        UNKNOWN_TUNNEL(HttpResponseStatus.BAD_GATEWAY, ErrorCode.BAD_MESSAGE, "Unknown tunnel"),
+        /** The upstream refused, could not be reached, or failed TLS. */
+        UNREACHABLE(HttpResponseStatus.BAD_GATEWAY, ErrorCode.UPSTREAM_UNREACHABLE, "Bad Gateway"),
+        /** The upstream did not begin its answer within the response timeout. */
+        TIMED_OUT(HttpResponseStatus.GATEWAY_TIMEOUT, ErrorCode.UPSTREAM_TIMEOUT, "Gateway Timeout"),
+        /** The upstream closed, reset, or answered with something that is not HTTP. */
+        BROKEN(HttpResponseStatus.BAD_GATEWAY, ErrorCode.UPSTREAM_PROTOCOL, "Bad Gateway");
+
+        private final HttpResponseStatus status;
+        private final ErrorCode code;
+        private final String title;
+
+        Failure(HttpResponseStatus status, ErrorCode code, String title) {
+            this.status = status;
+            this.code = code;
+            this.title = title;
+        }
+    }
+
+    protected final StreamContext context;
+    protected final EdgeConnection connection;
+    /** The stream's tunnel; null if the connection holds no HTTP tunnel by the edge's id. */
+    protected final HttpTunnelOptions tunnel;
+    protected ChannelHandlerContext stream;
+    private State state = State.NEW;
+    /** Request parts that came before the upstream could take them. */
+    private final Queue<Object> early = new ArrayDeque<>();
+    private Channel upstream;
+    private ScheduledFuture<?> responseTimer;
+    /** Written but not yet flushed, to the upstream and to the stream: a flush per read, not per message. */
+    private boolean upstreamDirty;
+    private boolean streamDirty;
+
+    protected UpstreamExchange(StreamContext context, EdgeConnection connection, HttpTunnelOptions tunnel) {
         this.context = context;
         this.connection = connection;
-        this.upgrade = upgrade;
+        this.tunnel = tunnel;
+    }
+
+    /** Reaches the upstream for the request whose head this is, then calls {@link #attached}; owns the head. */
+    protected abstract void start(Object head);
+
+    /** Writes a request part to the upstream (or releases it); true if it ended the request. */
+    protected abstract boolean toUpstream(Channel upstream, Object part);
+
+    /** Sends the agent's own answer on the stream; owns it. */
+    protected abstract void answer(FullHttpResponse page);
+
+    /** Lets the upstream read only while the stream can take more. */
+    protected abstract void paceUpstream(Channel upstream, boolean streamWritable);
+
+    /** Releases what the subclass keeps beyond the early request parts. */
+    protected void releaseKept() {
+    }
+
+    protected final State state() {
+        return state;
+    }
+
+    /** The upstream connection or stream once attached, until the exchange lets go of it; else null. */
+    protected final Channel upstream() {
+        return upstream;
     }
 
     @Override
-    public void handlerAdded(ChannelHandlerContext ctx) {
+    public final void handlerAdded(ChannelHandlerContext ctx) {
         this.stream = ctx;
         connection.streamOpened();
-        // Nothing more is read from the edge until the upstream connection can take it.
+        // Nothing more is read from the edge until the upstream can take it.
         ctx.channel().config().setAutoRead(false);
     }
 
     @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (tunnel == null && msg instanceof HttpRequest request) {
-            start(request);
-            return;
-        }
-        if (msg instanceof HttpContent || msg instanceof ByteBuf) {
-            if (responseDone && !switched) {
-                // Answered already (an error page): the rest of the request has nowhere to go.
-                ReferenceCountUtil.release(msg);
-            } else if (upstream == null) {
-                beforeConnect.add(msg);
-            } else if (upstream.isActive() && !(upgrade && !switched && msg instanceof LastHttpContent)) {
-                upstream.write(msg);
-                upstreamDirty = true;
-                if (msg instanceof LastHttpContent) {
-                    requestComplete = true;
-                    startResponseTimer();
+    public final void channelRead(ChannelHandlerContext ctx, Object msg) {
+        switch (state) {
+            case NEW -> {
+                state = State.CONNECTING;
+                if (tunnel == null) {
+                    ReferenceCountUtil.release(msg);
+                    fail(Failure.UNKNOWN_TUNNEL, "This agent has no HTTP tunnel with the id the edge sent.");
+                } else {
+                    start(msg);
                 }
-            } else {
-                ReferenceCountUtil.release(msg);
             }
-            return;
+            case CONNECTING -> early.add(msg);
+            case DONE -> ReferenceCountUtil.release(msg);
+            default -> forward(msg);
         }
-        ReferenceCountUtil.release(msg);
     }
 
     @Override
-    public void channelReadComplete(ChannelHandlerContext ctx) {
+    public final void channelReadComplete(ChannelHandlerContext ctx) {
         if (upstreamDirty && upstream != null) {
-            upstream.flush();
-            upstreamDirty = false;
+            flushUpstream();
         }
         ctx.fireChannelReadComplete();
     }
 
-    private void start(HttpRequest request) {
-        AgentTunnel bound = connection.tunnel(request.headers().get(Protocol.TUNNEL_ID));
-        if (bound == null || !(bound.options() instanceof HttpTunnelOptions options)) {
-            ReferenceCountUtil.release(request);
-            respondError(HttpResponseStatus.BAD_GATEWAY, ErrorCode.BAD_MESSAGE, "Unknown tunnel",
-                    "This agent has no HTTP tunnel with the id the edge sent.");
+    /**
+     * The upstream can take the request: its head is written (not flushed) on {@code channel}; the parts that came
+     * meanwhile follow it. {@code wholeRequest} if the head is all there is to send.
+     */
+    protected final void attached(Channel channel, boolean wholeRequest) {
+        upstream = channel;
+        state = State.SENDING;
+        paceUpstream(channel, stream.channel().isWritable());
+        if (wholeRequest) {
+            requestSent();
+        }
+        Object part;
+        while ((part = early.poll()) != null) {
+            forward(part);
+        }
+        flushUpstream();
+        upstreamWritable(channel.isWritable());
+    }
+
+    private void forward(Object part) {
+        if (toUpstream(upstream, part)) {
+            // A stream that has ended both ways closes before its read completes: flush now, not then.
+            flushUpstream();
+            requestSent();
             return;
         }
-        tunnel = options;
-        Upstream target = tunnel.upstream();
-        String upgradeProtocol = request.headers().get(Protocol.UPGRADE);
-        prepareRequest(request, target, upgradeProtocol);
-        poolKey = new UpstreamPool.Key(stream.channel().eventLoop(), target, tunnel.verifyUpstreamTls());
-        // An upgraded connection never returns to the pool, so an upgrade always takes a fresh one.
-        Channel idle = upgrade ? null : context.pool().poll(poolKey);
-        if (idle != null) {
-            attach(idle, request, true);
-        } else {
-            connectFresh(request);
+        upstreamDirty = true;
+        if (!upstream.isWritable()) {
+            upstreamWritable(false);
         }
     }
 
-    private void connectFresh(HttpRequest request) {
-        Upstream target = poolKey.upstream();
-        context.pool().connect(poolKey).addListener((ChannelFutureListener) f -> {
-            if (!f.isSuccess()) {
-                ReferenceCountUtil.release(request);
-                releaseQueued();
-                String reason = Causes.describe(f.cause());
-                log.atDebug().addKeyValue("upstream", target).log("upstream unreachable: {}", reason);
-                respondError(HttpResponseStatus.BAD_GATEWAY, ErrorCode.UPSTREAM_UNREACHABLE, "Bad Gateway",
-                        "The agent could not reach its upstream at <code>" + ErrorPages.escape(target.toString())
-                                + "</code>: " + ErrorPages.escape(reason) + ".");
-                return;
-            }
-            if (!stream.channel().isActive()) {
-                ReferenceCountUtil.release(request);
-                releaseQueued();
-                f.channel().close();
-                return;
-            }
-            attach(f.channel(), request, false);
-        });
-    }
-
-    /**
-     * Sends the request on a connection. On a pooled one, a whole request is kept until the answer begins: the
-     * upstream may have closed the idle connection just as it was taken, and then the request goes once more on a
-     * fresh connection.
-     */
-    private void attach(Channel channel, HttpRequest request, boolean pooled) {
-        upstream = channel;
-        UpstreamPool.handTo(channel, new ResponseRelay());
-        // A pooled connection may carry the pause of its previous exchange; this one paces it anew.
-        channel.config().setAutoRead(stream.channel().isWritable());
-        if (pooled && request instanceof FullHttpRequest full) {
-            retryCopy = full.retainedDuplicate();
-        }
-        upstream.write(request);
-        requestComplete = request instanceof LastHttpContent || upgrade;
-        Object queued;
-        while ((queued = beforeConnect.poll()) != null) {
-            requestComplete |= queued instanceof LastHttpContent;
-            upstream.write(queued);
-        }
+    private void flushUpstream() {
+        upstreamDirty = false;
         upstream.flush();
-        if (requestComplete) {
-            startResponseTimer();
-        }
-        connection.pausedStreams().pace(stream.channel(), upstream.isWritable());
     }
 
-    private void releaseRetryCopy() {
-        if (retryCopy != null) {
-            retryCopy.release();
-            retryCopy = null;
+    private void requestSent() {
+        if (state == State.SENDING) {
+            state = State.AWAITING_RESPONSE;
+            long timeoutMs = context.responseTimeout().toMillis();
+            responseTimer = stream.executor().schedule(this::responseTimedOut, timeoutMs, TimeUnit.MILLISECONDS);
+        } else if (state == State.STREAMING) {
+            state = State.RESPONDING;
         }
-    }
-
-    private void prepareRequest(HttpRequest request, Upstream target, String upgradeProtocol) {
-        HttpHeaders headers = request.headers();
-        HopByHopHeaders.strip(headers);
-        HopByHopHeaders.stripInternal(headers);
-        request.setProtocolVersion(HttpVersion.HTTP_1_1);
-        if (upgradeProtocol != null && upgrade) {
-            headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE)
-                    .set(HttpHeaderNames.UPGRADE, upgradeProtocol);
-        } else if (request instanceof FullHttpRequest full) {
-            if (full.content().isReadable() && !HttpUtil.isContentLengthSet(request)) {
-                HttpUtil.setContentLength(request, full.content().readableBytes());
-            } else if (!full.content().isReadable() && bodylessMethod(request)) {
-                // HTTP/2 to HTTP/1.1 conversion adds "Content-Length: 0"; a GET should carry no body framing.
-                headers.remove(HttpHeaderNames.CONTENT_LENGTH);
-            }
-        } else if (!HttpUtil.isContentLengthSet(request)) {
-            HttpUtil.setTransferEncodingChunked(request, true);
-        }
-        String host = tunnel.upstreamHost(headers.get(HttpHeaderNames.HOST));
-        if (host != null) {
-            headers.set(HttpHeaderNames.HOST, host);
-        }
-    }
-
-    private static boolean bodylessMethod(HttpRequest request) {
-        HttpMethod method = request.method();
-        return HttpMethod.GET.equals(method) || HttpMethod.HEAD.equals(method) || HttpMethod.DELETE.equals(method)
-                || HttpMethod.OPTIONS.equals(method);
-    }
-
-    /** The upstream has the whole request: from now it has the response timeout to begin its answer. */
-    private void startResponseTimer() {
-        long timeoutMs = context.responseTimeout().toMillis();
-        responseTimer = stream.executor().schedule(this::responseTimedOut, timeoutMs, TimeUnit.MILLISECONDS);
     }
 
     private void responseTimedOut() {
-        if (!responseStarted && stream.channel().isActive()) {
-            respondError(HttpResponseStatus.GATEWAY_TIMEOUT, ErrorCode.UPSTREAM_TIMEOUT, "Gateway Timeout",
-                    "The upstream at <code>" + ErrorPages.escape(tunnel.upstream().toString())
-                            + "</code> did not answer within " + context.responseTimeout().toSeconds() + "s.");
-            closeUpstream();
+        if (state == State.AWAITING_RESPONSE) {
+            fail(Failure.TIMED_OUT, "The upstream at <code>" + upstreamName() + "</code> did not answer within "
+                    + context.responseTimeout().toSeconds() + "s.");
         }
     }
 
-    /** Answers the edge with the agent's own error page, which ends the stream. */
-    private void respondError(HttpResponseStatus status, ErrorCode code, String title, String detail) {
-        // The page carries the code in Protocol.AGENT_ERROR, which the edge passes on to the client.
-        stream.writeAndFlush(ErrorPages.page(stream.alloc(), status, code.wireName(), title, detail));
-        responseStarted = true;
-        answered();
+    private void cancelResponseTimer() {
+        if (responseTimer != null) {
+            responseTimer.cancel(false);
+            responseTimer = null;
+        }
+    }
+
+    /** The tunnel's upstream, as an error page shows it. */
+    protected final String upstreamName() {
+        return ErrorPages.escape(tunnel.upstream().toString());
+    }
+
+    /** A pooled connection was closed under the whole request: it goes once more, fresh, through {@link #attached}. */
+    protected final void reconnecting() {
+        cancelResponseTimer();
+        upstream = null;
+        state = State.CONNECTING;
+    }
+
+    /** The upstream's final answer began (not an interim 1xx): it has no timeout from now on. */
+    protected final void answerBegins() {
+        cancelResponseTimer();
+        state = state == State.SENDING ? State.STREAMING : State.RESPONDING;
+    }
+
+    /** The upstream switched protocols: from now bytes go both ways. */
+    protected final void upgraded() {
+        cancelResponseTimer();
+        state = State.UPGRADED;
+    }
+
+    /** Writes part of the answer on the stream; it is flushed by {@link #flushStream} or the answer's end. */
+    protected final void toStream(Object part) {
+        stream.write(part);
+        streamDirty = true;
+    }
+
+    protected final void flushStream() {
+        if (streamDirty) {
+            streamDirty = false;
+            stream.flush();
+        }
     }
 
     /**
-     * The answer is complete. Reading resumes so that the rest of the request is drained and released and the
-     * stream's end (or reset) is seen: a stream that never reads again would never close.
+     * The answer reached the stream whole (or the upgraded upstream ended its bytes). True if the exchange was clean,
+     * the whole request sent and the whole answer read, so that the upstream connection may carry another.
      */
-    private void answered() {
-        responseDone = true;
-        releaseQueued();
-        connection.pausedStreams().pace(stream.channel(), true);
+    protected final boolean answerEnded() {
+        boolean clean = state == State.RESPONDING;
+        flushStream();
+        end();
+        return clean;
     }
 
-    private void releaseQueued() {
-        Object queued;
-        while ((queued = beforeConnect.poll()) != null) {
-            ReferenceCountUtil.release(queued);
+    /** The upstream is no longer this exchange's: it went back to a pool. */
+    protected final void letGo() {
+        upstream = null;
+    }
+
+    /** The upstream can take more, or not: the stream reads only while it can. */
+    protected final void upstreamWritable(boolean writable) {
+        if (state != State.DONE) {
+            connection.pausedStreams().pace(stream.channel(), writable);
         }
     }
 
-    private void closeUpstream() {
+    protected final void fail(Failure failure, String detail) {
+        fail(failure, detail, Http2Error.CANCEL);
+    }
+
+    /**
+     * The exchange failed. Before the upstream's answer began the edge gets the agent's page for {@code failure},
+     * which carries its code in {@code Protocol.AGENT_ERROR} for the edge to pass on; after, the stream is reset with
+     * {@code reset}, so the edge cuts its client's answer short rather than end it as if complete. Either way the
+     * upstream is closed, never pooled. Does nothing once the exchange is done.
+     */
+    protected final void fail(Failure failure, String detail, Http2Error reset) {
+        if (state == State.DONE) {
+            return;
+        }
+        boolean answerBegun = state.answerBegun();
+        log.atDebug().addKeyValue("failure", failure).addKeyValue("answer_begun", answerBegun).log(detail);
+        end();
+        if (answerBegun) {
+            // What the upstream sent before it failed goes out before the reset does.
+            flushStream();
+            stream.writeAndFlush(new DefaultHttp2ResetFrame(reset));
+        } else {
+            answer(ErrorPages.page(stream.alloc(), failure.status, failure.code.wireName(), failure.title, detail));
+        }
+        closeUpstream();
+    }
+
+    /**
+     * Nothing more goes either way. Reading resumes so that the rest of the request is drained and released and the
+     * stream's end (or reset) is seen: a stream that never reads again would never close.
+     */
+    private void end() {
+        state = State.DONE;
+        cancelResponseTimer();
+        Object part;
+        while ((part = early.poll()) != null) {
+            ReferenceCountUtil.release(part);
+        }
+        releaseKept();
+        connection.pausedStreams().pace(stream.channel(), true);
+    }
+
+    protected final void closeUpstream() {
         if (upstream != null) {
             upstream.close();
         }
     }
 
     @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt == StreamBytesCodec.INPUT_SHUTDOWN && switched) {
-            // The public client is gone: nothing more will come for the upstream.
-            closeUpstream();
-        }
-        ctx.fireUserEventTriggered(evt);
-    }
-
-    @Override
-    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    public final void channelWritabilityChanged(ChannelHandlerContext ctx) {
         if (upstream != null) {
-            upstream.config().setAutoRead(ctx.channel().isWritable());
+            paceUpstream(upstream, ctx.channel().isWritable());
         }
         ctx.fireChannelWritabilityChanged();
     }
 
     @Override
-    public void channelInactive(ChannelHandlerContext ctx) {
-        if (responseTimer != null) {
-            responseTimer.cancel(false);
-        }
-        releaseQueued();
-        releaseRetryCopy();
-        // The edge reset the stream or the exchange is over: either way the upstream connection is done.
+    public final void channelInactive(ChannelHandlerContext ctx) {
+        end();
+        // The edge reset the stream, or the exchange is over: either way the upstream is done with, unless it went
+        // back to a pool.
         closeUpstream();
         connection.streamClosed();
         ctx.fireChannelInactive();
     }
 
     @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    public final void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         log.atDebug().log("tunnel stream failed: {}", cause.toString());
         ctx.close();
-    }
-
-    /** Holds the upstream connection for the exchange: relays the response (or the upgraded bytes) onto the stream. */
-    private final class ResponseRelay extends ChannelInboundHandlerAdapter {
-        private boolean streamDirty;
-        private boolean upstreamKeepsAlive;
-
-        /** The answer is complete: a connection that can carry another request goes back to the pool. */
-        private void finish(ChannelHandlerContext ctx) {
-            if (requestComplete && upstreamKeepsAlive && !upgrade && ctx.channel().isActive()) {
-                upstream = null;
-                context.pool().offer(ctx.channel());
-            } else {
-                ctx.close();
-            }
-        }
-
-        @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            if (responseDone && !switched) {
-                ReferenceCountUtil.release(msg);
-                return;
-            }
-            if (msg instanceof HttpResponse response) {
-                if (response.decoderResult().isFailure()) {
-                    ReferenceCountUtil.release(msg);
-                    upstreamBroken(ctx, "The upstream's answer is not valid HTTP/1.1.");
-                    return;
-                }
-                if (response.status().codeClass() == HttpStatusClass.INFORMATIONAL
-                        && response.status().code() != 101) {
-                    skippingInterim = true;
-                    ReferenceCountUtil.release(msg);
-                    return;
-                }
-                if (responseTimer != null) {
-                    responseTimer.cancel(false);
-                }
-                releaseRetryCopy();
-                if (upgrade && response.status().code() == 101) {
-                    switchProtocols(ctx, response);
-                    return;
-                }
-                upstreamKeepsAlive = HttpUtil.isKeepAlive(response);
-                HopByHopHeaders.strip(response.headers());
-                HopByHopHeaders.stripInternal(response.headers());
-                responseStarted = true;
-            } else if (skippingInterim && msg instanceof LastHttpContent) {
-                skippingInterim = false;
-                ReferenceCountUtil.release(msg);
-                return;
-            } else if (switched && msg instanceof LastHttpContent last) {
-                // The empty end of the 101 response; the bytes after it are the new protocol's.
-                last.release();
-                ctx.pipeline().remove("http");
-                return;
-            }
-            stream.write(msg);
-            streamDirty = true;
-            if (msg instanceof LastHttpContent) {
-                stream.flush();
-                streamDirty = false;
-                answered();
-                finish(ctx);
-            }
-        }
-
-        private void switchProtocols(ChannelHandlerContext ctx, HttpResponse response) {
-            HttpResponse confirmed = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
-            confirmed.headers().set(response.headers());
-            HopByHopHeaders.strip(confirmed.headers());
-            HopByHopHeaders.stripInternal(confirmed.headers());
-            confirmed.headers().set(Protocol.UPGRADED, response.headers().get(HttpHeaderNames.UPGRADE, "websocket"));
-            ReferenceCountUtil.release(response);
-            responseStarted = true;
-            switched = true;
-            stream.writeAndFlush(confirmed);
-            stream.pipeline().remove(Http2StreamFrameToHttpObjectCodec.class);
-            stream.pipeline().addBefore(stream.name(), "bytes", new StreamBytesCodec());
-            connection.pausedStreams().pace(stream.channel(), ctx.channel().isWritable());
-        }
-
-        private void upstreamBroken(ChannelHandlerContext ctx, String detail) {
-            if (!responseStarted) {
-                respondError(HttpResponseStatus.BAD_GATEWAY, ErrorCode.UPSTREAM_PROTOCOL, "Bad Gateway", detail);
-            } else {
-                stream.close();
-            }
-            ctx.close();
-        }
-
-        @Override
-        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-            if (evt instanceof SslHandshakeCompletionEvent handshake && !handshake.isSuccess() && !responseStarted) {
-                respondError(HttpResponseStatus.BAD_GATEWAY, ErrorCode.UPSTREAM_UNREACHABLE, "Bad Gateway",
-                        "TLS with the upstream at <code>" + ErrorPages.escape(tunnel.upstream().toString())
-                                + "</code> failed: " + ErrorPages.escape(Causes.describe(handshake.cause()))
-                                + ". For a self-signed local certificate, turn upstream verification off.");
-            }
-            ctx.fireUserEventTriggered(evt);
-        }
-
-        @Override
-        public void channelReadComplete(ChannelHandlerContext ctx) {
-            if (streamDirty) {
-                stream.flush();
-                streamDirty = false;
-            }
-        }
-
-        @Override
-        public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-            connection.pausedStreams().pace(stream.channel(), ctx.channel().isWritable());
-            ctx.fireChannelWritabilityChanged();
-        }
-
-        @Override
-        public void channelInactive(ChannelHandlerContext ctx) {
-            if (retryCopy != null && !responseStarted && stream.channel().isActive()) {
-                // The pooled connection was closed under us before any answer: send once more, fresh.
-                FullHttpRequest again = retryCopy;
-                retryCopy = null;
-                upstream = null;
-                if (responseTimer != null) {
-                    responseTimer.cancel(false);
-                }
-                connectFresh(again);
-                return;
-            }
-            if (switched) {
-                stream.writeAndFlush(StreamBytesCodec.endOfStream());
-            } else if (!responseDone) {
-                if (!responseStarted) {
-                    respondError(HttpResponseStatus.BAD_GATEWAY, ErrorCode.UPSTREAM_PROTOCOL, "Bad Gateway",
-                            "The upstream closed the connection without answering.");
-                } else {
-                    // Reset, so the edge cuts the client's body rather than end it as if complete.
-                    stream.close();
-                }
-            }
-        }
-
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            log.atDebug().log("upstream connection failed: {}", cause.toString());
-            ctx.close();
-        }
     }
 }

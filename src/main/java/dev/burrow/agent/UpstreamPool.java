@@ -7,7 +7,6 @@ import io.netty.channel.ChannelInboundHandler;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoop;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.timeout.IdleStateEvent;
@@ -44,10 +43,16 @@ final class UpstreamPool {
     }
 
     private final UpstreamTransport transport;
+    private final UpstreamDialer dialer;
     private final ConcurrentMap<Key, ArrayDeque<Channel>> idle = new ConcurrentHashMap<>();
 
     UpstreamPool(UpstreamTransport transport) {
+        this(transport, UpstreamDialer.through(transport));
+    }
+
+    UpstreamPool(UpstreamTransport transport, UpstreamDialer dialer) {
         this.transport = transport;
+        this.dialer = dialer;
     }
 
     /** An idle, open connection for the key, or null. Call on {@code key.loop()}. */
@@ -68,28 +73,26 @@ final class UpstreamPool {
     /** A new connection for the key; its last handler is a placeholder named {@value #RELAY}. */
     ChannelFuture connect(Key key) {
         Upstream target = key.upstream();
-        return transport.bootstrap(key.loop())
-                .attr(KEY, key)
-                .handler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        if (target.tls()) {
-                            ch.pipeline().addLast(transport.tls(key.verifyTls(), false)
-                                    .newHandler(ch.alloc(), target.host(), target.port()));
-                        }
-                        HttpDecoderConfig decoder = new HttpDecoderConfig()
-                                .setMaxInitialLineLength(MAX_RESPONSE_LINE)
-                                .setMaxHeaderSize(MAX_RESPONSE_HEADERS)
-                                .setMaxChunkSize(MAX_CHUNK)
-                                .setAllowPartialChunks(true);
-                        long idleMs = IDLE_TIMEOUT.toMillis();
-                        ch.pipeline()
-                                .addLast("idle", new IdleStateHandler(0, 0, idleMs, TimeUnit.MILLISECONDS))
-                                .addLast("http", new HttpClientCodec(decoder, false, false))
-                                .addLast(RELAY, new Relay());
-                    }
-                })
-                .connect(target.host(), target.port());
+        return dialer.dial(key, new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                ch.attr(KEY).set(key);
+                if (target.tls()) {
+                    ch.pipeline().addLast(transport.tls(key.verifyTls(), false)
+                            .newHandler(ch.alloc(), target.host(), target.port()));
+                }
+                HttpDecoderConfig decoder = new HttpDecoderConfig()
+                        .setMaxInitialLineLength(MAX_RESPONSE_LINE)
+                        .setMaxHeaderSize(MAX_RESPONSE_HEADERS)
+                        .setMaxChunkSize(MAX_CHUNK)
+                        .setAllowPartialChunks(true);
+                long idleMs = IDLE_TIMEOUT.toMillis();
+                ch.pipeline()
+                        .addLast("idle", new IdleStateHandler(0, 0, idleMs, TimeUnit.MILLISECONDS))
+                        .addLast("http", new HttpClientCodec(decoder, false, false))
+                        .addLast(RELAY, new Relay());
+            }
+        });
     }
 
     /** Takes back a connection whose exchange ended cleanly. Call on the connection's loop. */

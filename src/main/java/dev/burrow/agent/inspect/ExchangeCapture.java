@@ -12,7 +12,6 @@ import io.netty.handler.codec.http2.Http2ResetFrame;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 
 /**
  * Watches one HTTP tunnel stream on the agent, in front of whatever relays it, and records the exchange in the
@@ -24,29 +23,27 @@ public final class ExchangeCapture extends ChannelDuplexHandler {
     private static final int FRAME_PREVIEW = 1024;
 
     private final ExchangeLog log;
-    private final Function<String, String> tunnelUrls;
+    private final String tunnelUrl;
     private CapturedExchange exchange;
     /** Both directions' frame readers, once the upstream switched to WebSocket. */
     private WebSocketFrameReader fromClient;
     private WebSocketFrameReader toClient;
 
     /**
-     * @param tunnelUrls the public URL of a tunnel id, or null if the agent holds no such tunnel
+     * @param tunnelUrl the public URL of the stream's tunnel, or null if the agent holds no HTTP tunnel by the id the
+     *                  edge sent
      */
-    public ExchangeCapture(ExchangeLog log, Function<String, String> tunnelUrls) {
+    public ExchangeCapture(ExchangeLog log, String tunnelUrl) {
         this.log = log;
-        this.tunnelUrls = tunnelUrls;
+        this.tunnelUrl = tunnelUrl;
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof Http2HeadersFrame frame && exchange == null) {
             Http2Headers headers = frame.headers();
-            CharSequence tunnelId = headers.get(Protocol.TUNNEL_ID);
-            exchange = log.start(new CapturedExchange.Request(
-                    tunnelId == null ? null : tunnelUrls.apply(tunnelId.toString()),
-                    text(headers.get(Protocol.CLIENT_ADDR)), null, text(headers.method()), text(headers.path()),
-                    text(headers.authority()), ordinary(headers)));
+            exchange = log.start(new CapturedExchange.Request(tunnelUrl, text(headers.get(Protocol.CLIENT_ADDR)), null,
+                    text(headers.method()), text(headers.path()), text(headers.authority()), ordinary(headers)));
         } else if (msg instanceof Http2DataFrame data && exchange != null) {
             if (fromClient != null) {
                 fromClient.feed(data.content(), frame -> exchange.recordFrame(true, frame));
