@@ -2,12 +2,11 @@ package dev.burrow.edge.sni;
 
 import dev.burrow.edge.Tunnel;
 import dev.burrow.edge.tcp.PublicConnectionHandler;
+import dev.burrow.transport.LoopMove;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.EventLoop;
 import io.netty.handler.ssl.AbstractSniHandler;
 import io.netty.util.concurrent.Future;
 import java.time.Duration;
@@ -97,25 +96,7 @@ final class SniRouter extends AbstractSniHandler<Tunnel> {
      * shared, so it cannot accept there), so that the relay runs on one thread end to end.
      */
     private void moveTo(ChannelHandlerContext ctx, Tunnel tunnel) {
-        Channel channel = ctx.channel();
-        EventLoop agentLoop = tunnel.session().eventLoop();
-        if (channel.eventLoop() == agentLoop) {
-            handOver(ctx, tunnel);
-            return;
-        }
-        channel.deregister().addListener(deregistered -> {
-            if (!deregistered.isSuccess()) {
-                channel.close();
-                return;
-            }
-            agentLoop.register(channel).addListener(registered -> {
-                if (!registered.isSuccess()) {
-                    channel.unsafe().closeForcibly();
-                    return;
-                }
-                handOver(ctx, tunnel);
-            });
-        });
+        LoopMove.to(ctx.channel(), tunnel.session().eventLoop(), () -> handOver(ctx, tunnel));
     }
 
     /** The connection handler goes in first, so that the buffered ClientHello reaches it when this handler leaves. */
