@@ -1,9 +1,11 @@
 package dev.burrow.edge.http;
 
 import dev.burrow.edge.Tunnel;
+import dev.burrow.edge.policy.RequestDecision;
 import dev.burrow.transport.ClientAddress;
 import dev.burrow.transport.HopByHopHeaders;
 import dev.burrow.transport.Http2Answers;
+import dev.burrow.transport.PendingDecision;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
@@ -27,11 +29,12 @@ import io.netty.util.concurrent.Future;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
- * One stream of a public HTTP/2 connection: routes its request as an HTTP/1.1 request is routed, opens a stream to
- * the tunnel's agent, and relays frames both ways without converting them: HEADERS, DATA, trailers, and resets with
- * their error code. All exchange state lives here, on the public connection's loop; the agent's stream hands its
+ * One stream of a public HTTP/2 connection: routes its request as an HTTP/1.1 request is routed, asks the request
+ * phase ({@link RequestGate}; the stream reads nothing while it decides), opens a stream to the tunnel's agent, and
+ * relays frames both ways without converting them: HEADERS, DATA, trailers, and resets with their error code. All exchange state lives here, on the public connection's loop; the agent's stream hands its
  * frames over through an {@link EdgeFrameExchange}.
  *
  * <p>Backpressure: the public stream reads only while the agent's stream is writable, and the client's window is
@@ -41,15 +44,19 @@ import java.util.List;
  * <p>Relays frames as new frames holding the same buffers; releases what it drops.
  */
 final class PublicHttp2Stream extends ChannelInboundHandlerAdapter {
-    private enum State { AWAITING_HEADERS, OPENING, RELAYING, DONE }
+    private enum State { AWAITING_HEADERS, DECIDING, OPENING, RELAYING, DONE }
 
     private final HttpEdge edge;
     /** Plain text or TLS: the scheme the tunnel stream carries, and the routing rules that apply. */
     private final PublicConnection connection;
     private ChannelHandlerContext ctx;
     private State state = State.AWAITING_HEADERS;
-    /** Frames read while the agent's stream opens; reading is paused meanwhile, so these are few. */
+    /** Frames read while the request phase decides or the agent's stream opens; reading is paused meanwhile. */
     private final ArrayDeque<Object> early = new ArrayDeque<>();
+    /** The request phase's decision, to drop if the client goes away first. */
+    private PendingDecision<RequestDecision> decision;
+    /** The edge's response phase, for this stream's request once it is relayed. */
+    private Consumer<HttpResponse> responsePhase;
     private EdgeFrameExchange exchange;
     /** The tunnel stream, once open. */
     private Http2StreamChannel stream;
@@ -81,7 +88,7 @@ final class PublicHttp2Stream extends ChannelInboundHandlerAdapter {
                     ReferenceCountUtil.release(msg);
                 }
             }
-            case OPENING -> early.add(msg);
+            case DECIDING, OPENING -> early.add(msg);
             case RELAYING -> toAgent(msg);
             case DONE -> ReferenceCountUtil.release(msg);
         }
@@ -116,18 +123,30 @@ final class PublicHttp2Stream extends ChannelInboundHandlerAdapter {
             return;
         }
         Tunnel tunnel = route.tunnel();
+        state = State.DECIDING;
+        // Nothing more is read until the request may go on and the agent's stream can take it.
+        ctx.channel().config().setAutoRead(false);
+        decision = RequestGate.ask(edge, ctx.executor(), ctx.alloc(), request, tunnel, client,
+                () -> relay(request, tunnel, client, frame.isEndStream()), this::answer);
+    }
+
+    private void relay(HttpRequest request, Tunnel tunnel, InetSocketAddress client, boolean endStream) {
+        if (!tunnel.session().acceptsStreams()) {
+            // The agent went away while the request phase decided.
+            answer(PublicRouting.notRouted(ctx.alloc(), tunnel.routeKey(), true));
+            return;
+        }
         if (!tunnel.session().hasStreamCapacity()) {
             answer(PublicRouting.busy(ctx.alloc()));
             return;
         }
         PublicRequests.prepareForTunnel(request, tunnel, client, connection, edge.trustedProxies(), null);
-        open(tunnel, PublicRequests.toStreamHeaders(request, connection.scheme()), frame.isEndStream());
+        responsePhase = response -> edge.policyPhases().response().shape(response, request, tunnel, client);
+        open(tunnel, PublicRequests.toStreamHeaders(request, connection.scheme()), endStream);
     }
 
     private void open(Tunnel tunnel, Http2Headers headers, boolean endStream) {
         state = State.OPENING;
-        // Nothing more is read until the agent's stream can take it.
-        ctx.channel().config().setAutoRead(false);
         inFlight = new InFlight(edge);
         EdgeFrameExchange opening = new EdgeFrameExchange(this, ctx.executor(), tunnel.session().pausedStreams());
         exchange = opening;
@@ -244,7 +263,7 @@ final class PublicHttp2Stream extends ChannelInboundHandlerAdapter {
             }
             responseStarted = true;
             HttpResponse view = PublicResponseHead.view(((Http2StreamChannel) ctx.channel()).stream().id(), headers);
-            PublicResponseHead.forClient(view);
+            PublicResponseHead.forClient(view, responsePhase);
             headers = PublicResponseHead.toHttp2(view);
         }
         responseEnded = frame.isEndStream();
@@ -319,6 +338,9 @@ final class PublicHttp2Stream extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        if (decision != null) {
+            decision.cancel();
+        }
         early.forEach(ReferenceCountUtil::release);
         early.clear();
         if (stream != null && state != State.DONE) {

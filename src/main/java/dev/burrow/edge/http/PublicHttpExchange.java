@@ -20,6 +20,7 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
+import java.util.function.Consumer;
 
 /**
  * One request of a public HTTP/1.1 connection, relayed over its own tunnel stream: opens the stream, writes the
@@ -98,6 +99,8 @@ final class PublicHttpExchange {
     private final HttpEdge edge;
     private final InFlight inFlight;
     private final AgentStreams agent;
+    /** The edge's response phase, for this request. */
+    private final Consumer<HttpResponse> responsePhase;
     private final EdgeExchange end;
     private State state = State.OPENING;
     private Http2StreamChannel stream;
@@ -108,13 +111,15 @@ final class PublicHttpExchange {
     private boolean clientDirty;
 
     PublicHttpExchange(Owner owner, ChannelHandlerContext client, RequestTraits request,
-                       RequestBodyTimeout bodyTimeout, HttpEdge edge, AgentStreams agent) {
+                       RequestBodyTimeout bodyTimeout, HttpEdge edge, AgentStreams agent,
+                       Consumer<HttpResponse> responsePhase) {
         this.owner = owner;
         this.client = client;
         this.request = request;
         this.bodyTimeout = bodyTimeout;
         this.edge = edge;
         this.agent = agent;
+        this.responsePhase = responsePhase;
         this.inFlight = new InFlight(edge);
         this.end = new EdgeExchange(this, client.executor(), agent, request.upgrade() != null);
     }
@@ -265,7 +270,7 @@ final class PublicHttpExchange {
             owner.switchedProtocols();
             return false;
         }
-        PublicResponseHead.forClient(response);
+        PublicResponseHead.forClient(response, responsePhase);
         keepAlive = PublicResponseHead.frame(response, request, edge.draining());
         state = state == State.SENDING ? State.DUPLEX : State.RESPONDING;
         return true;

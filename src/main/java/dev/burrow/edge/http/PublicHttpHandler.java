@@ -2,9 +2,11 @@ package dev.burrow.edge.http;
 
 import dev.burrow.edge.AgentSession;
 import dev.burrow.edge.Tunnel;
+import dev.burrow.edge.policy.RequestDecision;
 import dev.burrow.transport.ClientAddress;
 import dev.burrow.transport.ErrorPages;
 import dev.burrow.transport.LoopMove;
+import dev.burrow.transport.PendingDecision;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -27,7 +29,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One public HTTP/1.1 connection: reads its requests one at a time and gives each routed one to a
+ * One public HTTP/1.1 connection: reads its requests one at a time, asks the request phase about each routed one
+ * ({@link RequestGate}; nothing more is read while it decides), and gives each allowed one to a
  * {@link PublicHttpExchange}, which relays it over its own stream to the agent that holds the request's Host. Reads
  * are demand-driven (auto-read is off): decoded messages wait in a backlog that is worked off only while the
  * connection's state can take them (the exchange's stream is writable, or the previous answer is complete for the
@@ -48,6 +51,8 @@ final class PublicHttpHandler extends ChannelInboundHandlerAdapter implements Pu
     private enum State {
         /** Waiting for the next request. */
         IDLE,
+        /** The request phase is deciding about the current request; its body waits unread. */
+        DECIDING,
         /** Moving onto the agent connection's loop with the request that made it move. */
         MOVING,
         /** An exchange is relaying the current request. */
@@ -73,6 +78,8 @@ final class PublicHttpHandler extends ChannelInboundHandlerAdapter implements Pu
     private RequestTraits request = RequestTraits.NONE;
     /** Whether the connection serves another request after the current one. */
     private boolean keepAlive;
+    /** The request phase's decision about the current request, to drop if the client goes away first. */
+    private PendingDecision<RequestDecision> decision;
     /** The connection moves onto an agent connection's loop once, for its first routed request. */
     private boolean moved;
     private boolean workingBacklog;
@@ -103,7 +110,7 @@ final class PublicHttpHandler extends ChannelInboundHandlerAdapter implements Pu
         return switch (state) {
             case IDLE, DISCARDING -> true;
             case EXCHANGE, UPGRADED -> exchange.canTakeRequest();
-            case MOVING, CLOSING -> false;
+            case DECIDING, MOVING, CLOSING -> false;
         };
     }
 
@@ -168,7 +175,10 @@ final class PublicHttpHandler extends ChannelInboundHandlerAdapter implements Pu
             respondLocally(route.answer(), route.closeConnection() || request.hasBody());
             return;
         }
-        toTunnel(msg, route.tunnel(), client);
+        Tunnel tunnel = route.tunnel();
+        state = State.DECIDING;
+        decision = RequestGate.ask(edge, ctx.executor(), ctx.alloc(), msg, tunnel, client,
+                () -> toTunnel(msg, tunnel, client), answer -> respondLocally(answer, request.hasBody()));
     }
 
     /**
@@ -194,7 +204,7 @@ final class PublicHttpHandler extends ChannelInboundHandlerAdapter implements Pu
     private void relay(HttpRequest msg, Tunnel tunnel, InetSocketAddress client) {
         AgentSession session = tunnel.session();
         if (!session.acceptsStreams()) {
-            // The agent went away while the connection moved.
+            // The agent went away while the request phase decided or the connection moved.
             respondLocally(PublicRouting.notRouted(ctx.alloc(), tunnel.routeKey(), true), request.hasBody());
             return;
         }
@@ -208,7 +218,8 @@ final class PublicHttpHandler extends ChannelInboundHandlerAdapter implements Pu
             msg.headers().remove(HttpHeaderNames.EXPECT);
         }
         state = State.EXCHANGE;
-        exchange = new PublicHttpExchange(this, ctx, request, bodyTimeout, edge, AgentStreams.of(session));
+        exchange = new PublicHttpExchange(this, ctx, request, bodyTimeout, edge, AgentStreams.of(session),
+                response -> edge.policyPhases().response().shape(response, msg, tunnel, client));
         exchange.open(msg, connection);
     }
 
@@ -350,6 +361,9 @@ final class PublicHttpHandler extends ChannelInboundHandlerAdapter implements Pu
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         state = State.CLOSING;
+        if (decision != null) {
+            decision.cancel();
+        }
         if (exchange != null) {
             exchange.fail(PublicHttpExchange.Failure.CLIENT_GONE);
         }

@@ -14,22 +14,41 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.HttpConversionUtil;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What the edge does to the head of an agent's response before a public client sees it. Whatever the client's HTTP
- * version ({@link #forClient}): hop-by-hop and protocol fields go, except the agent's own error code. An HTTP/2 head
- * is shaped in its HTTP/1.1 view ({@link #view}, then {@link #toHttp2}), as requests are, so one set of rules serves
- * both versions. For an HTTP/1.1 client then ({@link #frame}): the body is framed for this client (its
+ * version ({@link #forClient}): hop-by-hop and protocol fields go, except the agent's own error code, and the
+ * response phase may change the rest. An HTTP/2 head is shaped in its HTTP/1.1 view ({@link #view}, then
+ * {@link #toHttp2}), as requests are, so one set of rules serves both versions. For an HTTP/1.1 client then ({@link #frame}): the body is framed for this client (its
  * Content-Length, chunks, or for an HTTP/1.0 client the connection's end), and Connection says whether the connection
  * stays; a WebSocket switch gets its own 101 ({@link #switching}).
  */
 final class PublicResponseHead {
+    private static final Logger log = LoggerFactory.getLogger(PublicResponseHead.class);
+
     private PublicResponseHead() {
     }
 
-    /** Strips, in place, what no public client may see of an agent's response head. */
-    static void forClient(HttpResponse response) {
-        HttpHeaders headers = response.headers();
+    /**
+     * Makes an agent's response head what a public client may see, in place: stripped, then changed by the response
+     * phase ({@code phase}), whose changes to the body's framing are undone. A phase that throws is logged and the
+     * head goes as the edge stripped it.
+     */
+    static void forClient(HttpResponse response, Consumer<HttpResponse> phase) {
+        strip(response.headers());
+        BodyFraming framing = BodyFraming.of(response.headers());
+        try {
+            phase.accept(response);
+        } catch (RuntimeException e) {
+            log.atWarn().setCause(e).log("response phase failed; the response goes as the agent sent it");
+        }
+        framing.restore(response.headers());
+    }
+
+    private static void strip(HttpHeaders headers) {
         // The agent's own error code is the one protocol header the client may see (the agent strips any an
         // upstream sets, so it cannot be forged).
         String agentError = headers.get(Protocol.AGENT_ERROR);
@@ -73,7 +92,7 @@ final class PublicResponseHead {
     static HttpResponse switching(HttpResponse agentResponse, String protocol) {
         HttpResponse switched = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.SWITCHING_PROTOCOLS);
         switched.headers().set(agentResponse.headers());
-        forClient(switched);
+        strip(switched.headers());
         switched.headers().remove(HttpHeaderNames.CONTENT_LENGTH);
         switched.headers()
                 .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE)

@@ -104,7 +104,7 @@ class PublicHttpExchangeTest {
 
     private PublicHttpExchange open(HttpRequest request, AgentStreams streams) {
         PublicHttpExchange exchange = new PublicHttpExchange(owner, clientContext, RequestTraits.of(request),
-                bodyTimeout, edge, streams);
+                bodyTimeout, edge, streams, response -> { });
         owner.exchange = exchange;
         exchange.open(request, PublicConnection.PLAIN);
         agent.channel.runPendingTasks();

@@ -1,6 +1,7 @@
 package dev.burrow.edge.http;
 
 import dev.burrow.edge.Tunnel;
+import dev.burrow.edge.policy.PolicyPhases;
 import dev.burrow.edge.proxy.Cidr;
 import dev.burrow.edge.proxy.ProxyProtocolGate;
 import dev.burrow.transport.ConnectionLimiter;
@@ -62,8 +63,13 @@ final class StubHttpEdge implements HttpEdge {
     }
 
     @Override
-    public RequestPolicy policy() {
-        return RequestPolicy.ALLOW_ALL;
+    public PolicyPhases policyPhases() {
+        return PolicyPhases.NONE;
+    }
+
+    @Override
+    public Duration policyTimeout() {
+        return Duration.ofSeconds(10);
     }
 
     @Override
