@@ -3,6 +3,7 @@ package dev.burrow.edge;
 import dev.burrow.edge.acme.CertificateManager;
 import dev.burrow.edge.http.PublicHttpInitializer;
 import dev.burrow.edge.http.RequestPolicy;
+import dev.burrow.edge.policy.PolicyPhases;
 import dev.burrow.edge.sni.PublicTlsInitializer;
 import dev.burrow.edge.https.PublicHttpsInitializer;
 import dev.burrow.protocol.Protocol;
@@ -72,14 +73,19 @@ public final class Edge implements AutoCloseable {
     }
 
     public static Edge start(EdgeConfig config) {
-        return start(config, RequestPolicy.ALLOW_ALL);
+        return start(config, PolicyPhases.NONE);
+    }
+
+    /** {@link #start(EdgeConfig, PolicyPhases)} with {@code policy} as the request phase. */
+    public static Edge start(EdgeConfig config, RequestPolicy policy) {
+        return start(config, PolicyPhases.NONE.withRequest(policy.asRequestPhase()));
     }
 
     /**
      * Opens the store, loads or makes the certificate, and binds the listeners; fails if a port is taken or a given
-     * certificate cannot be read.
+     * certificate cannot be read. Public requests and connections pass {@code phases}.
      */
-    public static Edge start(EdgeConfig config, RequestPolicy policy) {
+    public static Edge start(EdgeConfig config, PolicyPhases phases) {
         Store store = JdbcStore.openSqlite(config.dataDir());
         ExecutorService storeExecutor = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "burrow-store");
@@ -97,7 +103,7 @@ public final class Edge implements AutoCloseable {
                         .log("created a self-signed certificate for the agent port");
             }
             SslContext ssl = certificate.serverContext(Protocol.ALPN);
-            EdgeContext context = new EdgeContext(config, store.tokens(), storeExecutor, policy);
+            EdgeContext context = new EdgeContext(config, store.tokens(), storeExecutor, phases);
             context.serve(HostnameBinder.http(context, context::publicUrl));
             if (config.tcpPorts() != null) {
                 context.serve(new TcpBinder(context, loops, config.tcpPorts(), config.httpAddress().getAddress()));

@@ -47,7 +47,8 @@ public record EdgeConfig(
         Duration clientHelloTimeout,
         List<Cidr> trustedProxies,
         List<Cidr> proxyProtocolFrom,
-        Duration proxyProtocolTimeout) {
+        Duration proxyProtocolTimeout,
+        Duration policyTimeout) {
 
     public EdgeConfig {
         Objects.requireNonNull(domain, "domain");
@@ -120,6 +121,7 @@ public record EdgeConfig(
         private List<Cidr> trustedProxies = List.of();
         private List<Cidr> proxyProtocolFrom = List.of();
         private Duration proxyProtocolTimeout = Duration.ofSeconds(5);
+        private Duration policyTimeout = Duration.ofSeconds(10);
 
         private Builder(String domain, Path dataDir) {
             this.domain = domain;
@@ -312,6 +314,18 @@ public record EdgeConfig(
             return this;
         }
 
+        /**
+         * How long a policy phase may take to decide about a request or connection: a request then gets
+         * {@code 504 policy_timeout}, a TCP or TLS tunnel's connection is refused.
+         */
+        public Builder policyTimeout(Duration timeout) {
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("a policy timeout must be positive");
+            }
+            this.policyTimeout = timeout;
+            return this;
+        }
+
         public EdgeConfig build() {
             return new EdgeConfig(domain, dataDir, agentAddress, httpAddress, advertisedHttpPort, httpsAddress,
                     advertisedHttpsPort, certFile, keyFile, tlsCertFile, tlsKeyFile, acme, edgeId, drainGrace,
@@ -319,7 +333,7 @@ public record EdgeConfig(
                     heartbeatInterval, heartbeatMisses, maxInitialLineLength, maxHeaderSize, maxTunnelsPerSession,
                     maxPublicConnections, maxPublicConnectionsPerAddress, maxStreamsPerPublicConnection, tcpPorts,
                     tlsAddress, advertisedTlsPort, maxClientHelloLength, clientHelloTimeout, trustedProxies,
-                    proxyProtocolFrom, proxyProtocolTimeout);
+                    proxyProtocolFrom, proxyProtocolTimeout, policyTimeout);
         }
     }
 }

@@ -2,7 +2,8 @@ package dev.burrow.edge;
 
 import dev.burrow.edge.acme.Http01Answers;
 import dev.burrow.edge.http.HttpEdge;
-import dev.burrow.edge.http.RequestPolicy;
+import dev.burrow.edge.policy.ConnectionPhase;
+import dev.burrow.edge.policy.PolicyPhases;
 import dev.burrow.edge.sni.SniEdge;
 import dev.burrow.edge.proxy.Cidr;
 import dev.burrow.edge.proxy.ProxyProtocolGate;
@@ -47,13 +48,13 @@ final class EdgeContext implements HttpEdge, SniEdge {
     /** The front of every public listener: who must send a PROXY protocol header. */
     final ProxyProtocolGate proxyProtocol;
 
-    private final RequestPolicy policy;
+    private final PolicyPhases policyPhases;
     private final ConnectionLimiter connectionLimiter;
 
-    EdgeContext(EdgeConfig config, TokenStore tokens, ExecutorService storeExecutor, RequestPolicy policy) {
+    EdgeContext(EdgeConfig config, TokenStore tokens, ExecutorService storeExecutor, PolicyPhases policyPhases) {
         this.config = config;
         this.proxyProtocol = new ProxyProtocolGate(config.proxyProtocolFrom(), config.proxyProtocolTimeout());
-        this.policy = policy;
+        this.policyPhases = policyPhases;
         this.connectionLimiter = new ConnectionLimiter(config.maxPublicConnections(),
                 config.maxPublicConnectionsPerAddress());
         this.tokens = tokens;
@@ -168,8 +169,18 @@ final class EdgeContext implements HttpEdge, SniEdge {
     }
 
     @Override
-    public RequestPolicy policy() {
-        return policy;
+    public PolicyPhases policyPhases() {
+        return policyPhases;
+    }
+
+    @Override
+    public ConnectionPhase connectionPhase() {
+        return policyPhases.connection();
+    }
+
+    @Override
+    public Duration policyTimeout() {
+        return config.policyTimeout();
     }
 
     @Override

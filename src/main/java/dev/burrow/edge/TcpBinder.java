@@ -98,7 +98,8 @@ final class TcpBinder implements TunnelBinder {
                         HalfClosedSockets.keepWatched(ch);
                         edge.proxyProtocol.install(ch, pipeline -> pipeline
                                 .addLast("limit", edge.connectionLimiter())
-                                .addLast("tunnel", new PublicConnectionHandler(tunnel, edge::draining)));
+                                .addLast("tunnel", new PublicConnectionHandler(tunnel, edge::draining,
+                                        edge.connectionPhase(), edge.policyTimeout())));
                     }
                 })
                 .bind(host, port);

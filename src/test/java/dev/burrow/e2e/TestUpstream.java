@@ -1,6 +1,7 @@
 package dev.burrow.e2e;
 
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
@@ -8,7 +9,9 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.Queue;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -24,16 +27,25 @@ final class TestUpstream implements AutoCloseable {
     final CountDownLatch hangReleased = new CountDownLatch(1);
     /** Downloads from /bytes/ that have begun. */
     final AtomicInteger downloadsStarted = new AtomicInteger();
+    /** The path of every request that reached this service, in order. */
+    final Queue<String> requested = new ConcurrentLinkedQueue<>();
 
     TestUpstream() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 128);
         server.setExecutor(executor);
-        server.createContext("/echo", this::echo);
-        server.createContext("/bytes/", this::bytes);
-        server.createContext("/count", this::count);
-        server.createContext("/hang", this::hang);
-        server.createContext("/", this::hello);
+        server.createContext("/echo", recorded(this::echo));
+        server.createContext("/bytes/", recorded(this::bytes));
+        server.createContext("/count", recorded(this::count));
+        server.createContext("/hang", recorded(this::hang));
+        server.createContext("/", recorded(this::hello));
         server.start();
+    }
+
+    private HttpHandler recorded(HttpHandler handler) {
+        return exchange -> {
+            requested.add(exchange.getRequestURI().getPath());
+            handler.handle(exchange);
+        };
     }
 
     int port() {

@@ -3,6 +3,7 @@ package dev.burrow.e2e;
 import dev.burrow.agent.Agent;
 import dev.burrow.edge.Edge;
 import dev.burrow.edge.EdgeConfig;
+import dev.burrow.edge.policy.PolicyPhases;
 import dev.burrow.tls.ServerTrust;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -26,6 +27,7 @@ final class TunnelHarness implements AutoCloseable {
     final String token;
     private final List<Agent> agents = new ArrayList<>();
     private final UnaryOperator<EdgeConfig.Builder> edgeSettings;
+    private final PolicyPhases phases;
     final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -34,8 +36,14 @@ final class TunnelHarness implements AutoCloseable {
     }
 
     TunnelHarness(Path dataDir, UnaryOperator<EdgeConfig.Builder> edgeSettings) {
+        this(dataDir, edgeSettings, PolicyPhases.NONE);
+    }
+
+    /** An edge whose public requests and connections pass {@code phases}. */
+    TunnelHarness(Path dataDir, UnaryOperator<EdgeConfig.Builder> edgeSettings, PolicyPhases phases) {
         this.dataDir = dataDir;
         this.edgeSettings = edgeSettings;
+        this.phases = phases;
         this.edge = startEdge(new InetSocketAddress("127.0.0.1", 0), new InetSocketAddress("127.0.0.1", 0));
         this.token = edge.store().tokens().create("test-agent").token();
     }
@@ -45,7 +53,7 @@ final class TunnelHarness implements AutoCloseable {
                 .agentAddress(agentAddress)
                 .httpAddress(httpAddress)
                 .drainGrace(Duration.ofSeconds(5));
-        return Edge.start(edgeSettings.apply(builder).build());
+        return Edge.start(edgeSettings.apply(builder).build(), phases);
     }
 
     /** Stops the edge at once and starts a new one on the same ports and data directory. */

@@ -6,7 +6,9 @@ import dev.burrow.transport.PausedStreams;
 import dev.burrow.transport.StreamBytesCodec;
 import dev.burrow.transport.StreamWindow;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http2.Http2StreamChannel;
@@ -16,42 +18,41 @@ import java.util.List;
 import java.util.function.LongSupplier;
 
 /**
- * The stream end of one public HTTP/1.1 exchange, handing everything to the {@link PublicHttpHandler}. Its only
- * decision of its own: when the agent confirms an upgrade, the stream stops being HTTP and becomes a byte pipe,
- * switched here before the next frame can arrive.
+ * The stream end of one public HTTP/1.1 exchange, handing everything the stream reads and every change of the
+ * stream to its {@link PublicHttpExchange}. Its only decision of its own: when the agent confirms an upgrade, the
+ * stream stops being HTTP and becomes a byte pipe, switched here before the next frame can arrive. Its fields are its
+ * own: the exchange asks through methods.
  */
 final class EdgeExchange extends PublicLoopHandOver {
-    private final PublicHttpHandler owner;
-    final boolean upgrade;
+    private final PublicHttpExchange exchange;
+    private final boolean upgrade;
     /** Pauses the stream while the public client cannot take more. */
-    final PausedStreams pacing;
+    private final PausedStreams pacing;
     /** First in the stream's pipeline: refuses an answer with an invalid status. */
-    final AgentResponseCheck answerCheck = new AgentResponseCheck();
+    private final AgentResponseCheck answerCheck = new AgentResponseCheck();
     private final LongSupplier agentRttNanos;
     /** The stream's receive window, grown while the agent's bytes come as fast as it allows; set on first read. */
     private volatile StreamWindow window;
-    /** The request has no body: it went as a full request, and its empty last part is not sent. */
-    final boolean bodyless;
-    /** Set once on the public loop when the stream opens; read there only. */
-    Http2StreamChannel stream;
-    boolean responseStarted;
-    boolean responseDone;
-    /** How the edge's drain counts this exchange: until the response's last bytes were written to the client. */
-    final InFlight inFlight;
 
-    EdgeExchange(PublicHttpHandler owner, EventExecutor publicLoop, PausedStreams pacing, LongSupplier agentRttNanos,
-            boolean upgrade, boolean bodyless, InFlight inFlight) {
+    EdgeExchange(PublicHttpExchange exchange, EventExecutor publicLoop, AgentStreams agent, boolean upgrade) {
         super(publicLoop);
-        this.owner = owner;
-        this.pacing = pacing;
-        this.agentRttNanos = agentRttNanos;
+        this.exchange = exchange;
+        this.pacing = agent.pacing();
+        this.agentRttNanos = agent.rttNanos();
         this.upgrade = upgrade;
-        this.bodyless = bodyless;
-        this.inFlight = inFlight;
     }
 
-    /** Pauses or resumes the stream as the public client can take more or not. */
-    void pace(boolean clientWritable) {
+    AgentResponseCheck answerCheck() {
+        return answerCheck;
+    }
+
+    /** The answer for a client whose stream closed before the agent's answer began. */
+    FullHttpResponse closedBeforeAnswer(ByteBufAllocator alloc) {
+        return answerCheck.closedBeforeAnswer(alloc);
+    }
+
+    /** Pauses or resumes {@code stream}, this end's stream, as the public client can take more or not. */
+    void pace(Http2StreamChannel stream, boolean clientWritable) {
         StreamWindow current = window;
         pacing.pace(stream, clientWritable, current == null ? Http2Tuning.STREAM_WINDOW : current.size());
     }
@@ -77,31 +78,31 @@ final class EdgeExchange extends PublicLoopHandOver {
     void deliver(List<Object> messages) {
         if (messages != null) {
             for (Object msg : messages) {
-                owner.fromAgent(this, msg);
+                exchange.fromAgent(msg);
             }
         }
-        owner.flushToClient(this);
+        exchange.flushToClient();
     }
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt == StreamBytesCodec.INPUT_SHUTDOWN) {
             handOverPending();
-            onPublicLoop(() -> owner.agentEnded(this));
+            onPublicLoop(exchange::agentEnded);
         }
         ctx.fireUserEventTriggered(evt);
     }
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        onPublicLoop(() -> owner.streamWritabilityChanged(this));
+        onPublicLoop(exchange::streamWritabilityChanged);
         ctx.fireChannelWritabilityChanged();
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         handOverPending();
-        onPublicLoop(() -> owner.streamClosed(this));
+        onPublicLoop(exchange::streamClosed);
         ctx.fireChannelInactive();
     }
 }

@@ -1,7 +1,9 @@
 package dev.burrow.edge.http;
 
 import dev.burrow.transport.PausedStreams;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2ResetFrame;
 import io.netty.handler.codec.http2.Http2StreamChannel;
@@ -15,11 +17,9 @@ import java.util.List;
 final class EdgeFrameExchange extends PublicLoopHandOver {
     private final PublicHttp2Stream owner;
     /** Pauses the stream while the public client cannot take more. */
-    final PausedStreams pacing;
+    private final PausedStreams pacing;
     /** First in the stream's pipeline: refuses an answer with an invalid status. */
-    final AgentResponseCheck answerCheck = new AgentResponseCheck();
-    /** Set once on the public loop when the stream opens; read there only. */
-    Http2StreamChannel stream;
+    private final AgentResponseCheck answerCheck = new AgentResponseCheck();
     /** The agent's reset, if it sent one; stream loop only. */
     private Http2Error resetBy;
 
@@ -27,6 +27,20 @@ final class EdgeFrameExchange extends PublicLoopHandOver {
         super(publicLoop);
         this.owner = owner;
         this.pacing = pacing;
+    }
+
+    AgentResponseCheck answerCheck() {
+        return answerCheck;
+    }
+
+    /** The answer for a client whose stream closed before the agent's answer began. */
+    FullHttpResponse closedBeforeAnswer(ByteBufAllocator alloc) {
+        return answerCheck.closedBeforeAnswer(alloc);
+    }
+
+    /** Pauses or resumes {@code stream}, this end's stream, as the public client can take more or not. */
+    void pace(Http2StreamChannel stream, boolean clientWritable) {
+        pacing.pace(stream, clientWritable);
     }
 
     @Override

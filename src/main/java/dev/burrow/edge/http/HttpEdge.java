@@ -2,6 +2,7 @@ package dev.burrow.edge.http;
 
 import dev.burrow.edge.Tunnel;
 import dev.burrow.edge.proxy.Cidr;
+import dev.burrow.edge.policy.PolicyPhases;
 import dev.burrow.edge.proxy.ProxyProtocolGate;
 import dev.burrow.transport.ConnectionLimiter;
 import io.netty.channel.Channel;
@@ -34,7 +35,11 @@ public interface HttpEdge {
 
     void exchangeEnded();
 
-    RequestPolicy policy();
+    /** The policy phases HTTP requests and responses pass. */
+    PolicyPhases policyPhases();
+
+    /** How long a request phase may take to decide; see {@link dev.burrow.edge.EdgeConfig#policyTimeout()}. */
+    Duration policyTimeout();
 
     /** Who must open a connection with a PROXY protocol header; the listener assembles its pipelines through it. */
     ProxyProtocolGate proxyProtocol();

@@ -1,20 +1,18 @@
 package dev.burrow.edge.http;
 
-import dev.burrow.edge.HttpTunnel;
 import dev.burrow.edge.Tunnel;
-import dev.burrow.edge.proxy.Cidr;
+import dev.burrow.edge.policy.RequestDecision;
 import dev.burrow.transport.ClientAddress;
-import dev.burrow.protocol.Protocol;
-import dev.burrow.protocol.StreamKind;
 import dev.burrow.transport.HopByHopHeaders;
-import dev.burrow.transport.HostPort;
 import dev.burrow.transport.Http2Answers;
+import dev.burrow.transport.PendingDecision;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
 import io.netty.handler.codec.http2.DefaultHttp2GoAwayFrame;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
@@ -31,11 +29,12 @@ import io.netty.util.concurrent.Future;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
- * One stream of a public HTTP/2 connection: routes its request as an HTTP/1.1 request is routed, opens a stream to
- * the tunnel's agent, and relays frames both ways without converting them: HEADERS, DATA, trailers, and resets with
- * their error code. All exchange state lives here, on the public connection's loop; the agent's stream hands its
+ * One stream of a public HTTP/2 connection: routes its request as an HTTP/1.1 request is routed, asks the request
+ * phase ({@link RequestGate}; the stream reads nothing while it decides), opens a stream to the tunnel's agent, and
+ * relays frames both ways without converting them: HEADERS, DATA, trailers, and resets with their error code. All exchange state lives here, on the public connection's loop; the agent's stream hands its
  * frames over through an {@link EdgeFrameExchange}.
  *
  * <p>Backpressure: the public stream reads only while the agent's stream is writable, and the client's window is
@@ -45,16 +44,22 @@ import java.util.List;
  * <p>Relays frames as new frames holding the same buffers; releases what it drops.
  */
 final class PublicHttp2Stream extends ChannelInboundHandlerAdapter {
-    private enum State { AWAITING_HEADERS, OPENING, RELAYING, DONE }
+    private enum State { AWAITING_HEADERS, DECIDING, OPENING, RELAYING, DONE }
 
     private final HttpEdge edge;
     /** Plain text or TLS: the scheme the tunnel stream carries, and the routing rules that apply. */
     private final PublicConnection connection;
     private ChannelHandlerContext ctx;
     private State state = State.AWAITING_HEADERS;
-    /** Frames read while the agent's stream opens; reading is paused meanwhile, so these are few. */
+    /** Frames read while the request phase decides or the agent's stream opens; reading is paused meanwhile. */
     private final ArrayDeque<Object> early = new ArrayDeque<>();
+    /** The request phase's decision, to drop if the client goes away first. */
+    private PendingDecision<RequestDecision> decision;
+    /** The edge's response phase, for this stream's request once it is relayed. */
+    private Consumer<HttpResponse> responsePhase;
     private EdgeFrameExchange exchange;
+    /** The tunnel stream, once open. */
+    private Http2StreamChannel stream;
     /** Set while the exchange counts as in flight for the edge's drain. */
     private InFlight inFlight;
     private boolean headRequest;
@@ -83,7 +88,7 @@ final class PublicHttp2Stream extends ChannelInboundHandlerAdapter {
                     ReferenceCountUtil.release(msg);
                 }
             }
-            case OPENING -> early.add(msg);
+            case DECIDING, OPENING -> early.add(msg);
             case RELAYING -> toAgent(msg);
             case DONE -> ReferenceCountUtil.release(msg);
         }
@@ -118,33 +123,37 @@ final class PublicHttp2Stream extends ChannelInboundHandlerAdapter {
             return;
         }
         Tunnel tunnel = route.tunnel();
+        state = State.DECIDING;
+        // Nothing more is read until the request may go on and the agent's stream can take it.
+        ctx.channel().config().setAutoRead(false);
+        decision = RequestGate.ask(edge, ctx.executor(), ctx.alloc(), request, tunnel, client,
+                () -> relay(request, tunnel, client, frame.isEndStream()), this::answer);
+    }
+
+    private void relay(HttpRequest request, Tunnel tunnel, InetSocketAddress client, boolean endStream) {
+        if (!tunnel.session().acceptsStreams()) {
+            // The agent went away while the request phase decided.
+            answer(PublicRouting.notRouted(ctx.alloc(), tunnel.routeKey(), true));
+            return;
+        }
         if (!tunnel.session().hasStreamCapacity()) {
             answer(PublicRouting.busy(ctx.alloc()));
             return;
         }
-        HopByHopHeaders.strip(request.headers());
-        HopByHopHeaders.stripInternal(request.headers());
-        PublicRequests.addForwarded(request, client, connection,
-                Cidr.anyContains(edge.trustedProxies(), client.getAddress()),
-                tunnel instanceof HttpTunnel http && http.forwardedHeader());
-        Http2Headers toAgent = PublicRequests.toStreamHeaders(request, connection.scheme())
-                .set(Protocol.STREAM_KIND, StreamKind.HTTP.wireName())
-                .set(Protocol.TUNNEL_ID, tunnel.id())
-                .set(Protocol.CLIENT_ADDR, HostPort.of(client).toString());
-        open(tunnel, toAgent, frame.isEndStream());
+        PublicRequests.prepareForTunnel(request, tunnel, client, connection, edge.trustedProxies(), null);
+        responsePhase = response -> edge.policyPhases().response().shape(response, request, tunnel, client);
+        open(tunnel, PublicRequests.toStreamHeaders(request, connection.scheme()), endStream);
     }
 
     private void open(Tunnel tunnel, Http2Headers headers, boolean endStream) {
         state = State.OPENING;
-        // Nothing more is read until the agent's stream can take it.
-        ctx.channel().config().setAutoRead(false);
         inFlight = new InFlight(edge);
         EdgeFrameExchange opening = new EdgeFrameExchange(this, ctx.executor(), tunnel.session().pausedStreams());
         exchange = opening;
         tunnel.session().openStream(new ChannelInitializer<Http2StreamChannel>() {
             @Override
-            protected void initChannel(Http2StreamChannel stream) {
-                stream.pipeline().addLast(opening.answerCheck, opening);
+            protected void initChannel(Http2StreamChannel channel) {
+                channel.pipeline().addLast(opening.answerCheck(), opening);
             }
         }).addListener(future -> {
             if (future.isSuccess()) {
@@ -167,18 +176,17 @@ final class PublicHttp2Stream extends ChannelInboundHandlerAdapter {
             answer(PublicRouting.agentUnreachable(ctx.alloc()));
             return;
         }
-        exchange.stream = (Http2StreamChannel) future.getNow();
+        stream = (Http2StreamChannel) future.getNow();
         state = State.RELAYING;
         Object msg;
         while ((msg = early.poll()) != null) {
             toAgent(msg);
         }
         flushAgent();
-        ctx.channel().config().setAutoRead(exchange.stream.isWritable());
+        ctx.channel().config().setAutoRead(stream.isWritable());
     }
 
     private void toAgent(Object msg) {
-        Http2StreamChannel stream = exchange.stream;
         boolean end;
         if (msg instanceof Http2DataFrame data) {
             end = data.isEndStream();
@@ -203,8 +211,8 @@ final class PublicHttp2Stream extends ChannelInboundHandlerAdapter {
     }
 
     private void flushAgent() {
-        if (agentDirty && exchange != null && exchange.stream != null) {
-            exchange.stream.flush();
+        if (agentDirty && stream != null) {
+            stream.flush();
         }
         agentDirty = false;
     }
@@ -212,7 +220,7 @@ final class PublicHttp2Stream extends ChannelInboundHandlerAdapter {
     /** The agent's stream can take more, or can no longer: the public stream reads accordingly. */
     void agentWritabilityChanged(EdgeFrameExchange source) {
         if (source == exchange && state == State.RELAYING) {
-            ctx.channel().config().setAutoRead(source.stream.isWritable());
+            ctx.channel().config().setAutoRead(stream.isWritable());
         }
     }
 
@@ -245,19 +253,18 @@ final class PublicHttp2Stream extends ChannelInboundHandlerAdapter {
     /** @return whether the headers were passed on; interim (1xx) answers are not */
     private boolean responseHeaders(Http2HeadersFrame frame) {
         Http2Headers headers = frame.headers();
-        if (!responseStarted) {
+        if (responseStarted) {
+            HopByHopHeaders.strip(headers);
+            HopByHopHeaders.stripInternal(headers);
+        } else {
             CharSequence status = headers.status();
             if (status != null && status.length() == 3 && status.charAt(0) == '1') {
                 return false;
             }
             responseStarted = true;
-        }
-        // The agent's own error code is the one protocol header the client may see.
-        CharSequence agentError = headers.get(Protocol.AGENT_ERROR);
-        HopByHopHeaders.strip(headers);
-        HopByHopHeaders.stripInternal(headers);
-        if (agentError != null) {
-            headers.set(Protocol.AGENT_ERROR, agentError);
+            HttpResponse view = PublicResponseHead.view(((Http2StreamChannel) ctx.channel()).stream().id(), headers);
+            PublicResponseHead.forClient(view, responsePhase);
+            headers = PublicResponseHead.toHttp2(view);
         }
         responseEnded = frame.isEndStream();
         inFlight.wrote(ctx.write(new DefaultHttp2HeadersFrame(headers, frame.isEndStream())));
@@ -269,12 +276,11 @@ final class PublicHttp2Stream extends ChannelInboundHandlerAdapter {
      * NO_ERROR, RFC 9113 section 8.1), and so is the agent.
      */
     private void responseComplete() {
-        EdgeFrameExchange done = exchange;
         state = State.DONE;
         endExchange();
         if (!requestEnded) {
             ctx.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.NO_ERROR));
-            done.stream.close();
+            stream.close();
         }
     }
 
@@ -289,7 +295,7 @@ final class PublicHttp2Stream extends ChannelInboundHandlerAdapter {
             // Cut short with the agent's reason: a client must never take a partial body for a whole one.
             ctx.writeAndFlush(new DefaultHttp2ResetFrame(reset != null ? reset : Http2Error.CANCEL));
         } else {
-            answer(source.answerCheck.closedBeforeAnswer(ctx.alloc()));
+            answer(source.closedBeforeAnswer(ctx.alloc()));
         }
     }
 
@@ -312,19 +318,19 @@ final class PublicHttp2Stream extends ChannelInboundHandlerAdapter {
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         // A slow client stops the agent's stream; the tunnel's window then stops the agent.
-        if (exchange != null && exchange.stream != null && state == State.RELAYING) {
-            exchange.pacing.pace(exchange.stream, ctx.channel().isWritable());
+        if (stream != null && state == State.RELAYING) {
+            exchange.pace(stream, ctx.channel().isWritable());
         }
         ctx.fireChannelWritabilityChanged();
     }
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt instanceof Http2ResetFrame reset && exchange != null && exchange.stream != null
+        if (evt instanceof Http2ResetFrame reset && stream != null
                 && state == State.RELAYING) {
             // The client's reason goes on to the agent, and from there to the upstream.
             Http2Error error = Http2Error.valueOf(reset.errorCode());
-            exchange.stream.writeAndFlush(new DefaultHttp2ResetFrame(error != null ? error : Http2Error.CANCEL));
+            stream.writeAndFlush(new DefaultHttp2ResetFrame(error != null ? error : Http2Error.CANCEL));
             state = State.DONE;
         }
         ctx.fireUserEventTriggered(evt);
@@ -332,11 +338,14 @@ final class PublicHttp2Stream extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        if (decision != null) {
+            decision.cancel();
+        }
         early.forEach(ReferenceCountUtil::release);
         early.clear();
-        if (exchange != null && exchange.stream != null && state != State.DONE) {
+        if (stream != null && state != State.DONE) {
             // Resets the agent's stream (if the client's reset did not already), so the upstream stops too.
-            exchange.stream.close();
+            stream.close();
         }
         endExchange();
         state = State.DONE;

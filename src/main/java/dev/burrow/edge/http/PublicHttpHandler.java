@@ -1,43 +1,26 @@
 package dev.burrow.edge.http;
 
-import dev.burrow.edge.HttpTunnel;
+import dev.burrow.edge.AgentSession;
 import dev.burrow.edge.Tunnel;
-import dev.burrow.edge.proxy.Cidr;
+import dev.burrow.edge.policy.RequestDecision;
 import dev.burrow.transport.ClientAddress;
-import dev.burrow.protocol.Protocol;
-import dev.burrow.protocol.StreamKind;
 import dev.burrow.transport.ErrorPages;
-import dev.burrow.transport.HopByHopHeaders;
-import dev.burrow.transport.HostPort;
-import dev.burrow.transport.StreamHttpCodec;
-import io.netty.buffer.ByteBuf;
+import dev.burrow.transport.LoopMove;
+import dev.burrow.transport.PendingDecision;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoop;
-import io.netty.buffer.Unpooled;
-import io.netty.handler.codec.http.DefaultFullHttpRequest;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.EmptyHttpHeaders;
-import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpStatusClass;
-import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.Future;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -46,38 +29,60 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Relays the requests of one public HTTP/1.1 connection, one at a time, each over its own stream to the agent that
- * holds the request's Host. Reads are demand-driven (auto-read is off): decoded messages wait in a backlog that is
- * worked off only while the current state can take them (the stream is writable, or the previous response is
- * complete for the next request), and the socket is read again only once the backlog is empty. The backlog thus
- * never holds more than one socket read, so neither a fast client nor a pipelining one grows the heap. Every
- * callback of an {@link EdgeExchange} arrives here on this connection's loop.
+ * One public HTTP/1.1 connection: reads its requests one at a time, asks the request phase about each routed one
+ * ({@link RequestGate}; nothing more is read while it decides), and gives each allowed one to a
+ * {@link PublicHttpExchange}, which relays it over its own stream to the agent that holds the request's Host. Reads
+ * are demand-driven (auto-read is off): decoded messages wait in a backlog that is worked off only while the
+ * connection's state can take them (the exchange's stream is writable, or the previous answer is complete for the
+ * next request), and the socket is read again only once the backlog is empty. The backlog thus never holds more
+ * than one socket read, so neither a fast client nor a pipelining one grows the heap.
  *
- * <p>Releases every message it does not pass on; passes request parts to the stream and response parts to the
- * client.
+ * <p>Besides: the one-time move onto the agent connection's loop, the edge's own answers (error pages, 408s), the
+ * rest of a body answered early read and dropped for a bounded time, the pipeline's switch after a WebSocket
+ * upgrade, and closing.
+ *
+ * <p>Releases every message it does not hand to an exchange.
  */
-final class PublicHttpHandler extends ChannelInboundHandlerAdapter {
+final class PublicHttpHandler extends ChannelInboundHandlerAdapter implements PublicHttpExchange.Owner {
     private static final Logger log = LoggerFactory.getLogger(PublicHttpHandler.class);
     /** How long the rest of a body answered early is read and dropped before the connection is closed. */
     private static final Duration LINGER = Duration.ofSeconds(30);
-    private enum State { IDLE, OPENING, BODY, AWAITING_RESPONSE, DISCARDING, UPGRADED, CLOSING }
+
+    private enum State {
+        /** Waiting for the next request. */
+        IDLE,
+        /** The request phase is deciding about the current request; its body waits unread. */
+        DECIDING,
+        /** Moving onto the agent connection's loop with the request that made it move. */
+        MOVING,
+        /** An exchange is relaying the current request. */
+        EXCHANGE,
+        /** The current request was answered: what is left of its body is read and dropped. */
+        DISCARDING,
+        /** A WebSocket switch: the exchange relays bytes both ways; no more HTTP. */
+        UPGRADED,
+        /** The connection is ending; nothing more is read. */
+        CLOSING
+    }
 
     private final HttpEdge edge;
     private final HeaderReadTimeout headerTimeout;
     private final RequestBodyTimeout bodyTimeout;
     private final PublicConnection connection;
+    private final ArrayDeque<Object> backlog = new ArrayDeque<>();
     private ChannelHandlerContext ctx;
     private State state = State.IDLE;
-    private EdgeExchange exchange;
+    /** The current request's exchange, while the state is EXCHANGE or UPGRADED. */
+    private PublicHttpExchange exchange;
+    /** What the latest request's fields say, for the edge's own answers. */
+    private RequestTraits request = RequestTraits.NONE;
+    /** Whether the connection serves another request after the current one. */
     private boolean keepAlive;
-    private boolean http10;
-    private boolean headRequest;
-    private String upgradeProtocol;
-    private final ArrayDeque<Object> backlog = new ArrayDeque<>();
-    private boolean movedToAgentLoop;
+    /** The request phase's decision about the current request, to drop if the client goes away first. */
+    private PendingDecision<RequestDecision> decision;
+    /** The connection moves onto an agent connection's loop once, for its first routed request. */
+    private boolean moved;
     private boolean workingBacklog;
-    private boolean streamDirty;
-    private boolean clientDirty;
 
     PublicHttpHandler(HttpEdge edge, HeaderReadTimeout headerTimeout, RequestBodyTimeout bodyTimeout,
                       PublicConnection connection) {
@@ -104,8 +109,8 @@ final class PublicHttpHandler extends ChannelInboundHandlerAdapter {
     private boolean canTakeMessage() {
         return switch (state) {
             case IDLE, DISCARDING -> true;
-            case BODY, UPGRADED -> exchange.stream.isWritable();
-            case OPENING, AWAITING_RESPONSE, CLOSING -> false;
+            case EXCHANGE, UPGRADED -> exchange.canTakeRequest();
+            case DECIDING, MOVING, CLOSING -> false;
         };
     }
 
@@ -120,8 +125,7 @@ final class PublicHttpHandler extends ChannelInboundHandlerAdapter {
                 handle(backlog.poll());
             }
             if (state == State.CLOSING) {
-                backlog.forEach(ReferenceCountUtil::release);
-                backlog.clear();
+                releaseBacklog();
             } else if (backlog.isEmpty() && canTakeMessage()) {
                 ctx.read();
             }
@@ -130,26 +134,13 @@ final class PublicHttpHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** Works the backlog from outside a read (a callback), flushing what it wrote to the stream. */
-    private void resume() {
-        workBacklog();
-        flushStream();
-    }
-
-    private void flushStream() {
-        if (streamDirty && exchange != null && exchange.stream != null) {
-            exchange.stream.flush();
-        }
-        streamDirty = false;
-    }
-
     private void handle(Object msg) {
         if (msg instanceof HttpRequest request) {
             onRequest(request);
+        } else if (state == State.EXCHANGE || state == State.UPGRADED) {
+            exchange.fromClient(msg);
         } else if (msg instanceof HttpContent content) {
-            onRequestContent(content);
-        } else if (msg instanceof ByteBuf bytes && state == State.UPGRADED) {
-            forwardToStream(bytes);
+            discard(content);
         } else {
             ReferenceCountUtil.release(msg);
         }
@@ -157,393 +148,183 @@ final class PublicHttpHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-        flushStream();
+        if (exchange != null) {
+            exchange.flushStream();
+        }
         ctx.fireChannelReadComplete();
     }
 
-    private void onRequest(HttpRequest request) {
+    private void onRequest(HttpRequest msg) {
         if (state != State.IDLE) {
             // The decoder ends every request before it starts the next, so this would be our bug.
             log.atWarn().addKeyValue("state", state).log("request arrived mid-exchange; closing connection");
-            state = State.CLOSING;
-            ctx.close();
+            close();
             return;
         }
         headerTimeout.headersReceived();
-        keepAlive = HttpUtil.isKeepAlive(request);
-        http10 = PublicRequests.isHttp10(request);
-        headRequest = HttpMethod.HEAD.equals(request.method());
-        PublicRequests.Rejection rejection = PublicRequests.check(request);
+        request = RequestTraits.of(msg);
+        keepAlive = request.keepAlive();
+        PublicRequests.Rejection rejection = PublicRequests.check(msg);
         if (rejection != null) {
-            respondLocally(request, rejection.page(ctx.alloc()), true);
+            respondLocally(rejection.page(ctx.alloc()), true);
             return;
         }
         InetSocketAddress client = ClientAddress.of(ctx.channel());
-        PublicRouting.Route route = PublicRouting.route(edge, ctx.alloc(), request, client, connection);
+        PublicRouting.Route route = PublicRouting.route(edge, ctx.alloc(), msg, client, connection);
         if (route.answer() != null) {
-            respondLocally(request, route.answer(), route.closeConnection() || PublicRequests.hasBody(request));
+            respondLocally(route.answer(), route.closeConnection() || request.hasBody());
             return;
         }
         Tunnel tunnel = route.tunnel();
+        state = State.DECIDING;
+        decision = RequestGate.ask(edge, ctx.executor(), ctx.alloc(), msg, tunnel, client,
+                () -> toTunnel(msg, tunnel, client), answer -> respondLocally(answer, request.hasBody()));
+    }
+
+    /**
+     * Relays the request to its tunnel. The connection's first routed request moves it onto the event loop of the
+     * agent connection that serves it, once: later exchanges to that agent then run on one thread end to end, with
+     * no hand-over between loops.
+     */
+    private void toTunnel(HttpRequest msg, Tunnel tunnel, InetSocketAddress client) {
         EventLoop agentLoop = tunnel.session().eventLoop();
-        if (!movedToAgentLoop && ctx.channel().eventLoop() != agentLoop) {
-            moveToAgentLoop(agentLoop, request, tunnel, client);
+        if (moved || ctx.channel().eventLoop() == agentLoop) {
+            relay(msg, tunnel, client);
             return;
         }
-        relay(request, tunnel, client);
-    }
-
-    /**
-     * Moves this connection onto the event loop of the agent connection that serves its first request, once: the
-     * exchange then runs on one thread end to end, with no hand-over between loops for each request.
-     */
-    private void moveToAgentLoop(EventLoop agentLoop, HttpRequest request, Tunnel tunnel,
-                                 InetSocketAddress client) {
-        movedToAgentLoop = true;
-        state = State.OPENING;
-        ctx.channel().deregister().addListener(deregistered -> {
-            if (!deregistered.isSuccess()) {
-                ctx.close();
-                return;
-            }
-            agentLoop.register(ctx.channel()).addListener(registered -> {
-                if (!registered.isSuccess()) {
-                    ctx.channel().unsafe().closeForcibly();
-                    return;
-                }
-                state = State.IDLE;
-                if (!tunnel.session().acceptsStreams()) {
-                    respondLocally(request, PublicRouting.notRouted(ctx.alloc(), tunnel.routeKey(), true),
-                            PublicRequests.hasBody(request));
-                    return;
-                }
-                relay(request, tunnel, client);
-            });
-        });
-    }
-
-    private void relay(HttpRequest request, Tunnel tunnel, InetSocketAddress client) {
-        if (!tunnel.session().hasStreamCapacity()) {
-            respondLocally(request, PublicRouting.busy(ctx.alloc()), PublicRequests.hasBody(request));
-            return;
-        }
-        boolean upgrade = PublicRequests.isWebSocketUpgrade(request);
-        // Read before the hop-by-hop headers, Transfer-Encoding among them, are stripped.
-        boolean bodyless = !upgrade && !PublicRequests.hasBody(request);
-        boolean expectsContinue = PublicRequests.expectsContinue(request);
-        upgradeProtocol = upgrade ? request.headers().get(HttpHeaderNames.UPGRADE) : null;
-        HttpHeaders headers = request.headers();
-        HopByHopHeaders.strip(headers);
-        HopByHopHeaders.stripInternal(headers);
-        if (expectsContinue) {
-            // The edge answers 100 Continue itself once the tunnel's stream is open, as a reverse proxy does.
-            headers.remove(HttpHeaderNames.EXPECT);
-        }
-        PublicRequests.addForwarded(request, client, connection,
-                Cidr.anyContains(edge.trustedProxies(), client.getAddress()),
-                tunnel instanceof HttpTunnel http && http.forwardedHeader());
-        headers.set(Protocol.STREAM_KIND, (upgrade ? StreamKind.UPGRADE : StreamKind.HTTP).wireName())
-                .set(Protocol.TUNNEL_ID, tunnel.id())
-                .set(Protocol.CLIENT_ADDR, HostPort.of(client).toString());
-        if (upgrade) {
-            headers.set(Protocol.UPGRADE, upgradeProtocol);
-        }
-        state = State.OPENING;
-        EdgeExchange current = new EdgeExchange(this, ctx.executor(), tunnel.session().pausedStreams(),
-                tunnel.session()::rttNanos, upgrade, bodyless, new InFlight(edge));
-        exchange = current;
-        tunnel.session().openStream(new ChannelInitializer<Http2StreamChannel>() {
-            @Override
-            protected void initChannel(Http2StreamChannel stream) {
-                stream.pipeline()
-                        .addLast(current.answerCheck, RequestScheme.of(connection))
-                        .addLast(new StreamHttpCodec(false))
-                        .addLast(current);
-            }
-        }).addListener(future -> {
-            if (future.isSuccess() && bodyless) {
-                // Sent from the agent connection's loop, where the stream opened: no hop to this loop and back.
-                // A request without a body is one HEADERS frame with END_STREAM, so the upstream sees no body
-                // framing at all; its empty LastHttpContent is dropped when it is read.
-                ((Http2StreamChannel) future.getNow()).writeAndFlush(new DefaultFullHttpRequest(
-                        request.protocolVersion(), request.method(), request.uri(), Unpooled.EMPTY_BUFFER,
-                        request.headers(), EmptyHttpHeaders.INSTANCE));
-            }
-            if (ctx.executor().inEventLoop()) {
-                streamOpened(current, future, request, expectsContinue);
-            } else {
-                ctx.executor().execute(() -> streamOpened(current, future, request, expectsContinue));
+        moved = true;
+        state = State.MOVING;
+        LoopMove.to(ctx.channel(), agentLoop, () -> {
+            if (state == State.MOVING) {
+                relay(msg, tunnel, client);
             }
         });
     }
 
-    private void streamOpened(EdgeExchange opened, Future<?> future, HttpRequest request, boolean expectsContinue) {
-        if (opened != exchange || state != State.OPENING) {
-            if (future.isSuccess()) {
-                ((Http2StreamChannel) future.getNow()).close();
-            }
+    private void relay(HttpRequest msg, Tunnel tunnel, InetSocketAddress client) {
+        AgentSession session = tunnel.session();
+        if (!session.acceptsStreams()) {
+            // The agent went away while the request phase decided or the connection moved.
+            respondLocally(PublicRouting.notRouted(ctx.alloc(), tunnel.routeKey(), true), request.hasBody());
             return;
         }
-        if (!future.isSuccess()) {
-            failExchange(PublicRouting.agentUnreachable(ctx.alloc()));
+        if (!session.hasStreamCapacity()) {
+            respondLocally(PublicRouting.busy(ctx.alloc()), request.hasBody());
             return;
         }
-        Http2StreamChannel stream = (Http2StreamChannel) future.getNow();
-        opened.stream = stream;
-        if (!opened.bodyless) {
-            stream.write(request);
-            streamDirty = true;
+        PublicRequests.prepareForTunnel(msg, tunnel, client, connection, edge.trustedProxies(), request.upgrade());
+        if (request.expectsContinue()) {
+            // The edge answers 100 Continue itself, so the upstream must not wait for one.
+            msg.headers().remove(HttpHeaderNames.EXPECT);
         }
-        if (expectsContinue) {
-            ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
-        }
-        if (!opened.bodyless && !opened.upgrade) {
-            bodyTimeout.expectBody();
-        }
-        state = State.BODY;
-        resume();
+        state = State.EXCHANGE;
+        exchange = new PublicHttpExchange(this, ctx, request, bodyTimeout, edge, AgentStreams.of(session),
+                response -> edge.policyPhases().response().shape(response, msg, tunnel, client));
+        exchange.open(msg, connection);
     }
 
-    private void onRequestContent(HttpContent content) {
-        if (content.decoderResult().isFailure()) {
-            badBody(content);
-            return;
-        }
-        switch (state) {
-            case BODY -> {
-                boolean last = content instanceof LastHttpContent;
-                if (last && (exchange.upgrade || exchange.bodyless)) {
-                    // An upgrade request keeps its stream open for the bytes that follow the switch; a bodyless
-                    // request has ended its stream already.
-                    content.release();
-                } else {
-                    PublicRequests.stripTrailers(content);
-                    exchange.stream.write(content);
-                    streamDirty = true;
-                }
-                if (last) {
-                    bodyTimeout.bodyDone();
-                    state = State.AWAITING_RESPONSE;
-                    flushStream();
-                    if (exchange.responseDone) {
-                        exchangeComplete();
-                    }
-                }
-            }
-            case DISCARDING -> {
-                content.release();
-                if (content instanceof LastHttpContent) {
-                    if (keepAlive && !edge.draining()) {
-                        awaitNextRequest();
-                    } else {
-                        closeAfterFlush();
-                    }
-                }
-            }
-            default -> content.release();
-        }
-    }
-
-    private void badBody(HttpContent content) {
-        content.release();
-        abortRequest(new PublicRequests.Rejection(HttpResponseStatus.BAD_REQUEST, "bad_framing",
-                "The request body's chunked framing is not valid."));
-    }
-
-    /**
-     * The request's body cannot be completed: its framing broke (a bad chunk size, say), or it came too slowly. The
-     * stream is reset so the upstream never takes what it got for a whole body, and the client hears {@code why}
-     * unless its answer has begun.
-     */
-    private void abortRequest(PublicRequests.Rejection why) {
-        boolean answerStarted = exchange != null && exchange.responseStarted;
-        if (exchange != null && exchange.stream != null) {
-            exchange.stream.close();
-        }
-        endExchange();
-        if (answerStarted || state == State.DISCARDING) {
-            state = State.CLOSING;
-            ctx.close();
-            return;
-        }
-        respondLocally(null, why.page(ctx.alloc()), true);
-    }
-
-    private void forwardToStream(ByteBuf bytes) {
-        exchange.stream.write(bytes);
-        streamDirty = true;
-    }
-
-    void streamWritabilityChanged(EdgeExchange source) {
-        if (source == exchange && source.stream != null && source.stream.isWritable()) {
-            resume();
+    @Override
+    public void requestDemand() {
+        workBacklog();
+        if (exchange != null) {
+            exchange.flushStream();
         }
     }
 
     @Override
-    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        // A slow client stops the agent's stream; the HTTP/2 window then stops the agent.
-        if (exchange != null && exchange.stream != null) {
-            exchange.pace(ctx.channel().isWritable());
-        }
-        ctx.fireChannelWritabilityChanged();
-    }
-
-    void fromAgent(EdgeExchange source, Object msg) {
-        if (source != exchange || state == State.CLOSING) {
-            ReferenceCountUtil.release(msg);
-            return;
-        }
-        if (msg instanceof HttpResponse response) {
-            if (response.status().codeClass() == HttpStatusClass.INFORMATIONAL) {
-                // The edge sent its own 100 Continue; other interim answers are not relayed.
-                ReferenceCountUtil.release(msg);
-                return;
-            }
-            if (source.upgrade && response.headers().contains(Protocol.UPGRADED)) {
-                switchProtocols(response);
-                return;
-            }
-            keepAlive = PublicResponseHead.prepare(response, headRequest, http10, keepAlive, edge.draining());
-            source.responseStarted = true;
-        }
-        if (msg instanceof HttpContent || msg instanceof HttpResponse || msg instanceof ByteBuf) {
-            source.inFlight.wrote(ctx.write(msg));
-            clientDirty = true;
-        } else {
-            ReferenceCountUtil.release(msg);
-        }
-        if (msg instanceof LastHttpContent) {
-            source.responseDone = true;
-            ctx.flush();
-            clientDirty = false;
-            if (state == State.AWAITING_RESPONSE) {
-                exchangeComplete();
-            } else if (state == State.BODY) {
-                answeredEarly();
-            }
-        }
-    }
-
-    /**
-     * The answer came before the whole request (an upstream that refuses an upload, say). The stream is reset so the
-     * upstream stops, and the rest of the body is read and dropped, as a server does: closing while the client still
-     * sends would reset the connection and could lose the answer. Dropping is bounded by {@link #LINGER}.
-     */
-    private void answeredEarly() {
-        EdgeExchange done = exchange;
-        endExchange();
-        if (done.stream != null && done.stream.isActive()) {
-            done.stream.close();
-        }
-        state = State.DISCARDING;
-        ctx.executor().schedule(() -> {
-            if (state == State.DISCARDING) {
-                ctx.close();
-            }
-        }, LINGER.toMillis(), TimeUnit.MILLISECONDS);
-        resume();
-    }
-
-    private void switchProtocols(HttpResponse agentResponse) {
-        HttpResponse switched = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.SWITCHING_PROTOCOLS);
-        switched.headers().set(agentResponse.headers());
-        HopByHopHeaders.strip(switched.headers());
-        HopByHopHeaders.stripInternal(switched.headers());
-        switched.headers().remove(HttpHeaderNames.CONTENT_LENGTH);
-        switched.headers()
-                .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE)
-                .set(HttpHeaderNames.UPGRADE, upgradeProtocol);
-        exchange.responseStarted = true;
-        ctx.writeAndFlush(switched);
+    public void switchedProtocols() {
         // From here the connection carries the new protocol's bytes, untouched.
         ctx.pipeline().remove(PublicHttpInitializer.CODEC);
         ctx.pipeline().remove(headerTimeout);
         ctx.pipeline().remove(bodyTimeout);
         state = State.UPGRADED;
-        resume();
+        requestDemand();
     }
 
-    void flushToClient(EdgeExchange source) {
-        if (source == exchange && clientDirty) {
-            ctx.flush();
-            clientDirty = false;
-        }
-    }
-
-    void agentEnded(EdgeExchange source) {
-        if (source == exchange && state == State.UPGRADED) {
-            closeAfterFlush();
-        }
-    }
-
-    void streamClosed(EdgeExchange source) {
-        if (source != exchange || source.responseDone) {
+    @Override
+    public void exchangeDone(boolean keepAlive, boolean requestWhole) {
+        exchange = null;
+        this.keepAlive = keepAlive;
+        if (state == State.CLOSING) {
             return;
         }
-        if (state == State.UPGRADED || source.responseStarted) {
-            // Cut the body short by closing: a client must never take a partial body for a whole one.
-            endExchange();
-            ctx.close();
-        } else {
-            failExchange(source.answerCheck.closedBeforeAnswer(ctx.alloc()));
-        }
-    }
-
-    private void failExchange(FullHttpResponse page) {
-        endExchange();
-        state = State.IDLE;
-        respondLocally(null, page, true);
-    }
-
-    private void exchangeComplete() {
-        EdgeExchange done = exchange;
-        endExchange();
-        if (done.stream != null && done.stream.isActive()) {
-            // Ends a stream the request side left open (an upgrade refused, an early answer).
-            done.stream.close();
-        }
-        if (keepAlive && !edge.draining() && state == State.AWAITING_RESPONSE) {
+        if (!requestWhole) {
+            discardRest();
+        } else if (keepAlive && !edge.draining() && state == State.EXCHANGE) {
             awaitNextRequest();
         } else {
             closeAfterFlush();
         }
     }
 
-    private void endExchange() {
-        bodyTimeout.bodyDone();
-        if (exchange != null) {
-            exchange.inFlight.end();
-        }
+    @Override
+    public void exchangeFailed(FullHttpResponse page) {
         exchange = null;
+        if (page == null || state == State.CLOSING) {
+            ReferenceCountUtil.release(page);
+            close();
+        } else {
+            respondLocally(page, true);
+        }
+    }
+
+    /**
+     * The answer came before the whole request (an upstream that refuses an upload, say). The rest of the body is
+     * read and dropped, as a server does: closing while the client still sends would reset the connection and could
+     * lose the answer. Dropping is bounded by {@link #LINGER}.
+     */
+    private void discardRest() {
+        state = State.DISCARDING;
+        ctx.executor().schedule(() -> {
+            if (state == State.DISCARDING) {
+                close();
+            }
+        }, LINGER.toMillis(), TimeUnit.MILLISECONDS);
+        requestDemand();
+    }
+
+    /** A part of a body no exchange takes (the edge answered already); its end lets the next request come. */
+    private void discard(HttpContent content) {
+        boolean broken = content.decoderResult().isFailure();
+        content.release();
+        if (broken) {
+            // Nothing can be answered any more: the answer went, or the body was not this connection's to read.
+            close();
+        } else if (state == State.DISCARDING && content instanceof LastHttpContent) {
+            if (keepAlive && !edge.draining()) {
+                awaitNextRequest();
+            } else {
+                closeAfterFlush();
+            }
+        }
     }
 
     /**
      * Answers without the agent. With {@code close}, or when the client is not keeping the connection, the
      * connection closes after the answer; otherwise the request's remaining (empty) body is read and dropped.
      */
-    private void respondLocally(HttpRequest request, FullHttpResponse response, boolean close) {
-        if (headRequest) {
+    private void respondLocally(FullHttpResponse response, boolean close) {
+        if (request.head()) {
             response.content().clear();
         }
-        if (close || !keepAlive || edge.draining() || request == null) {
+        if (close || !keepAlive || edge.draining()) {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
             state = State.CLOSING;
             ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
             return;
         }
-        if (http10) {
+        if (request.http10()) {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
         }
         ctx.writeAndFlush(response);
         state = State.DISCARDING;
-        resume();
+        requestDemand();
     }
 
     private void awaitNextRequest() {
         state = State.IDLE;
         headerTimeout.awaitNextRequest();
-        resume();
+        requestDemand();
     }
 
     private void closeAfterFlush() {
@@ -551,33 +332,48 @@ final class PublicHttpHandler extends ChannelInboundHandlerAdapter {
         ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
     }
 
+    private void close() {
+        state = State.CLOSING;
+        ctx.close();
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (exchange != null) {
+            exchange.clientWritabilityChanged(ctx.channel().isWritable());
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt == HeaderReadTimeout.EXPIRED && state == State.IDLE) {
-            respondLocally(null, ErrorPages.page(ctx.alloc(), HttpResponseStatus.REQUEST_TIMEOUT, "header_timeout",
+            respondLocally(ErrorPages.page(ctx.alloc(), HttpResponseStatus.REQUEST_TIMEOUT, "header_timeout",
                     "Request Timeout", "The request headers did not arrive in time."), true);
-        } else if (evt == RequestBodyTimeout.EXPIRED && state == State.BODY) {
-            abortRequest(new PublicRequests.Rejection(HttpResponseStatus.REQUEST_TIMEOUT, "body_timeout",
-                    "The request body did not arrive in time."));
+        } else if (evt == RequestBodyTimeout.EXPIRED && exchange != null) {
+            exchange.fail(PublicHttpExchange.Failure.BODY_TIMEOUT);
         } else if (evt instanceof IdleStateEvent) {
-            ctx.close();
+            close();
         }
         ctx.fireUserEventTriggered(evt);
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        if (exchange != null) {
-            if (exchange.stream != null) {
-                // Resets the stream, so the agent stops and closes its upstream connection too.
-                exchange.stream.close();
-            }
-            endExchange();
-        }
         state = State.CLOSING;
+        if (decision != null) {
+            decision.cancel();
+        }
+        if (exchange != null) {
+            exchange.fail(PublicHttpExchange.Failure.CLIENT_GONE);
+        }
+        releaseBacklog();
+        ctx.fireChannelInactive();
+    }
+
+    private void releaseBacklog() {
         backlog.forEach(ReferenceCountUtil::release);
         backlog.clear();
-        ctx.fireChannelInactive();
     }
 
     @Override

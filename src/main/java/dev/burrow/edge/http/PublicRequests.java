@@ -1,7 +1,13 @@
 package dev.burrow.edge.http;
 
+import dev.burrow.edge.HttpTunnel;
+import dev.burrow.edge.Tunnel;
+import dev.burrow.edge.proxy.Cidr;
+import dev.burrow.protocol.Protocol;
+import dev.burrow.protocol.StreamKind;
 import dev.burrow.transport.ErrorPages;
 import dev.burrow.transport.HopByHopHeaders;
+import dev.burrow.transport.HostPort;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -29,9 +35,10 @@ import java.net.InetSocketAddress;
 import java.util.List;
 
 /**
- * Rules a public request must meet before it is routed, and the headers the edge adds to it. An HTTP/2 request is
- * checked for what HTTP/2 itself leaves open, then seen through an HTTP/1.1 view ({@link #asHttpRequest}), so that
- * routing, the policy and the header rules are the same for both versions.
+ * Rules a public request must meet before it is routed, and what the edge makes of it for the tunnel's stream
+ * ({@link #prepareForTunnel}). An HTTP/2 request is checked for what HTTP/2 itself leaves open, then seen through an
+ * HTTP/1.1 view ({@link #asHttpRequest}), so that routing, the policy phases and the header rules are the same for
+ * both versions.
  */
 final class PublicRequests {
     private static final AsciiString X_FORWARDED_FOR = AsciiString.cached("x-forwarded-for");
@@ -176,8 +183,8 @@ final class PublicRequests {
     }
 
     /**
-     * The HEADERS the edge sends the agent for an HTTP/2 request, from its view once routed, stripped and forwarded:
-     * the view's headers, lower-cased, behind the pseudo-header fields.
+     * The HEADERS the edge sends the agent for an HTTP/2 request, from its view once {@link #prepareForTunnel
+     * prepared}: the view's headers, lower-cased, behind the pseudo-header fields.
      */
     static Http2Headers toStreamHeaders(HttpRequest request, CharSequence scheme) {
         Http2Headers out = new DefaultHttp2Headers()
@@ -219,6 +226,28 @@ final class PublicRequests {
 
     static boolean hasBody(HttpRequest request) {
         return HttpUtil.isTransferEncodingChunked(request) || HttpUtil.getContentLength(request, 0L) > 0;
+    }
+
+    /**
+     * Makes a routed request what its tunnel stream carries, whatever its HTTP version (an HTTP/2 request in its
+     * HTTP/1.1 view): the client's hop-by-hop fields and any protocol field it sent go, the forwarding fields are set,
+     * and the stream's own fields name its kind, its tunnel and its client.
+     *
+     * @param upgrade the protocol of the WebSocket upgrade the stream carries, or null for a plain exchange
+     */
+    static void prepareForTunnel(HttpRequest request, Tunnel tunnel, InetSocketAddress client,
+                                 PublicConnection connection, List<Cidr> trustedProxies, String upgrade) {
+        HttpHeaders headers = request.headers();
+        HopByHopHeaders.strip(headers);
+        HopByHopHeaders.stripInternal(headers);
+        addForwarded(request, client, connection, Cidr.anyContains(trustedProxies, client.getAddress()),
+                tunnel instanceof HttpTunnel http && http.forwardedHeader());
+        headers.set(Protocol.STREAM_KIND, (upgrade != null ? StreamKind.UPGRADE : StreamKind.HTTP).wireName())
+                .set(Protocol.TUNNEL_ID, tunnel.id())
+                .set(Protocol.CLIENT_ADDR, HostPort.of(client).toString());
+        if (upgrade != null) {
+            headers.set(Protocol.UPGRADE, upgrade);
+        }
     }
 
     /**

@@ -12,7 +12,7 @@ import java.net.InetSocketAddress;
 
 /**
  * What every public request passes before it is relayed, whatever HTTP version it came in: a valid host, an edge
- * that is not draining, a tunnel whose agent takes streams, and the policy. Also the edge's own answers about
+ * that is not draining, a tunnel whose agent takes streams (then the request phase, {@link RequestGate}). Also the edge's own answers about
  * tunnels, so that HTTP/1.1 and HTTP/2 clients see the same pages.
  */
 final class PublicRouting {
@@ -66,10 +66,6 @@ final class PublicRouting {
         }
         if (tunnel == null || !tunnel.session().acceptsStreams()) {
             return Route.answer(notRouted(alloc, hostname, tunnel != null || edge.wasRecentlyBound(hostname)), false);
-        }
-        FullHttpResponse denied = edge.policy().evaluate(request, tunnel, client);
-        if (denied != null) {
-            return Route.answer(denied, false);
         }
         return Route.to(tunnel);
     }

@@ -1,13 +1,17 @@
 package dev.burrow.edge.http;
 
 import dev.burrow.edge.Tunnel;
+import dev.burrow.edge.policy.RequestDecision;
+import dev.burrow.edge.policy.RequestPhase;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpRequest;
 import java.net.InetSocketAddress;
+import java.util.concurrent.CompletableFuture;
 
 /**
- * The hook on the edge's request path where access control (basic auth, IP rules, OAuth, signatures, rate limits)
- * plugs in. Called on the event loop once per request, after routing and before the request reaches the agent.
+ * A request hook that decides at once: the edge runs it as its {@link RequestPhase} ({@link #asRequestPhase}).
+ * Called on the event loop once per request, after routing and before the request reaches the agent; it may change
+ * the request's fields in place.
  */
 @FunctionalInterface
 public interface RequestPolicy {
@@ -18,4 +22,13 @@ public interface RequestPolicy {
      *     releases it)
      */
     FullHttpResponse evaluate(HttpRequest request, Tunnel tunnel, InetSocketAddress client);
+
+    /** This policy as the request phase, its decision made at once. */
+    default RequestPhase asRequestPhase() {
+        return (request, tunnel, client) -> {
+            FullHttpResponse answer = evaluate(request, tunnel, client);
+            return CompletableFuture.completedStage(
+                    answer == null ? RequestDecision.allow() : RequestDecision.answer(answer));
+        };
+    }
 }

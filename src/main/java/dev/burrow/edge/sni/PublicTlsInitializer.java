@@ -1,5 +1,6 @@
 package dev.burrow.edge.sni;
 
+import dev.burrow.edge.tcp.PublicConnectionHandler;
 import dev.burrow.transport.HalfClosedSockets;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
@@ -22,6 +23,7 @@ public final class PublicTlsInitializer extends ChannelInitializer<SocketChannel
         edge.proxyProtocol().install(ch, pipeline -> pipeline
                 .addLast("limit", edge.connectionLimiter())
                 .addLast("sni", new SniRouter(edge.maxClientHelloLength(), edge.clientHelloTimeout(), edge::findTls,
-                        edge::draining)));
+                        tunnel -> new PublicConnectionHandler(tunnel, edge::draining, edge.connectionPhase(),
+                                edge.policyTimeout()))));
     }
 }

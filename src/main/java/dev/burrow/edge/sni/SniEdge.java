@@ -1,6 +1,7 @@
 package dev.burrow.edge.sni;
 
 import dev.burrow.edge.Tunnel;
+import dev.burrow.edge.policy.ConnectionPhase;
 import dev.burrow.edge.proxy.ProxyProtocolGate;
 import dev.burrow.transport.ConnectionLimiter;
 import io.netty.channel.Channel;
@@ -21,6 +22,12 @@ public interface SniEdge {
 
     /** How long a connection may take to send its whole ClientHello. */
     Duration clientHelloTimeout();
+
+    /** Decides about each connection of a TLS tunnel before its stream opens. */
+    ConnectionPhase connectionPhase();
+
+    /** How long the connection phase may take to decide. */
+    Duration policyTimeout();
 
     /** Caps open public connections, in all and per client address; shared by every public listener. */
     ConnectionLimiter connectionLimiter();

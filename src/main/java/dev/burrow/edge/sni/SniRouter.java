@@ -2,17 +2,16 @@ package dev.burrow.edge.sni;
 
 import dev.burrow.edge.Tunnel;
 import dev.burrow.edge.tcp.PublicConnectionHandler;
+import dev.burrow.transport.LoopMove;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.EventLoop;
 import io.netty.handler.ssl.AbstractSniHandler;
 import io.netty.util.concurrent.Future;
 import java.time.Duration;
 import java.util.List;
-import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 
 /**
@@ -37,19 +36,19 @@ final class SniRouter extends AbstractSniHandler<Tunnel> {
     private static final byte[] UNRECOGNIZED_NAME = {0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 112};
 
     private final Function<String, Tunnel> routes;
-    private final BooleanSupplier draining;
+    private final Function<Tunnel, ChannelHandler> takeOver;
     private boolean clientHelloSeen;
     private boolean decided;
 
     /**
      * @param routes the TLS tunnel bound to a server name, or null
-     * @param draining true once the edge takes no new connections
+     * @param takeOver the handler that takes a routed connection over, for its tunnel
      */
     SniRouter(int maxClientHelloLength, Duration timeout, Function<String, Tunnel> routes,
-                     BooleanSupplier draining) {
+                     Function<Tunnel, ChannelHandler> takeOver) {
         super(maxClientHelloLength, timeout.toMillis());
         this.routes = routes;
-        this.draining = draining;
+        this.takeOver = takeOver;
     }
 
     @Override
@@ -97,30 +96,12 @@ final class SniRouter extends AbstractSniHandler<Tunnel> {
      * shared, so it cannot accept there), so that the relay runs on one thread end to end.
      */
     private void moveTo(ChannelHandlerContext ctx, Tunnel tunnel) {
-        Channel channel = ctx.channel();
-        EventLoop agentLoop = tunnel.session().eventLoop();
-        if (channel.eventLoop() == agentLoop) {
-            handOver(ctx, tunnel);
-            return;
-        }
-        channel.deregister().addListener(deregistered -> {
-            if (!deregistered.isSuccess()) {
-                channel.close();
-                return;
-            }
-            agentLoop.register(channel).addListener(registered -> {
-                if (!registered.isSuccess()) {
-                    channel.unsafe().closeForcibly();
-                    return;
-                }
-                handOver(ctx, tunnel);
-            });
-        });
+        LoopMove.to(ctx.channel(), tunnel.session().eventLoop(), () -> handOver(ctx, tunnel));
     }
 
     /** The connection handler goes in first, so that the buffered ClientHello reaches it when this handler leaves. */
     private void handOver(ChannelHandlerContext ctx, Tunnel tunnel) {
-        ctx.pipeline().addAfter(ctx.name(), "tunnel", new PublicConnectionHandler(tunnel, draining));
+        ctx.pipeline().addAfter(ctx.name(), "tunnel", takeOver.apply(tunnel));
         ctx.pipeline().remove(this);
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -39,7 +40,7 @@ class SniRouterTest {
         channel.pipeline().addLast(new SniRouter(MAX_CLIENT_HELLO, TIMEOUT, name -> {
             lookedUp.add(name);
             return null;
-        }, () -> false));
+        }, tunnel -> new ChannelInboundHandlerAdapter()));
     }
 
     @AfterEach
