@@ -2,6 +2,7 @@ package dev.burrow.edge.http;
 
 import dev.burrow.edge.Tunnel;
 import dev.burrow.edge.policy.RequestDecision;
+import dev.burrow.edge.policy.ResponsePhase;
 import dev.burrow.transport.ClientAddress;
 import dev.burrow.transport.HopByHopHeaders;
 import dev.burrow.transport.Http2Answers;
@@ -141,7 +142,10 @@ final class PublicHttp2Stream extends ChannelInboundHandlerAdapter {
             return;
         }
         PublicRequests.prepareForTunnel(request, tunnel, client, connection, edge.trustedProxies(), null);
-        responsePhase = response -> edge.policyPhases().response().shape(response, request, tunnel, client);
+        ResponsePhase phase = edge.policyPhases().response();
+        // Without a phase the head is stripped as it is: a phase needs its HTTP/1.1 view, two conversions a response.
+        responsePhase = phase == ResponsePhase.NONE ? null
+                : response -> phase.shape(response, request, tunnel, client);
         open(tunnel, PublicRequests.toStreamHeaders(request, connection.scheme()), endStream);
     }
 
@@ -262,9 +266,14 @@ final class PublicHttp2Stream extends ChannelInboundHandlerAdapter {
                 return false;
             }
             responseStarted = true;
-            HttpResponse view = PublicResponseHead.view(((Http2StreamChannel) ctx.channel()).stream().id(), headers);
-            PublicResponseHead.forClient(view, responsePhase);
-            headers = PublicResponseHead.toHttp2(view);
+            if (responsePhase == null) {
+                PublicResponseHead.forHttp2Client(headers);
+            } else {
+                HttpResponse view = PublicResponseHead.view(((Http2StreamChannel) ctx.channel()).stream().id(),
+                        headers);
+                PublicResponseHead.forClient(view, responsePhase);
+                headers = PublicResponseHead.toHttp2(view);
+            }
         }
         responseEnded = frame.isEndStream();
         inFlight.wrote(ctx.write(new DefaultHttp2HeadersFrame(headers, frame.isEndStream())));

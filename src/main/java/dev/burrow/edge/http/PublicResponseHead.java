@@ -48,6 +48,20 @@ final class PublicResponseHead {
         framing.restore(response.headers());
     }
 
+    /**
+     * Makes an agent's HTTP/2 response head what a public HTTP/2 client may see, in place, when no response phase
+     * would change it: the same fields go as in {@link #forClient}, without the round trip through the HTTP/1.1
+     * view that a phase needs.
+     */
+    static void forHttp2Client(Http2Headers headers) {
+        CharSequence agentError = headers.get(Protocol.AGENT_ERROR);
+        HopByHopHeaders.strip(headers);
+        HopByHopHeaders.stripInternal(headers);
+        if (agentError != null) {
+            headers.set(Protocol.AGENT_ERROR, agentError);
+        }
+    }
+
     private static void strip(HttpHeaders headers) {
         // The agent's own error code is the one protocol header the client may see (the agent strips any an
         // upstream sets, so it cannot be forged).
