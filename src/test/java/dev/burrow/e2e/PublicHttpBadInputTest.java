@@ -7,7 +7,6 @@ import dev.burrow.agent.Agent;
 import dev.burrow.agent.HttpTunnelOptions;
 import dev.burrow.edge.EdgeConfig;
 import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -18,7 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -819,10 +817,9 @@ class PublicHttpBadInputTest {
         }
 
         private static Response readOrNull(Socket socket, boolean head) throws IOException {
-            InputStream in = in(socket);
-            String statusLine;
+            RawHttp1.Response response;
             try {
-                statusLine = readLine(in);
+                response = RawHttp1.parse(in(socket), head);
             } catch (SocketException e) {
                 if (e.getMessage() != null && e.getMessage().toLowerCase(Locale.ROOT).contains("reset")) {
                     return null;
@@ -832,80 +829,7 @@ class PublicHttpBadInputTest {
                 fail("no answer from the edge within " + READ_TIMEOUT_MILLIS + " ms");
                 return null;
             }
-            if (statusLine == null) {
-                return null;
-            }
-            Map<String, String> headers = new LinkedHashMap<>();
-            String line;
-            while (!(line = requireLine(in)).isEmpty()) {
-                int colon = line.indexOf(':');
-                headers.merge(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1)
-                        .trim(), (a, b) -> a + ", " + b);
-            }
-            int status = Integer.parseInt(statusLine.split(" ", 3)[1]);
-            byte[] body;
-            if (head || status / 100 == 1 || status == 204 || status == 304) {
-                body = new byte[0];
-            } else if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
-                body = readChunked(in);
-            } else if (headers.containsKey("content-length")) {
-                int length = Integer.parseInt(headers.get("content-length"));
-                body = in.readNBytes(length);
-                if (body.length != length) {
-                    fail("the body ended after " + body.length + " of " + length + " bytes");
-                }
-            } else {
-                body = in.readAllBytes();
-            }
-            return new Response(statusLine, headers, new String(body, StandardCharsets.UTF_8));
-        }
-
-        private static byte[] readChunked(InputStream in) throws IOException {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            while (true) {
-                String sizeLine = requireLine(in);
-                int semicolon = sizeLine.indexOf(';');
-                int size = Integer.parseInt((semicolon >= 0 ? sizeLine.substring(0, semicolon) : sizeLine).trim(),
-                        16);
-                if (size == 0) {
-                    while (!requireLine(in).isEmpty()) {
-                        // trailers
-                    }
-                    return out.toByteArray();
-                }
-                byte[] chunk = in.readNBytes(size);
-                if (chunk.length != size) {
-                    fail("a chunk ended early");
-                }
-                out.write(chunk);
-                requireLine(in);
-            }
-        }
-
-        private static String requireLine(InputStream in) throws IOException {
-            String line = readLine(in);
-            if (line == null) {
-                fail("the connection ended in the middle of a response");
-            }
-            return line;
-        }
-
-        /** A CRLF-terminated line without its CRLF, or null at the end of the stream before any byte. */
-        private static String readLine(InputStream in) throws IOException {
-            ByteArrayOutputStream line = new ByteArrayOutputStream();
-            int b;
-            while ((b = in.read()) != -1) {
-                if (b == '\n') {
-                    byte[] bytes = line.toByteArray();
-                    int length = bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
-                    return new String(bytes, 0, length, StandardCharsets.ISO_8859_1);
-                }
-                line.write(b);
-            }
-            if (line.size() > 0) {
-                fail("the connection ended in the middle of a line: " + line.toString(StandardCharsets.ISO_8859_1));
-            }
-            return null;
+            return response == null ? null : new Response(response.statusLine(), response.headers(), response.body());
         }
     }
 }

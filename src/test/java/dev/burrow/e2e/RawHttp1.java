@@ -98,9 +98,8 @@ final class RawHttp1 implements AutoCloseable {
     }
 
     private Response readOrNull(boolean head) throws IOException {
-        String statusLine;
         try {
-            statusLine = readLine();
+            return parse(in, head);
         } catch (SocketException e) {
             if (isReset(e)) {
                 return null;
@@ -110,12 +109,20 @@ final class RawHttp1 implements AutoCloseable {
             fail("no answer from the edge within " + READ_TIMEOUT_MILLIS + " ms");
             return null;
         }
+    }
+
+    /**
+     * Reads one response off {@code in} by its own framing, or null if the stream ended before a status line. A
+     * failing or silent socket is the caller's to judge: its exceptions pass through.
+     */
+    static Response parse(InputStream in, boolean head) throws IOException {
+        String statusLine = readLine(in);
         if (statusLine == null) {
             return null;
         }
         Map<String, String> headers = new LinkedHashMap<>();
         String line;
-        while (!(line = requireLine()).isEmpty()) {
+        while (!(line = requireLine(in)).isEmpty()) {
             int colon = line.indexOf(':');
             headers.merge(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim(),
                     (a, b) -> a + ", " + b);
@@ -125,7 +132,7 @@ final class RawHttp1 implements AutoCloseable {
         if (head || status / 100 == 1 || status == 204 || status == 304) {
             body = new byte[0];
         } else if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
-            body = readChunked();
+            body = readChunked(in);
         } else if (headers.containsKey("content-length")) {
             int length = Integer.parseInt(headers.get("content-length"));
             body = in.readNBytes(length);
@@ -162,14 +169,14 @@ final class RawHttp1 implements AutoCloseable {
         return message.contains("reset") || message.contains("closed") || message.contains("broken pipe");
     }
 
-    private byte[] readChunked() throws IOException {
+    private static byte[] readChunked(InputStream in) throws IOException {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         while (true) {
-            String sizeLine = requireLine();
+            String sizeLine = requireLine(in);
             int semicolon = sizeLine.indexOf(';');
             int size = Integer.parseInt((semicolon >= 0 ? sizeLine.substring(0, semicolon) : sizeLine).trim(), 16);
             if (size == 0) {
-                while (!requireLine().isEmpty()) {
+                while (!requireLine(in).isEmpty()) {
                     // trailer fields
                 }
                 return body.toByteArray();
@@ -179,12 +186,12 @@ final class RawHttp1 implements AutoCloseable {
                 fail("a chunk ended early");
             }
             body.write(chunk);
-            requireLine();
+            requireLine(in);
         }
     }
 
-    private String requireLine() throws IOException {
-        String line = readLine();
+    private static String requireLine(InputStream in) throws IOException {
+        String line = readLine(in);
         if (line == null) {
             fail("the connection ended in the middle of a response");
         }
@@ -192,7 +199,7 @@ final class RawHttp1 implements AutoCloseable {
     }
 
     /** A CRLF-terminated line without its CRLF, or null at the end of the stream before any byte. */
-    private String readLine() throws IOException {
+    private static String readLine(InputStream in) throws IOException {
         ByteArrayOutputStream line = new ByteArrayOutputStream();
         int b;
         while ((b = in.read()) != -1) {
