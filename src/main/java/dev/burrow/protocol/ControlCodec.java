@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.DecoderException;
@@ -27,11 +28,21 @@ public final class ControlCodec extends MessageToMessageCodec<ByteBuf, ControlMe
     }
 
     @Override
-    protected void encode(ChannelHandlerContext ctx, ControlMessage msg, List<Object> out) throws JsonProcessingException {
-        byte[] json = JSON.writerFor(ControlMessage.class).writeValueAsBytes(msg);
-        ByteBuf buf = ctx.alloc().buffer(json.length + 1);
+    protected void encode(ChannelHandlerContext ctx, ControlMessage msg, List<Object> out) {
+        out.add(encode(msg, ctx.alloc()));
+    }
+
+    /** {@code message} as one JSON line. */
+    static ByteBuf encode(ControlMessage message, ByteBufAllocator alloc) {
+        byte[] json;
+        try {
+            json = JSON.writerFor(ControlMessage.class).writeValueAsBytes(message);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("control message cannot be written: " + message, e);
+        }
+        ByteBuf buf = alloc.buffer(json.length + 1);
         buf.writeBytes(json).writeByte('\n');
-        out.add(buf);
+        return buf;
     }
 
     @Override

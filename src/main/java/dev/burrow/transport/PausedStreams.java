@@ -19,8 +19,11 @@ public final class PausedStreams {
 
     private final long budgetBytes;
     private final int defaultWindow;
-    /** Each paused stream with the window it may hold, in the order they paused; the connection's loop only. */
-    private final Map<Channel, Integer> paused = new LinkedHashMap<>();
+    /**
+     * Each paused stream (a {@link TunnelStream}, or the child channel of an HTTP/2 upstream's stream) with the window
+     * it may hold, in the order they paused; the connection's loop only.
+     */
+    private final Map<Object, Integer> paused = new LinkedHashMap<>();
     private long held;
 
     /**
@@ -44,6 +47,25 @@ public final class PausedStreams {
             return;
         }
         stream.config().setAutoRead(consumerWritable);
+        paced(stream, consumerWritable, window);
+    }
+
+    /** Lets {@code stream} read while its consumer can take more ({@code consumerWritable}), and pauses it if not. */
+    public void pace(TunnelStream stream, boolean consumerWritable) {
+        pace(stream, consumerWritable, defaultWindow);
+    }
+
+    /** As {@link #pace(TunnelStream, boolean)}, for a stream whose receive window is {@code window} bytes. */
+    public void pace(TunnelStream stream, boolean consumerWritable, int window) {
+        if (!stream.eventLoop().inEventLoop()) {
+            stream.eventLoop().execute(() -> pace(stream, consumerWritable, window));
+            return;
+        }
+        stream.reading(consumerWritable);
+        paced(stream, consumerWritable, window);
+    }
+
+    private void paced(Object stream, boolean consumerWritable, int window) {
         Integer before = consumerWritable ? paused.remove(stream) : paused.putIfAbsent(stream, window);
         if (consumerWritable) {
             held -= before == null ? 0 : before;
@@ -57,20 +79,32 @@ public final class PausedStreams {
 
     private void resetLongestPaused() {
         paused.entrySet().removeIf(entry -> {
-            if (!entry.getKey().isActive()) {
+            if (!isActive(entry.getKey())) {
                 held -= entry.getValue();
                 return true;
             }
             return false;
         });
-        Iterator<Map.Entry<Channel, Integer>> oldest = paused.entrySet().iterator();
+        Iterator<Map.Entry<Object, Integer>> oldest = paused.entrySet().iterator();
         while (held > budgetBytes && oldest.hasNext()) {
-            Map.Entry<Channel, Integer> entry = oldest.next();
+            Map.Entry<Object, Integer> entry = oldest.next();
             oldest.remove();
             held -= entry.getValue();
             log.atWarn().addKeyValue("budget_bytes", budgetBytes).log("reset the stream paused longest: the"
                     + " paused streams' windows add up to more than the buffer budget allows");
-            entry.getKey().close();
+            close(entry.getKey());
+        }
+    }
+
+    private static boolean isActive(Object stream) {
+        return stream instanceof TunnelStream tunnel ? tunnel.isActive() : ((Channel) stream).isActive();
+    }
+
+    private static void close(Object stream) {
+        if (stream instanceof TunnelStream tunnel) {
+            tunnel.close();
+        } else {
+            ((Channel) stream).close();
         }
     }
 }

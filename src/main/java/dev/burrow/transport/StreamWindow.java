@@ -17,7 +17,10 @@ public final class StreamWindow {
     /** The largest window a stream grows to. */
     public static final int MAX = 32 * 1024 * 1024;
 
+    /** The stream as a child channel, or null. */
     private final Http2StreamChannel stream;
+    /** The stream without a channel, or null. */
+    private final TunnelStream tunnelStream;
     private final LongSupplier rttNanos;
     /** Read from the public connection's loop too, when it paces the stream. */
     private volatile int size = Http2Tuning.STREAM_WINDOW;
@@ -27,6 +30,14 @@ public final class StreamWindow {
     /** @param rttNanos the connection's round trip from its heartbeat, or a negative number before the first */
     public StreamWindow(Http2StreamChannel stream, LongSupplier rttNanos) {
         this.stream = stream;
+        this.tunnelStream = null;
+        this.rttNanos = rttNanos;
+    }
+
+    /** @param rttNanos the connection's round trip from its heartbeat, or a negative number before the first */
+    public StreamWindow(TunnelStream stream, LongSupplier rttNanos) {
+        this.stream = null;
+        this.tunnelStream = stream;
         this.rttNanos = rttNanos;
     }
 
@@ -51,6 +62,11 @@ public final class StreamWindow {
     }
 
     private void grow() {
+        if (tunnelStream != null) {
+            tunnelStream.growWindow(size);
+            size *= 2;
+            return;
+        }
         Http2FrameCodec codec = stream.parent().pipeline().get(Http2FrameCodec.class);
         Http2Stream http2 = codec == null ? null : codec.connection().stream(stream.stream().id());
         if (http2 == null) {

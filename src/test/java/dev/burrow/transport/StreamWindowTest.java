@@ -10,8 +10,8 @@ class StreamWindowTest {
     @Test
     void aWindowThatIsNotTheLimitStaysAsItIs() {
         // No round trip measured yet, then a round trip so short that no half window fits in it.
-        StreamWindow unknown = new StreamWindow(null, () -> -1);
-        StreamWindow quick = new StreamWindow(null, () -> 1);
+        StreamWindow unknown = new StreamWindow((TunnelStream) null, () -> -1);
+        StreamWindow quick = new StreamWindow((TunnelStream) null, () -> 1);
 
         unknown.received(HALF);
         quick.received(HALF);
