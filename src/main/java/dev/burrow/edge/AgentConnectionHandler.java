@@ -1,18 +1,16 @@
 package dev.burrow.edge;
 
-import dev.burrow.protocol.ControlStream;
+import dev.burrow.protocol.ControlLink;
 import dev.burrow.protocol.Protocol;
 import dev.burrow.protocol.StreamKind;
 import dev.burrow.transport.Heartbeat;
+import dev.burrow.transport.TunnelStream;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelInitializer;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
-import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
 import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.codec.http2.Http2GoAwayFrame;
 import io.netty.handler.codec.http2.Http2Headers;
-import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.ReferenceCountUtil;
@@ -65,23 +63,20 @@ final class AgentConnectionHandler extends ChannelInboundHandlerAdapter {
                 ctx.close();
             }
         }, timeoutMs, TimeUnit.MILLISECONDS);
-        session.openStream(new ChannelInitializer<Http2StreamChannel>() {
-            @Override
-            protected void initChannel(Http2StreamChannel stream) {
-                ControlStream.configure(stream.pipeline(), new EdgeControlHandler(edge, session));
-            }
-        }).addListener(future -> {
+        session.openStream(AgentSession.HANDLER_FOLLOWS).addListener(future -> {
             if (!future.isSuccess()) {
                 session.end().record(SessionEnd.Reason.CONNECTION_FAILED,
                         "control stream not opened: " + future.cause());
                 ctx.close();
                 return;
             }
-            Http2StreamChannel stream = (Http2StreamChannel) future.getNow();
+            TunnelStream stream = (TunnelStream) future.getNow();
+            ControlLink.of(stream, new EdgeControlHandler(edge, session));
             Http2Headers headers = new DefaultHttp2Headers()
                     .method("POST").scheme("https").authority(edge.config.edgeId()).path(Protocol.CONTROL_PATH)
                     .set(Protocol.STREAM_KIND, StreamKind.CONTROL.wireName());
-            stream.writeAndFlush(new DefaultHttp2HeadersFrame(headers, false));
+            stream.write(headers, false);
+            stream.flush();
         });
     }
 

@@ -3,12 +3,10 @@ package dev.burrow.edge;
 import dev.burrow.transport.ConnectionWindow;
 import dev.burrow.transport.Heartbeat;
 import dev.burrow.transport.Http2Tuning;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
+import dev.burrow.transport.StreamMux;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http2.Http2FrameCodec;
-import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 
@@ -28,7 +26,9 @@ final class AgentListenerInitializer extends ChannelInitializer<SocketChannel> {
         SslHandler tls = sslContext.newHandler(ch.alloc());
         tls.setHandshakeTimeoutMillis(edge.config.handshakeTimeout().toMillis());
         Heartbeat heartbeat = new Heartbeat(edge.config.heartbeatInterval(), edge.config.heartbeatMisses());
-        AgentSession session = new AgentSession(ch, heartbeat);
+        // Agents never open streams: the codec ends the connection at the first one an agent opens.
+        StreamMux mux = new StreamMux(null);
+        AgentSession session = new AgentSession(ch, heartbeat, mux);
         Http2FrameCodec codec = Http2Tuning.edgeCodec();
         codec.connection().addListener(session.end());
         ch.pipeline()
@@ -36,20 +36,8 @@ final class AgentListenerInitializer extends ChannelInitializer<SocketChannel> {
                 .addLast("flush", Http2Tuning.flushConsolidation())
                 .addLast("h2", codec)
                 .addLast("window", new ConnectionWindow(Http2Tuning.CONNECTION_WINDOW))
-                .addLast("mux", new Http2MultiplexHandler(new RefuseAgentStreams()))
+                .addLast("mux", mux)
                 .addLast("heartbeat", heartbeat)
                 .addLast("session", new AgentConnectionHandler(edge, session));
-    }
-
-    /**
-     * Agents never open streams: the codec ends the connection at the first one an agent opens, so none reaches the
-     * multiplexer, which still needs a handler for them.
-     */
-    @io.netty.channel.ChannelHandler.Sharable
-    private static final class RefuseAgentStreams extends ChannelInboundHandlerAdapter {
-        @Override
-        public void handlerAdded(ChannelHandlerContext ctx) {
-            ctx.close();
-        }
     }
 }

@@ -1,17 +1,22 @@
 package dev.burrow.edge;
 
+import dev.burrow.protocol.ControlLink;
 import dev.burrow.protocol.ControlMessage;
 import dev.burrow.transport.Heartbeat;
 import dev.burrow.transport.Http2Tuning;
 import dev.burrow.transport.PausedStreams;
+import dev.burrow.transport.StreamMux;
+import dev.burrow.transport.TunnelStream;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandler;
 import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2FrameCodec;
-import io.netty.handler.codec.http2.Http2StreamChannel;
-import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
+import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
 import java.net.InetSocketAddress;
+import java.nio.channels.ClosedChannelException;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -21,18 +26,40 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * open streams through {@link #openStream}; closing the connection frees every tunnel at once.
  */
 public final class AgentSession {
+    /**
+     * The first handler of a stream whose opener installs its own (a {@link ControlLink}, a byte pipe) once the open
+     * future completes, in the same task, before anything can be read: it only has to survive the stream's first
+     * HEADERS being refused, which closes the stream (the opener sees it inactive), and releases what it is handed.
+     */
+    public static final TunnelStream.Handler HANDLER_FOLLOWS = new TunnelStream.Handler() {
+        @Override
+        public void headersRead(TunnelStream stream, Http2Headers headers, boolean endStream) {
+        }
+
+        @Override
+        public void dataRead(TunnelStream stream, ByteBuf data, boolean endStream) {
+            data.release();
+        }
+
+        @Override
+        public void closed(TunnelStream stream, Http2Error resetBy) {
+        }
+    };
+
     private final Channel channel;
+    private final StreamMux mux;
     private final String id = UUID.randomUUID().toString();
     private final Heartbeat heartbeat;
     private final List<Tunnel> tunnels = new CopyOnWriteArrayList<>();
     private final PausedStreams pausedStreams = Http2Tuning.pausedStreams();
     private final SessionEnd end = new SessionEnd();
     private volatile String tokenName;
-    private volatile Channel control;
+    private volatile ControlLink control;
     private volatile boolean acceptingStreams = true;
 
-    AgentSession(Channel channel, Heartbeat heartbeat) {
+    AgentSession(Channel channel, Heartbeat heartbeat, StreamMux mux) {
         this.channel = channel;
+        this.mux = mux;
         this.heartbeat = heartbeat;
     }
 
@@ -40,7 +67,7 @@ public final class AgentSession {
         return id;
     }
 
-    void authenticated(String tokenName, Channel controlStream) {
+    void authenticated(String tokenName, ControlLink controlStream) {
         this.tokenName = tokenName;
         this.control = controlStream;
     }
@@ -78,9 +105,29 @@ public final class AgentSession {
         return pausedStreams;
     }
 
-    /** Opens a stream to the agent with {@code handler} as its whole pipeline. */
-    public Future<Http2StreamChannel> openStream(ChannelHandler handler) {
-        return new Http2StreamChannelBootstrap(channel).handler(handler).open();
+    /**
+     * A new stream to the agent, told to {@code handler}; the agent learns of it from its first HEADERS. The future
+     * completes on the session's event loop (at once when called there), and fails only if the connection has
+     * closed; a stream the agent's connection cannot take after all (no slot left, GOAWAY) fails its first HEADERS
+     * write and closes.
+     */
+    public Future<TunnelStream> openStream(TunnelStream.Handler handler) {
+        EventLoop loop = channel.eventLoop();
+        Promise<TunnelStream> opened = loop.newPromise();
+        if (loop.inEventLoop()) {
+            open(handler, opened);
+        } else {
+            loop.execute(() -> open(handler, opened));
+        }
+        return opened;
+    }
+
+    private void open(TunnelStream.Handler handler, Promise<TunnelStream> opened) {
+        if (channel.isActive()) {
+            opened.setSuccess(mux.open(handler));
+        } else {
+            opened.setFailure(new ClosedChannelException());
+        }
     }
 
     /**
@@ -120,9 +167,9 @@ public final class AgentSession {
     /** Tells the agent the edge is going away, then closes the connection once the message is written. */
     void drain(String reason) {
         end.record(SessionEnd.Reason.EDGE_DRAINING, reason);
-        Channel ctl = control;
-        if (ctl != null && ctl.isActive()) {
-            ctl.writeAndFlush(new ControlMessage.Drain(reason)).addListener(f -> channel.close());
+        ControlLink ctl = control;
+        if (ctl != null && ctl.stream().isActive()) {
+            ctl.send(new ControlMessage.Drain(reason)).addListener(f -> channel.close());
         } else {
             channel.close();
         }

@@ -1,14 +1,14 @@
 package dev.burrow.edge;
 
+import dev.burrow.protocol.ControlLink;
 import dev.burrow.protocol.ControlMessage;
 import dev.burrow.protocol.ErrorCode;
 import dev.burrow.protocol.Protocol;
 import dev.burrow.protocol.TunnelType;
 import dev.burrow.store.TokenRecord;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.http2.Http2HeadersFrame;
-import io.netty.util.ReferenceCountUtil;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2Headers;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Optional;
@@ -19,9 +19,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The edge's end of the control stream: authenticates the agent's {@code hello}, then answers {@code bind} and
  * {@code unbind}. A session that fails to authenticate is told why and closed; a well-formed but wrong request
- * (a bad name, a taken name) gets an error for that request only; a line that cannot be read ends the session.
+ * (a bad name, a taken name) gets an error for that request only; a line that cannot be read ends the session, and
+ * so does the control stream's end. Runs on the session's event loop.
  */
-final class EdgeControlHandler extends ChannelInboundHandlerAdapter {
+final class EdgeControlHandler implements ControlLink.Listener {
     private static final Logger log = LoggerFactory.getLogger(EdgeControlHandler.class);
 
     private final EdgeContext edge;
@@ -33,86 +34,87 @@ final class EdgeControlHandler extends ChannelInboundHandlerAdapter {
     }
 
     @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (msg instanceof ControlMessage message) {
-            handle(ctx, message);
-        } else {
-            // The agent's response HEADERS opening the stream: nothing to act on.
-            ReferenceCountUtil.release(msg);
-            if (msg instanceof Http2HeadersFrame headers && headers.isEndStream()) {
-                session.end().record(SessionEnd.Reason.CONTROL_CLOSED, "the agent ended the control stream");
-                session.channel().close();
-            }
+    public void headersRead(ControlLink link, Http2Headers headers, boolean endStream) {
+        // The agent's response HEADERS opening the stream: nothing to act on, unless they end it.
+        if (endStream) {
+            session.end().record(SessionEnd.Reason.CONTROL_CLOSED, "the agent ended the control stream");
+            session.channel().close();
         }
     }
 
-    private void handle(ChannelHandlerContext ctx, ControlMessage message) {
+    @Override
+    public void messageRead(ControlLink link, ControlMessage message) {
+        handle(link, message);
+    }
+
+    private void handle(ControlLink link, ControlMessage message) {
         if (message instanceof ControlMessage.Hello hello) {
-            hello(ctx, hello);
+            hello(link, hello);
         } else if (!session.isAuthenticated()) {
-            refuse(ctx, ErrorCode.BAD_MESSAGE, "hello must come first");
+            refuse(link, ErrorCode.BAD_MESSAGE, "hello must come first");
         } else if (message instanceof ControlMessage.Bind bind) {
-            bind(ctx, bind);
+            bind(link, bind);
         } else if (message instanceof ControlMessage.Unbind unbind) {
             unbind(unbind);
         } else {
-            ctx.writeAndFlush(new ControlMessage.Error(null, ErrorCode.BAD_MESSAGE,
+            link.send(new ControlMessage.Error(null, ErrorCode.BAD_MESSAGE,
                     "unexpected message from agent: " + message.getClass().getSimpleName()));
         }
     }
 
-    private void hello(ChannelHandlerContext ctx, ControlMessage.Hello hello) {
+    private void hello(ControlLink link, ControlMessage.Hello hello) {
         if (session.isAuthenticated()) {
-            ctx.writeAndFlush(new ControlMessage.Error(null, ErrorCode.BAD_MESSAGE, "already authenticated"));
+            link.send(new ControlMessage.Error(null, ErrorCode.BAD_MESSAGE, "already authenticated"));
             return;
         }
         if (hello.version() != Protocol.VERSION) {
-            refuse(ctx, ErrorCode.VERSION_UNSUPPORTED,
+            refuse(link, ErrorCode.VERSION_UNSUPPORTED,
                     "edge speaks protocol version " + Protocol.VERSION + ", agent sent " + hello.version());
             return;
         }
         if (edge.draining()) {
-            refuse(ctx, ErrorCode.EDGE_DRAINING, "edge is shutting down");
+            refuse(link, ErrorCode.EDGE_DRAINING, "edge is shutting down");
             return;
         }
         InetAddress address = session.remoteAddress().getAddress();
         Duration wait = edge.authThrottle.retryAfter(address);
         if (!wait.isZero()) {
-            refuse(ctx, ErrorCode.RATE_LIMITED,
+            refuse(link, ErrorCode.RATE_LIMITED,
                     "too many failed attempts; retry in " + Math.max(1, wait.toSeconds()) + "s");
             return;
         }
         String token = hello.authtoken() == null ? "" : hello.authtoken();
         CompletableFuture.supplyAsync(() -> edge.tokens.verify(token), edge.storeExecutor)
-                .whenComplete((record, error) -> ctx.executor().execute(() -> authenticated(ctx, hello, record, error)));
+                .whenComplete((record, error) -> session.eventLoop()
+                        .execute(() -> authenticated(link, hello, record, error)));
     }
 
-    private void authenticated(ChannelHandlerContext ctx, ControlMessage.Hello hello, Optional<TokenRecord> record,
+    private void authenticated(ControlLink link, ControlMessage.Hello hello, Optional<TokenRecord> record,
                                Throwable error) {
         InetAddress address = session.remoteAddress().getAddress();
         if (error != null) {
             log.atError().setCause(error).log("token store failed during authentication");
-            refuse(ctx, ErrorCode.INTERNAL, "edge could not check the authtoken");
+            refuse(link, ErrorCode.INTERNAL, "edge could not check the authtoken");
             return;
         }
         if (record.isEmpty()) {
             edge.authThrottle.failed(address);
-            refuse(ctx, ErrorCode.AUTH_FAILED, "authtoken is invalid or revoked");
+            refuse(link, ErrorCode.AUTH_FAILED, "authtoken is invalid or revoked");
             return;
         }
         edge.authThrottle.succeeded(address);
-        session.authenticated(record.get().name(), ctx.channel());
+        session.authenticated(record.get().name(), link);
         edge.sessions.add(session);
         log.atInfo().addKeyValue("session", session.id()).addKeyValue("remote", session.remoteAddress())
                 .addKeyValue("token", record.get().name()).addKeyValue("client", hello.client())
                 .log("agent connected");
-        ctx.writeAndFlush(new ControlMessage.Welcome(session.id(), edge.config.edgeId()));
+        link.send(new ControlMessage.Welcome(session.id(), edge.config.edgeId()));
     }
 
-    private void bind(ChannelHandlerContext ctx, ControlMessage.Bind bind) {
+    private void bind(ControlLink link, ControlMessage.Bind bind) {
         ControlMessage refusal = checkBind(bind);
         if (refusal != null) {
-            ctx.writeAndFlush(refusal);
+            link.send(refusal);
             return;
         }
         edge.binder(TunnelType.fromWire(bind.tunnel())).bind(bind, session).whenComplete((answer, error) -> {
@@ -124,7 +126,7 @@ final class EdgeControlHandler extends ChannelInboundHandlerAdapter {
                 log.atInfo().addKeyValue("session", session.id()).addKeyValue("tunnel", bound.tunnelId())
                         .addKeyValue("url", bound.url()).log("tunnel bound");
             }
-            ctx.writeAndFlush(reply);
+            link.send(reply);
         });
     }
 
@@ -159,25 +161,24 @@ final class EdgeControlHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private void refuse(ChannelHandlerContext ctx, ErrorCode code, String message) {
+    private void refuse(ControlLink link, ErrorCode code, String message) {
         session.end().record(SessionEnd.Reason.REFUSED, code.wireName() + ": " + message);
-        ctx.writeAndFlush(new ControlMessage.Error(null, code, message))
+        link.send(new ControlMessage.Error(null, code, message))
                 .addListener(f -> session.channel().close());
     }
 
     @Override
-    public void channelInactive(ChannelHandlerContext ctx) {
+    public void unreadable(ControlLink link, DecoderException cause) {
+        // An unparseable or oversized line leaves the stream out of step: say why, then end the session.
+        refuse(link, ErrorCode.BAD_MESSAGE, "control message could not be read: " + cause.getMessage());
+    }
+
+    @Override
+    public void closed(ControlLink link, Http2Error resetBy) {
         // Without its control stream a session can neither bind nor be drained: end it.
         if (session.channel().isActive()) {
             session.end().record(SessionEnd.Reason.CONTROL_CLOSED, "the control stream closed");
         }
         session.channel().close();
-        ctx.fireChannelInactive();
-    }
-
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        // An unparseable or oversized line leaves the stream out of step: say why, then end the session.
-        refuse(ctx, ErrorCode.BAD_MESSAGE, "control message could not be read: " + cause.getMessage());
     }
 }

@@ -1,27 +1,25 @@
 package dev.burrow.edge.http;
 
+import dev.burrow.transport.TunnelStream;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
 import io.netty.handler.codec.http2.Http2Error;
-import io.netty.handler.codec.http2.Http2HeadersFrame;
-import io.netty.util.ReferenceCountUtil;
+import io.netty.handler.codec.http2.Http2Headers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * First in the pipeline of a tunnel stream that carries a public HTTP exchange (HTTP/1.1 or HTTP/2): the agent's
- * response head must have a {@code :status} of three digits from 100 to 599 (RFC 9110, section 15), and not 101,
- * which HTTP/2 does not allow (RFC 9113, section 8.6). A head that has not is never relayed: it is dropped, the
- * stream is reset with PROTOCOL_ERROR (a malformed response, RFC 9113, section 8.1.1), and the exchange, seeing its
- * stream close before any answer, gives its client {@link #closedBeforeAnswer}: 502.
+ * The check of a tunnel stream that carries a public HTTP exchange (HTTP/1.1 or HTTP/2), asked by the stream's handler
+ * for each HEADERS it reads: the agent's response head must have a {@code :status} of three digits from 100 to 599
+ * (RFC 9110, section 15), and not 101, which HTTP/2 does not allow (RFC 9113, section 8.6). A head that has not is
+ * never relayed: the stream is reset with PROTOCOL_ERROR (a malformed response, RFC 9113, section 8.1.1), nothing
+ * more from it is relayed, and the exchange, seeing its stream close before any answer, gives its client
+ * {@link #closedBeforeAnswer}: 502.
  *
  * <p>Heads are the HEADERS frames up to the first final (non-1xx) one; the HEADERS after it are trailers, which carry
- * no status. Passes every other message on; releases what it drops.
+ * no status.
  */
-final class AgentResponseCheck extends ChannelInboundHandlerAdapter {
+final class AgentResponseCheck {
     private static final Logger log = LoggerFactory.getLogger(AgentResponseCheck.class);
     /** Of a status that is not one, the log shows this much. */
     private static final int SHOWN = 16;
@@ -31,35 +29,39 @@ final class AgentResponseCheck extends ChannelInboundHandlerAdapter {
     /** Changed on the stream's loop; read on the public loop once the stream has closed. */
     private volatile State state = State.AWAITING_HEAD;
 
-    @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (state == State.REFUSED) {
-            ReferenceCountUtil.release(msg);
-            return;
-        }
-        if (state == State.AWAITING_HEAD && msg instanceof Http2HeadersFrame head) {
-            CharSequence status = head.headers().status();
+    /**
+     * Checks HEADERS the agent sent on {@code stream}, on its loop.
+     *
+     * @return whether they may be relayed; false for a refused head (the stream is reset) and for whatever follows one
+     */
+    boolean passes(TunnelStream stream, Http2Headers headers) {
+        if (state == State.AWAITING_HEAD) {
+            CharSequence status = headers.status();
             int code = statusCode(status);
             if (code < 0) {
-                refuse(ctx, status);
-                ReferenceCountUtil.release(msg);
-                return;
+                refuse(stream, status == null ? "none" : status.length() <= SHOWN ? status.toString()
+                        : status.subSequence(0, SHOWN) + "…");
+                return false;
             }
             if (code >= 200) {
                 state = State.ANSWERED;
             }
         }
-        ctx.fireChannelRead(msg);
+        return state != State.REFUSED;
     }
 
-    private void refuse(ChannelHandlerContext ctx, CharSequence status) {
+    /** True once a head was refused: nothing more from the stream is relayed. */
+    boolean refused() {
+        return state == State.REFUSED;
+    }
+
+    /** Refuses the answer as malformed: {@code what} says why, in the log. */
+    void refuse(TunnelStream stream, String what) {
         state = State.REFUSED;
-        String shown = status == null ? "none" : status.length() <= SHOWN ? status.toString()
-                : status.subSequence(0, SHOWN) + "…";
-        // The stream channel's name includes its agent connection's addresses.
-        log.atWarn().addKeyValue("stream", ctx.channel()).addKeyValue("status", shown)
-                .log("agent answered with an invalid :status; client gets 502, stream reset");
-        ctx.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.PROTOCOL_ERROR));
+        // The stream's name includes its agent connection's addresses.
+        log.atWarn().addKeyValue("stream", stream).addKeyValue("status", what)
+                .log("agent answered with an invalid response head; client gets 502, stream reset");
+        stream.reset(Http2Error.PROTOCOL_ERROR);
     }
 
     /** The code of a valid response status, or -1. */

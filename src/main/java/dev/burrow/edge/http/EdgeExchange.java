@@ -2,35 +2,44 @@ package dev.burrow.edge.http;
 
 import dev.burrow.protocol.Protocol;
 import dev.burrow.transport.Http2Tuning;
+import dev.burrow.transport.HttpFrames;
 import dev.burrow.transport.PausedStreams;
-import dev.burrow.transport.StreamBytesCodec;
 import dev.burrow.transport.StreamWindow;
+import dev.burrow.transport.TunnelStream;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http2.Http2StreamChannel;
-import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2Exception;
+import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.util.concurrent.EventExecutor;
 import java.util.List;
 import java.util.function.LongSupplier;
 
 /**
- * The stream end of one public HTTP/1.1 exchange, handing everything the stream reads and every change of the
- * stream to its {@link PublicHttpExchange}. Its only decision of its own: when the agent confirms an upgrade, the
- * stream stops being HTTP and becomes a byte pipe, switched here before the next frame can arrive. Its fields are its
- * own: the exchange asks through methods.
+ * The stream end of one public HTTP/1.1 exchange, the handler of its tunnel stream: turns the agent's frames into
+ * HTTP/1.1 objects ({@link HttpFrames}) once its {@link AgentResponseCheck} passed them, and hands them, and every
+ * change of the stream, to its {@link PublicHttpExchange}. Its only decision of its own: when the agent confirms an
+ * upgrade, the stream stops being HTTP and carries bytes, delivered as {@link ByteBuf}s, from the next frame on. Its
+ * fields are its own: the exchange asks through methods.
+ *
+ * <p>Everything it reads goes to the exchange, except what follows a refused head, which it releases.
  */
 final class EdgeExchange extends PublicLoopHandOver {
+    /** What the stream carries: HTTP messages, or after a confirmed upgrade, bytes. */
+    private enum Carrying { HTTP, BYTES }
+
     private final PublicHttpExchange exchange;
     private final boolean upgrade;
     /** Pauses the stream while the public client cannot take more. */
     private final PausedStreams pacing;
-    /** First in the stream's pipeline: refuses an answer with an invalid status. */
+    /** Refuses an answer with an invalid status. */
     private final AgentResponseCheck answerCheck = new AgentResponseCheck();
     private final LongSupplier agentRttNanos;
+    /** Stream loop only. */
+    private Carrying carrying = Carrying.HTTP;
     /** The stream's receive window, grown while the agent's bytes come as fast as it allows; set on first read. */
     private volatile StreamWindow window;
 
@@ -42,67 +51,91 @@ final class EdgeExchange extends PublicLoopHandOver {
         this.upgrade = upgrade;
     }
 
-    AgentResponseCheck answerCheck() {
-        return answerCheck;
-    }
-
     /** The answer for a client whose stream closed before the agent's answer began. */
     FullHttpResponse closedBeforeAnswer(ByteBufAllocator alloc) {
         return answerCheck.closedBeforeAnswer(alloc);
     }
 
     /** Pauses or resumes {@code stream}, this end's stream, as the public client can take more or not. */
-    void pace(Http2StreamChannel stream, boolean clientWritable) {
+    void pace(TunnelStream stream, boolean clientWritable) {
         StreamWindow current = window;
         pacing.pace(stream, clientWritable, current == null ? Http2Tuning.STREAM_WINDOW : current.size());
     }
 
     @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        int bytes = msg instanceof HttpContent content ? content.content().readableBytes()
-                : msg instanceof ByteBuf buf ? buf.readableBytes() : 0;
+    public void headersRead(TunnelStream stream, Http2Headers headers, boolean endStream) {
+        if (carrying == Carrying.BYTES) {
+            // Trailers of an upgraded stream carry nothing for the client; their END_STREAM still ends it.
+            if (endStream) {
+                agentEnded();
+            }
+            return;
+        }
+        if (!answerCheck.passes(stream, headers)) {
+            return;
+        }
+        HttpObject msg;
+        try {
+            msg = HttpFrames.headers(stream, headers, endStream, false, stream.alloc());
+        } catch (Http2Exception e) {
+            answerCheck.refuse(stream, e.getMessage());
+            return;
+        }
+        if (upgrade && msg instanceof HttpResponse response && response.headers().contains(Protocol.UPGRADED)) {
+            carrying = Carrying.BYTES;
+        }
+        add(msg);
+    }
+
+    @Override
+    public void dataRead(TunnelStream stream, ByteBuf data, boolean endStream) {
+        if (answerCheck.refused()) {
+            data.release();
+            return;
+        }
+        int bytes = data.readableBytes();
         if (bytes > 0) {
             if (window == null) {
-                window = new StreamWindow((Http2StreamChannel) ctx.channel(), agentRttNanos);
+                window = new StreamWindow(stream, agentRttNanos);
             }
             window.received(bytes);
         }
-        if (upgrade && msg instanceof HttpResponse response && response.headers().contains(Protocol.UPGRADED)) {
-            ctx.pipeline().remove(Http2StreamFrameToHttpObjectCodec.class);
-            ctx.pipeline().addBefore(ctx.name(), "bytes", new StreamBytesCodec());
+        if (carrying == Carrying.HTTP) {
+            add(HttpFrames.data(data, endStream));
+            return;
         }
-        super.channelRead(ctx, msg);
+        if (bytes > 0) {
+            add(data);
+        } else {
+            data.release();
+        }
+        if (endStream) {
+            agentEnded();
+        }
+    }
+
+    /** The agent ended its side of an upgraded stream, after the bytes before. */
+    private void agentEnded() {
+        handOverPending();
+        onPublicLoop(exchange::agentEnded);
     }
 
     @Override
     void deliver(List<Object> messages) {
-        if (messages != null) {
-            for (Object msg : messages) {
-                exchange.fromAgent(msg);
-            }
+        for (Object msg : messages) {
+            exchange.fromAgent(msg);
         }
         exchange.flushToClient();
     }
 
     @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt == StreamBytesCodec.INPUT_SHUTDOWN) {
-            handOverPending();
-            onPublicLoop(exchange::agentEnded);
-        }
-        ctx.fireUserEventTriggered(evt);
-    }
-
-    @Override
-    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    public void writabilityChanged(TunnelStream stream) {
         onPublicLoop(exchange::streamWritabilityChanged);
-        ctx.fireChannelWritabilityChanged();
     }
 
     @Override
-    public void channelInactive(ChannelHandlerContext ctx) {
+    public void closed(TunnelStream stream, Http2Error resetBy) {
         handOverPending();
         onPublicLoop(exchange::streamClosed);
-        ctx.fireChannelInactive();
     }
 }

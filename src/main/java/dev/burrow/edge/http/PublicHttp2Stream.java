@@ -7,9 +7,9 @@ import dev.burrow.transport.ClientAddress;
 import dev.burrow.transport.HopByHopHeaders;
 import dev.burrow.transport.Http2Answers;
 import dev.burrow.transport.PendingDecision;
+import dev.burrow.transport.TunnelStream;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelInitializer;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
@@ -60,7 +60,7 @@ final class PublicHttp2Stream extends ChannelInboundHandlerAdapter {
     private Consumer<HttpResponse> responsePhase;
     private EdgeFrameExchange exchange;
     /** The tunnel stream, once open. */
-    private Http2StreamChannel stream;
+    private TunnelStream stream;
     /** Set while the exchange counts as in flight for the edge's drain. */
     private InFlight inFlight;
     private boolean headRequest;
@@ -154,15 +154,12 @@ final class PublicHttp2Stream extends ChannelInboundHandlerAdapter {
         inFlight = new InFlight(edge);
         EdgeFrameExchange opening = new EdgeFrameExchange(this, ctx.executor(), tunnel.session().pausedStreams());
         exchange = opening;
-        tunnel.session().openStream(new ChannelInitializer<Http2StreamChannel>() {
-            @Override
-            protected void initChannel(Http2StreamChannel channel) {
-                channel.pipeline().addLast(opening.answerCheck(), opening);
-            }
-        }).addListener(future -> {
+        tunnel.session().openStream(opening).addListener(future -> {
             if (future.isSuccess()) {
                 // Sent from the agent connection's loop, where the stream opened, ahead of any frame that follows.
-                ((Http2StreamChannel) future.getNow()).writeAndFlush(new DefaultHttp2HeadersFrame(headers, endStream));
+                TunnelStream opened = (TunnelStream) future.getNow();
+                opened.write(headers, endStream);
+                opened.flush();
             }
             opening.onPublicLoop(() -> opened(opening, future));
         });
@@ -171,7 +168,7 @@ final class PublicHttp2Stream extends ChannelInboundHandlerAdapter {
     private void opened(EdgeFrameExchange opening, Future<?> future) {
         if (opening != exchange || state != State.OPENING) {
             if (future.isSuccess()) {
-                ((Http2StreamChannel) future.getNow()).close();
+                ((TunnelStream) future.getNow()).close();
             }
             return;
         }
@@ -180,7 +177,7 @@ final class PublicHttp2Stream extends ChannelInboundHandlerAdapter {
             answer(PublicRouting.agentUnreachable(ctx.alloc()));
             return;
         }
-        stream = (Http2StreamChannel) future.getNow();
+        stream = (TunnelStream) future.getNow();
         state = State.RELAYING;
         Object msg;
         while ((msg = early.poll()) != null) {
@@ -194,12 +191,12 @@ final class PublicHttp2Stream extends ChannelInboundHandlerAdapter {
         boolean end;
         if (msg instanceof Http2DataFrame data) {
             end = data.isEndStream();
-            stream.write(new DefaultHttp2DataFrame(data.content(), end));
+            stream.write(data.content(), end);
         } else if (msg instanceof Http2HeadersFrame trailers) {
             end = trailers.isEndStream();
             HopByHopHeaders.strip(trailers.headers());
             HopByHopHeaders.stripInternal(trailers.headers());
-            stream.write(new DefaultHttp2HeadersFrame(trailers.headers(), end));
+            stream.write(trailers.headers(), end);
         } else {
             ReferenceCountUtil.release(msg);
             return;
@@ -229,9 +226,6 @@ final class PublicHttp2Stream extends ChannelInboundHandlerAdapter {
     }
 
     void fromAgent(EdgeFrameExchange source, List<Object> frames) {
-        if (frames == null) {
-            return;
-        }
         boolean written = false;
         for (Object msg : frames) {
             if (source != exchange || state != State.RELAYING || responseEnded) {
@@ -339,7 +333,7 @@ final class PublicHttp2Stream extends ChannelInboundHandlerAdapter {
                 && state == State.RELAYING) {
             // The client's reason goes on to the agent, and from there to the upstream.
             Http2Error error = Http2Error.valueOf(reset.errorCode());
-            stream.writeAndFlush(new DefaultHttp2ResetFrame(error != null ? error : Http2Error.CANCEL));
+            stream.reset(error != null ? error : Http2Error.CANCEL);
             state = State.DONE;
         }
         ctx.fireUserEventTriggered(evt);

@@ -1,11 +1,11 @@
 package dev.burrow.edge.http;
 
 import dev.burrow.protocol.Protocol;
-import dev.burrow.transport.StreamHttpCodec;
+import dev.burrow.transport.HttpFrames;
+import dev.burrow.transport.TunnelStream;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInitializer;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.EmptyHttpHeaders;
@@ -17,7 +17,6 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import java.util.function.Consumer;
@@ -103,7 +102,9 @@ final class PublicHttpExchange {
     private final Consumer<HttpResponse> responsePhase;
     private final EdgeExchange end;
     private State state = State.OPENING;
-    private Http2StreamChannel stream;
+    private TunnelStream stream;
+    /** The public request's {@code :scheme}: the agent connection's own is always TLS. */
+    private String scheme;
     private boolean keepAlive;
     /** Request parts were written to the stream and not flushed yet. */
     private boolean streamDirty;
@@ -130,33 +131,29 @@ final class PublicHttpExchange {
 
     /** Opens the tunnel stream for {@code prepared}, the request as the stream carries it. */
     void open(HttpRequest prepared, PublicConnection connection) {
-        EdgeExchange stream = end;
+        EdgeExchange opening = end;
+        String requestScheme = connection.scheme();
+        scheme = requestScheme;
         boolean bodyless = request.bodyless();
-        agent.open(new ChannelInitializer<Http2StreamChannel>() {
-            @Override
-            protected void initChannel(Http2StreamChannel channel) {
-                channel.pipeline()
-                        .addLast(stream.answerCheck(), RequestScheme.of(connection))
-                        .addLast(new StreamHttpCodec(false))
-                        .addLast(stream);
-            }
-        }).addListener(future -> {
+        agent.open(opening).addListener(future -> {
             if (future.isSuccess() && bodyless) {
                 // Sent from the agent connection's loop, where the stream opened: no hop to the public loop and back.
                 // A request without a body is one HEADERS frame with END_STREAM, so the upstream sees no body
                 // framing at all; its empty LastHttpContent is dropped when it is read.
-                ((Http2StreamChannel) future.getNow()).writeAndFlush(new DefaultFullHttpRequest(
-                        prepared.protocolVersion(), prepared.method(), prepared.uri(), Unpooled.EMPTY_BUFFER,
-                        prepared.headers(), EmptyHttpHeaders.INSTANCE));
+                TunnelStream opened = (TunnelStream) future.getNow();
+                HttpFrames.write(opened, new DefaultFullHttpRequest(prepared.protocolVersion(), prepared.method(),
+                        prepared.uri(), Unpooled.EMPTY_BUFFER, prepared.headers(), EmptyHttpHeaders.INSTANCE),
+                        requestScheme);
+                opened.flush();
             }
-            stream.onPublicLoop(() -> opened(future, prepared));
+            opening.onPublicLoop(() -> opened(future, prepared));
         });
     }
 
     private void opened(Future<?> future, HttpRequest prepared) {
         if (state != State.OPENING) {
             if (future.isSuccess()) {
-                ((Http2StreamChannel) future.getNow()).close();
+                ((TunnelStream) future.getNow()).close();
             }
             return;
         }
@@ -164,9 +161,9 @@ final class PublicHttpExchange {
             fail(Failure.STREAM_NOT_OPENED);
             return;
         }
-        stream = (Http2StreamChannel) future.getNow();
+        stream = (TunnelStream) future.getNow();
         if (!request.bodyless()) {
-            stream.write(prepared);
+            HttpFrames.write(stream, prepared, scheme);
             streamDirty = true;
         }
         if (request.expectsContinue()) {
@@ -205,7 +202,7 @@ final class PublicHttpExchange {
             }
             case UPGRADED -> {
                 if (msg instanceof ByteBuf bytes) {
-                    stream.write(bytes);
+                    stream.write(bytes, false);
                     streamDirty = true;
                 } else {
                     ReferenceCountUtil.release(msg);
@@ -223,7 +220,7 @@ final class PublicHttpExchange {
             content.release();
         } else {
             PublicRequests.stripTrailers(content);
-            stream.write(content);
+            HttpFrames.write(stream, content, scheme);
             streamDirty = true;
         }
         if (last) {
@@ -352,7 +349,8 @@ final class PublicHttpExchange {
     private void letGo() {
         bodyTimeout.bodyDone();
         inFlight.end();
-        if (stream != null && stream.isActive()) {
+        if (stream != null) {
+            // Closing a stream closed already does nothing.
             stream.close();
         }
     }

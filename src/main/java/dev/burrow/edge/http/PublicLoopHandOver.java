@@ -1,7 +1,6 @@
 package dev.burrow.edge.http;
 
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
+import dev.burrow.transport.TunnelStream;
 import io.netty.util.concurrent.EventExecutor;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,9 +8,10 @@ import java.util.List;
 /**
  * The stream end of a public exchange: it runs on the agent connection's event loop and hands what the stream reads
  * to the public connection's loop, where all the exchange's state lives, so that state is only ever touched by one
- * thread. The messages of one read go over together, in one task: each hand-over may wake the other loop.
+ * thread. The messages of one read of the agent connection go over together, in one task, at the read's end: each
+ * hand-over may wake the other loop.
  */
-abstract class PublicLoopHandOver extends ChannelInboundHandlerAdapter {
+abstract class PublicLoopHandOver implements TunnelStream.Handler {
     private final EventExecutor publicLoop;
     /** Messages read from the stream and not yet handed over; stream loop only. */
     private List<Object> batch;
@@ -20,14 +20,11 @@ abstract class PublicLoopHandOver extends ChannelInboundHandlerAdapter {
         this.publicLoop = publicLoop;
     }
 
-    /**
-     * Runs on the public loop with the messages of one read (null when the read brought none), in the order read;
-     * they are the receiver's to release.
-     */
+    /** Runs on the public loop with the messages of one read, in the order read; they are the receiver's to release. */
     abstract void deliver(List<Object> messages);
 
-    @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    /** Adds a message read from the stream to those the end of this read hands over. */
+    final void add(Object msg) {
         if (batch == null) {
             batch = new ArrayList<>(4);
         }
@@ -35,21 +32,17 @@ abstract class PublicLoopHandOver extends ChannelInboundHandlerAdapter {
     }
 
     @Override
-    public void channelReadComplete(ChannelHandlerContext ctx) {
-        handOver();
+    public void readComplete(TunnelStream stream) {
+        handOverPending();
     }
 
     /** Hands over what was read so far, before an event that must come after it. */
     final void handOverPending() {
         if (batch != null) {
-            handOver();
+            List<Object> messages = batch;
+            batch = null;
+            onPublicLoop(() -> deliver(messages));
         }
-    }
-
-    private void handOver() {
-        List<Object> messages = batch;
-        batch = null;
-        onPublicLoop(() -> deliver(messages));
     }
 
     /**
@@ -62,10 +55,5 @@ abstract class PublicLoopHandOver extends ChannelInboundHandlerAdapter {
         } else {
             publicLoop.execute(work);
         }
-    }
-
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        ctx.close();
     }
 }

@@ -9,16 +9,14 @@ import dev.burrow.protocol.StreamKind;
 import dev.burrow.transport.ConnectionClose;
 import dev.burrow.transport.HostPort;
 import dev.burrow.transport.PendingDecision;
-import dev.burrow.transport.StreamBytesCodec;
-import dev.burrow.transport.StreamPipe;
+import dev.burrow.transport.TunnelPipe;
+import dev.burrow.transport.TunnelStream;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
-import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
 import io.netty.handler.codec.http2.Http2Headers;
-import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -30,7 +28,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One public connection of a TCP or TLS tunnel: asks the connection phase whether it may reach the tunnel, then opens
- * a stream to the tunnel's agent and hands both to a {@link StreamPipe}. The connection runs on its agent
+ * a stream to the tunnel's agent and joins both in a {@link TunnelPipe}. The connection runs on its agent
  * connection's event loop. Bytes read before the stream is open (a ClientHello read to route by its server name)
  * wait here and go first; nothing more is read meanwhile. If the agent cannot take one more stream, or the edge is
  * draining, the connection is closed at once; one the phase refuses (or cannot decide about in time) is reset.
@@ -129,20 +127,22 @@ public final class PublicConnectionHandler extends ChannelInboundHandlerAdapter 
         }
         state = State.OPENING;
         AgentSession session = tunnel.session();
-        session.openStream(new StreamBytesCodec()).addListener(opened -> {
+        // The connection runs on the session's loop: the stream opens, and the pipe joins, within this task.
+        session.openStream(AgentSession.HANDLER_FOLLOWS).addListener(opened -> {
             if (!opened.isSuccess()) {
                 ctx.close();
                 return;
             }
-            Http2StreamChannel stream = (Http2StreamChannel) opened.getNow();
-            stream.write(new DefaultHttp2HeadersFrame(headers(ctx), false));
+            TunnelStream stream = (TunnelStream) opened.getNow();
+            stream.write(headers(ctx), false);
             ByteBuf bytes;
             while ((bytes = early.poll()) != null) {
-                stream.write(bytes);
+                stream.write(bytes, false);
             }
             stream.flush();
             ctx.pipeline().remove(this);
-            StreamPipe.join((DuplexChannel) ctx.channel(), stream, session.pausedStreams());
+            // A stream whose HEADERS were refused has closed already: the pipe then closes the connection.
+            TunnelPipe.join((DuplexChannel) ctx.channel(), stream, session.pausedStreams());
         });
     }
 

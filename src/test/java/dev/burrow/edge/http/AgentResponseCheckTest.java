@@ -2,59 +2,78 @@ package dev.burrow.edge.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.burrow.edge.http.EmbeddedAgentConnection.Frame;
+import dev.burrow.transport.TunnelStream;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.Unpooled;
-import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
-import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
-import io.netty.handler.codec.http2.Http2DataFrame;
 import io.netty.handler.codec.http2.Http2Error;
-import io.netty.handler.codec.http2.Http2HeadersFrame;
-import io.netty.handler.codec.http2.Http2ResetFrame;
+import io.netty.handler.codec.http2.Http2Headers;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+/** The check of the agent's response heads, on a real tunnel stream of an in-memory agent connection. */
 class AgentResponseCheckTest {
     private final AgentResponseCheck check = new AgentResponseCheck();
-    private final EmbeddedChannel stream = new EmbeddedChannel(check);
+    private final EmbeddedAgentConnection agent = new EmbeddedAgentConnection();
+    private final TunnelStream stream = agent.streams().open(new TunnelStream.Handler() {
+        @Override
+        public void headersRead(TunnelStream stream, Http2Headers headers, boolean endStream) {
+        }
+
+        @Override
+        public void dataRead(TunnelStream stream, ByteBuf data, boolean endStream) {
+            data.release();
+        }
+
+        @Override
+        public void closed(TunnelStream stream, Http2Error resetBy) {
+        }
+    }).getNow();
 
     @AfterEach
     void tearDown() {
-        stream.finishAndReleaseAll();
+        agent.close();
     }
 
-    private static Http2HeadersFrame head(String status, boolean end) {
-        return new DefaultHttp2HeadersFrame(new DefaultHttp2Headers().status(status), end);
+    private static Http2Headers head(String status) {
+        return new DefaultHttp2Headers().status(status);
     }
 
-    @Test
-    void interimHeadsTheFinalOneBodyAndTrailersPass() {
-        Http2HeadersFrame interim = head("103", false);
-        Http2HeadersFrame fin = head("200", false);
-        Http2DataFrame body = new DefaultHttp2DataFrame(Unpooled.wrappedBuffer(new byte[] {1, 2}), false);
-        Http2HeadersFrame trailers = new DefaultHttp2HeadersFrame(new DefaultHttp2Headers().set("x-sum", "3"), true);
-
-        stream.writeInbound(interim, fin, body, trailers);
-
-        assertThat((Object) stream.readInbound()).isSameAs(interim);
-        assertThat((Object) stream.readInbound()).isSameAs(fin);
-        assertThat((Object) stream.readInbound()).isSameAs(body);
-        assertThat((Object) stream.readInbound()).isSameAs(trailers);
-        assertThat((Object) stream.readOutbound()).isNull();
+    private int opened() {
+        stream.write(new DefaultHttp2Headers().method("GET").scheme("http").authority("app").path("/"), true);
+        stream.flush();
+        return agent.sent().get(0).streamId();
     }
 
     @Test
-    void aHeadWithAnInvalidStatusIsDroppedTheStreamResetAndWhatFollowsDropped() {
-        Http2DataFrame body = new DefaultHttp2DataFrame(Unpooled.wrappedBuffer(new byte[] {1}), true);
+    void interimHeadsTheFinalOneAndTrailersPass() {
+        opened();
 
-        stream.writeInbound(head("20", false), body);
+        assertThat(check.passes(stream, head("103"))).isTrue();
+        assertThat(check.passes(stream, head("200"))).isTrue();
+        assertThat(check.passes(stream, new DefaultHttp2Headers().set("x-sum", "3"))).isTrue();
+        assertThat(check.refused()).isFalse();
+        assertThat(agent.sent()).isEmpty();
+    }
 
-        assertThat((Object) stream.readInbound()).isNull();
-        Http2ResetFrame reset = stream.readOutbound();
-        assertThat(reset.errorCode()).isEqualTo(Http2Error.PROTOCOL_ERROR.code());
-        assertThat(body.refCnt()).isZero();
+    @Test
+    void aHeadWithAnInvalidStatusIsRefusedTheStreamResetAndWhatFollowsRefused() {
+        int id = opened();
+
+        assertThat(check.passes(stream, head("20"))).isFalse();
+
+        assertThat(check.refused()).isTrue();
+        assertThat(check.passes(stream, head("200"))).as("nothing after a refused head").isFalse();
+        List<Frame> sent = agent.sent();
+        assertThat(sent).singleElement().satisfies(reset -> {
+            assertThat(reset.type()).isEqualTo(EmbeddedAgentConnection.RST_STREAM);
+            assertThat(reset.streamId()).isEqualTo(id);
+            assertThat(reset.payload()[3]).isEqualTo((byte) Http2Error.PROTOCOL_ERROR.code());
+        });
+        assertThat(stream.isActive()).isFalse();
         FullHttpResponse page = check.closedBeforeAnswer(ByteBufAllocator.DEFAULT);
         try {
             assertThat(page.status().code()).isEqualTo(502);
@@ -62,6 +81,13 @@ class AgentResponseCheckTest {
         } finally {
             page.release();
         }
+    }
+
+    @Test
+    void aSwitchingProtocolsHeadIsRefused() {
+        opened();
+
+        assertThat(check.passes(stream, head("101"))).isFalse();
     }
 
     @Test

@@ -1,10 +1,10 @@
 package dev.burrow.edge.http;
 
 import dev.burrow.transport.Http2Tuning;
+import dev.burrow.transport.StreamMux;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersDecoder;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersEncoder;
@@ -13,15 +13,13 @@ import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2Headers;
-import io.netty.handler.codec.http2.Http2MultiplexHandler;
-import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The edge's end of an agent connection, in memory: Netty's HTTP/2 codec (client role) and multiplexer on an
- * {@link EmbeddedChannel}, so that exchanges get real stream channels. A test plays the agent: it writes the agent's
+ * The edge's end of an agent connection, in memory: Netty's HTTP/2 codec (client role) and a {@link StreamMux} on an
+ * {@link EmbeddedChannel}, so that exchanges get real tunnel streams. A test plays the agent: it writes the agent's
  * frames as bytes ({@link #headers}, {@link #data}, {@link #reset}) and reads the frames the edge sent
  * ({@link #sent}).
  */
@@ -44,8 +42,8 @@ final class EmbeddedAgentConnection implements AutoCloseable {
         }
     }
 
-    final EmbeddedChannel channel = new EmbeddedChannel(Http2FrameCodecBuilder.forClient().build(),
-            new Http2MultiplexHandler(new ChannelInboundHandlerAdapter()));
+    private final StreamMux mux = new StreamMux(null);
+    final EmbeddedChannel channel = new EmbeddedChannel(Http2FrameCodecBuilder.forClient().build(), mux);
     private final DefaultHttp2HeadersEncoder encoder = new DefaultHttp2HeadersEncoder();
     private final DefaultHttp2HeadersDecoder decoder = new DefaultHttp2HeadersDecoder(false);
     private final ByteBuf received = Unpooled.buffer();
@@ -58,7 +56,7 @@ final class EmbeddedAgentConnection implements AutoCloseable {
 
     /** Opens streams on this connection. */
     AgentStreams streams() {
-        return new AgentStreams(handler -> new Http2StreamChannelBootstrap(channel).handler(handler).open(),
+        return new AgentStreams(handler -> channel.eventLoop().newSucceededFuture(mux.open(handler)),
                 Http2Tuning.pausedStreams(), () -> -1);
     }
 

@@ -103,10 +103,14 @@ class PublicHttpExchangeTest {
     }
 
     private PublicHttpExchange open(HttpRequest request, AgentStreams streams) {
+        return open(request, streams, PublicConnection.PLAIN);
+    }
+
+    private PublicHttpExchange open(HttpRequest request, AgentStreams streams, PublicConnection connection) {
         PublicHttpExchange exchange = new PublicHttpExchange(owner, clientContext, RequestTraits.of(request),
                 bodyTimeout, edge, streams, response -> { });
         owner.exchange = exchange;
-        exchange.open(request, PublicConnection.PLAIN);
+        exchange.open(request, connection);
         agent.channel.runPendingTasks();
         return exchange;
     }
@@ -166,6 +170,8 @@ class PublicHttpExchangeTest {
         Frame headers = requestHeaders();
         assertThat(headers.endStream()).isTrue();
         assertThat(headers.headers().path()).hasToString("/path");
+        assertThat(headers.headers().scheme()).as("the public request's, not the agent connection's")
+                .hasToString("http");
 
         exchange.fromClient(LastHttpContent.EMPTY_LAST_CONTENT);
         assertThat(exchange.state()).isEqualTo(State.AWAITING_RESPONSE);
@@ -377,5 +383,81 @@ class PublicHttpExchangeTest {
         List<Object> sent = toClient();
         assertThat(((HttpResponse) sent.get(0)).status().code()).isEqualTo(200);
         assertThat(sent).noneMatch(m -> m instanceof HttpResponse r && r.status().code() == 103);
+    }
+
+    @Test
+    void aRequestOverTlsSaysHttpsAndItsTrailersSayNoScheme() {
+        PublicHttpExchange exchange = open(request(HttpMethod.POST, "transfer-encoding", "chunked"),
+                agent.streams(), PublicConnection.tls("app.burrow.test"));
+        Frame headers = requestHeaders();
+        assertThat(headers.headers().scheme()).hasToString("https");
+
+        LastHttpContent last = new DefaultLastHttpContent(bytes("body"));
+        last.trailingHeaders().set("x-sum", "4");
+        exchange.fromClient(last);
+
+        List<Frame> sent = agent.sent();
+        assertThat(sent).hasSize(2);
+        assertThat(sent.get(1).type()).isEqualTo(EmbeddedAgentConnection.HEADERS);
+        assertThat(sent.get(1).endStream()).isTrue();
+        assertThat(sent.get(1).headers().get("x-sum")).hasToString("4");
+        assertThat(sent.get(1).headers().scheme()).isNull();
+    }
+
+    @Test
+    void anInvalidStatusAnswers502BadResponseResetsTheStreamAndReleasesWhatFollows() {
+        PublicHttpExchange exchange = open(request(HttpMethod.GET), agent.streams());
+        int stream = requestHeaders().streamId();
+
+        agent.headers(stream, status("2000"), false);
+        agent.data(stream, "dropped", true);
+
+        assertThat(exchange.state()).isEqualTo(State.DONE);
+        assertThat(owner.page.status().code()).isEqualTo(502);
+        assertThat(owner.page.headers().get(Protocol.AGENT_ERROR)).isEqualTo("agent_bad_response");
+        assertThat(agent.sent()).anySatisfy(f -> {
+            assertThat(f.type()).isEqualTo(EmbeddedAgentConnection.RST_STREAM);
+            assertThat(f.payload()[3]).isEqualTo((byte) Http2Error.PROTOCOL_ERROR.code());
+        });
+        assertThat(toClient()).isEmpty();
+        assertThat(edge.inFlight()).isZero();
+    }
+
+    @Test
+    void aSlowClientPausesTheStreamWhoseFramesWaitUntilItCanTakeThemAgain() {
+        PublicHttpExchange exchange = open(request(HttpMethod.GET), agent.streams());
+        int stream = requestHeaders().streamId();
+        exchange.fromClient(LastHttpContent.EMPTY_LAST_CONTENT);
+        agent.headers(stream, status("200", "content-length", "4"), false);
+        toClient();
+
+        exchange.clientWritabilityChanged(false);
+        agent.channel.runPendingTasks();
+        agent.data(stream, "held", true);
+        assertThat(toClient()).isEmpty();
+        assertThat(exchange.state()).isEqualTo(State.RESPONDING);
+
+        exchange.clientWritabilityChanged(true);
+        agent.channel.runPendingTasks();
+
+        assertThat(toClient()).containsExactly("held");
+        assertThat(exchange.state()).isEqualTo(State.DONE);
+    }
+
+    @Test
+    void anUpgradedStreamEndsWithItsTrailersToo() {
+        PublicHttpExchange exchange = open(request(HttpMethod.GET, "connection", "Upgrade", "upgrade", "websocket"),
+                agent.streams());
+        int stream = requestHeaders().streamId();
+        exchange.fromClient(LastHttpContent.EMPTY_LAST_CONTENT);
+        agent.headers(stream, status("200", "burrow-upgraded", "websocket"), false);
+        toClient();
+
+        agent.data(stream, "bytes", false);
+        agent.headers(stream, new DefaultHttp2Headers().set("x-end", "1"), true);
+
+        assertThat(toClient()).containsExactly("bytes");
+        assertThat(exchange.state()).isEqualTo(State.DONE);
+        assertThat(owner.keepAlive).isFalse();
     }
 }
