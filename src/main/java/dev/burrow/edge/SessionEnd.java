@@ -69,6 +69,12 @@ final class SessionEnd extends Http2ConnectionAdapter {
         first.compareAndSet(null, new Ending(reason, null, detail));
     }
 
+    /** The reason recorded first, or null while none was. */
+    Reason reason() {
+        Ending ending = first.get();
+        return ending == null ? null : ending.reason();
+    }
+
     @Override
     public void onGoAwaySent(int lastStreamId, long errorCode, ByteBuf debugData) {
         Http2Error error = Http2Error.valueOf(errorCode);
