@@ -300,7 +300,9 @@ public final class TunnelStream {
 
     void readComplete() {
         readInBurst = false;
-        if (state != State.CLOSED && held == null) {
+        // Also when the handler stopped reading within this read: what it took before must still be handed on
+        // (flushed), or a consumer that became unwritable on unflushed bytes would never drain and never resume.
+        if (state != State.CLOSED) {
             handler.readComplete(this);
         }
     }

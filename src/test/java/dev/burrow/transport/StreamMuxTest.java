@@ -3,6 +3,7 @@ package dev.burrow.transport;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
@@ -179,12 +180,47 @@ class StreamMuxTest {
         assertThat(stream.isActive()).isFalse();
     }
 
+    @Test
+    void aHandlerThatStopsReadingWithinAReadStillHearsTheReadEndForWhatItTook() {
+        exchange();
+        TunnelStream stream = clientMux.open(new Recorder());
+        stream.write(request(), false);
+        stream.flush();
+        exchange();
+        Recorder serverSide = serverStreams.get(0);
+        serverSide.pauseOnData = true;
+        int before = serverSide.readCompletes;
+        // Two frames (each flushed alone, or the client's flow controller merges them) in one read of the server's
+        // connection: the handler stops reading after the first.
+        CompositeByteBuf oneRead = Unpooled.compositeBuffer();
+        for (String part : List.of("a", "b")) {
+            stream.write(text(part), false);
+            stream.flush();
+            client.runPendingTasks();
+            ByteBuf bytes;
+            while ((bytes = client.readOutbound()) != null) {
+                oneRead.addComponent(true, bytes);
+            }
+        }
+        server.writeInbound(oneRead);
+
+        assertThat(serverSide.text).hasToString("a");
+        assertThat(serverSide.readCompletes).as("the read's end, for the bytes taken before pausing")
+                .isEqualTo(before + 1);
+        serverSide.pauseOnData = false;
+        serverSide.stream.reading(true);
+        assertThat(serverSide.text).hasToString("ab");
+    }
+
     /** Records what its stream's handler is told, as short lines. */
     private static final class Recorder implements TunnelStream.Handler {
         final List<String> events = new ArrayList<>();
         final StringBuilder text = new StringBuilder();
         TunnelStream stream;
         long bytes;
+        int readCompletes;
+        /** Stops reading after each DATA frame, as a handler whose consumer became unwritable. */
+        boolean pauseOnData;
 
         @Override
         public void headersRead(TunnelStream stream, Http2Headers headers, boolean endStream) {
@@ -203,6 +239,14 @@ class StreamMuxTest {
             if (endStream) {
                 events.add("end");
             }
+            if (pauseOnData) {
+                stream.reading(false);
+            }
+        }
+
+        @Override
+        public void readComplete(TunnelStream stream) {
+            readCompletes++;
         }
 
         @Override
