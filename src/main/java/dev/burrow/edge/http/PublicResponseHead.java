@@ -122,7 +122,7 @@ final class PublicResponseHead {
         } catch (Http2Exception e) {
             throw new IllegalStateException("a checked response head failed to convert", e);
         }
-        // Netty's conversion drops Trailer, an end-to-end field (see StreamHttpCodec): the client must still learn
+        // Netty's conversion drops Trailer, an end-to-end field (see HttpFrames): the client must still learn
         // which trailer fields to expect.
         for (CharSequence declared : headers.getAll(HttpHeaderNames.TRAILER)) {
             view.headers().add(HttpHeaderNames.TRAILER, declared);
