@@ -349,8 +349,9 @@ final class PublicHttpExchange {
     private void letGo() {
         bodyTimeout.bodyDone();
         inFlight.end();
-        if (stream != null) {
-            // Closing a stream closed already does nothing.
+        // Read on this loop, the stream's state may lag behind: at worst a closed stream is closed again, which does
+        // nothing. Asking first spares the usual exchange, whose stream ended both ways, a task on the agent's loop.
+        if (stream != null && stream.isActive()) {
             stream.close();
         }
     }
