@@ -300,7 +300,9 @@ public final class TunnelStream {
 
     void readComplete() {
         readInBurst = false;
-        if (state != State.CLOSED && held == null) {
+        // Also when the stream stopped reading in this burst and holds its later frames: the handler may have
+        // gathered the earlier ones (a relay's unflushed writes), and it must hand them on now.
+        if (state != State.CLOSED) {
             handler.readComplete(this);
         }
     }

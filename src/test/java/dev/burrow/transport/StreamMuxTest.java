@@ -179,6 +179,56 @@ class StreamMuxTest {
         assertThat(stream.isActive()).isFalse();
     }
 
+    @Test
+    void aHandlerThatStopsReadingMidReadStillHearsTheReadsEndForWhatItTook() {
+        exchange();
+        TunnelStream stream = clientMux.open(new Recorder());
+        stream.write(request(), false);
+        stream.flush();
+        exchange();
+        Recorder serverSide = serverStreams.get(0);
+        List<String> told = new ArrayList<>();
+        serverSide.stream.handler(new TunnelStream.Handler() {
+            @Override
+            public void headersRead(TunnelStream stream, Http2Headers headers, boolean endStream) {
+            }
+
+            @Override
+            public void dataRead(TunnelStream stream, ByteBuf data, boolean endStream) {
+                // A relay whose consumer just became full: it wrote this, unflushed, and takes no more.
+                told.add("data " + data.toString(StandardCharsets.US_ASCII));
+                data.release();
+                stream.reading(false);
+            }
+
+            @Override
+            public void readComplete(TunnelStream stream) {
+                told.add("read complete");
+            }
+
+            @Override
+            public void closed(TunnelStream stream, Http2Error resetBy) {
+            }
+        });
+        // Flushed apart, so that the flow controller does not merge them into one frame.
+        stream.write(text("a"), false);
+        stream.flush();
+        stream.write(text("b"), false);
+        stream.flush();
+
+        // Both frames in one read of the server's connection.
+        client.runPendingTasks();
+        List<ByteBuf> written = new ArrayList<>();
+        for (ByteBuf bytes; (bytes = client.readOutbound()) != null; ) {
+            written.add(bytes);
+        }
+        server.writeInbound(Unpooled.wrappedBuffer(written.toArray(new ByteBuf[0])));
+
+        assertThat(told).containsExactly("data a", "read complete");
+        serverSide.stream.reading(true);
+        assertThat(told).containsExactly("data a", "read complete", "data b", "read complete");
+    }
+
     /** Records what its stream's handler is told, as short lines. */
     private static final class Recorder implements TunnelStream.Handler {
         final List<String> events = new ArrayList<>();
