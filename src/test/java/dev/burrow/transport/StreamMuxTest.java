@@ -229,6 +229,25 @@ class StreamMuxTest {
         assertThat(told).containsExactly("data a", "read complete", "data b", "read complete");
     }
 
+    @Test
+    void aStreamTheCodecFindsInErrorIsResetWithItsCodeAndItsHandlerHearsItClosed() {
+        exchange();
+        Recorder clientSide = new Recorder();
+        TunnelStream stream = clientMux.open(clientSide);
+        stream.write(request().setInt("content-length", 5), false);
+        stream.flush();
+        exchange();
+
+        // Two bytes where five were announced: a stream error, which the codec only reports.
+        stream.write(text("ab"), true);
+        stream.flush();
+        exchange();
+
+        assertThat(serverStreams.get(0).events).containsExactly("headers POST", "closed null");
+        assertThat(clientSide.events).containsExactly("closed PROTOCOL_ERROR");
+        assertThat(serverMux.openStreams()).isZero();
+    }
+
     /** Records what its stream's handler is told, as short lines. */
     private static final class Recorder implements TunnelStream.Handler {
         final List<String> events = new ArrayList<>();
