@@ -128,20 +128,7 @@ class StreamDispatcherTest {
         AtomicReference<TunnelStream> opened = new AtomicReference<>();
         try (TunnelPair undispatched = new TunnelPair(stream -> {
             opened.set(stream);
-            return new TunnelStream.Handler() {
-                @Override
-                public void headersRead(TunnelStream stream, Http2Headers headers, boolean endStream) {
-                }
-
-                @Override
-                public void dataRead(TunnelStream stream, ByteBuf data, boolean endStream) {
-                    data.release();
-                }
-
-                @Override
-                public void closed(TunnelStream stream, Http2Error resetBy) {
-                }
-            };
+            return TunnelPair.idle();
         })) {
             TunnelPair.EdgeStream stream = undispatched.open(request(StreamKind.HTTP, "web"), false);
             ByteBuf data = Unpooled.wrappedBuffer(new byte[] {1, 2});

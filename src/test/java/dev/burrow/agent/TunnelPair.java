@@ -50,6 +50,24 @@ final class TunnelPair implements AutoCloseable {
         exchange();
     }
 
+    /** A handler that takes what comes and does nothing, for a stream a test drives by hand. */
+    static TunnelStream.Handler idle() {
+        return new TunnelStream.Handler() {
+            @Override
+            public void headersRead(TunnelStream stream, Http2Headers headers, boolean endStream) {
+            }
+
+            @Override
+            public void dataRead(TunnelStream stream, ByteBuf data, boolean endStream) {
+                data.release();
+            }
+
+            @Override
+            public void closed(TunnelStream stream, Http2Error resetBy) {
+            }
+        };
+    }
+
     /** Whether the agent released the bytes of every DATA frame it was given. */
     boolean agentReleasedAll() {
         return delivered.stream().allMatch(bytes -> bytes.refCnt() == 0);

@@ -7,6 +7,7 @@ import dev.burrow.agent.inspect.ExchangeCapture;
 import dev.burrow.agent.inspect.ExchangeLog;
 import dev.burrow.agent.inspect.ExchangeView;
 import dev.burrow.protocol.Protocol;
+import dev.burrow.transport.TunnelStream;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
@@ -21,7 +22,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -410,6 +413,37 @@ class UpstreamExchangeTest {
     }
 
     @Test
+    void aHeaderBlockThatIsNoRequestResetsTheStream() {
+        assertNoRequestResetsTheStream(new DefaultHttp2Headers().path("/"), false);
+    }
+
+    @Test
+    void aFirstHeaderBlockOfTrailersResetsTheStream() {
+        assertNoRequestResetsTheStream(new DefaultHttp2Headers().set("grpc-status", "0"), true);
+    }
+
+    /** The edge's codec lets no such block through: the exchange is handed one directly. */
+    private void assertNoRequestResetsTheStream(Http2Headers notARequest, boolean endStream) {
+        AtomicReference<TunnelStream> opened = new AtomicReference<>();
+        try (TunnelPair bare = new TunnelPair(stream -> {
+            opened.set(stream);
+            return TunnelPair.idle();
+        })) {
+            TunnelPair.EdgeStream edgeSide = bare.open(head("GET"), false);
+            Http1UpstreamExchange exchange = new Http1UpstreamExchange(context, connection, opened.get(), TUNNEL,
+                    null, false);
+            opened.get().handler(exchange);
+
+            exchange.headersRead(opened.get(), notARequest, endStream);
+            bare.exchange();
+
+            assertThat(edgeSide.frames).containsExactly("closed CANCEL");
+            assertThat(dialed).isEmpty();
+            assertThat(connection.goAway()).as("the stream no longer counts").isDone();
+        }
+    }
+
+    @Test
     void theInspectorRecordsTheRequestAndTheAnswerAsTheStreamCarriedThem() {
         inspect = true;
         request(head("POST").setInt("content-length", 4).set("x-trace", "t1"), false);
@@ -419,10 +453,10 @@ class UpstreamExchangeTest {
         ExchangeView seen = log.newestFirst().get(0).view();
         assertThat(seen.method()).isEqualTo("POST");
         assertThat(seen.tunnelUrl()).isEqualTo("http://app.burrow.test");
-        assertThat(seen.requestHeaders()).contains(java.util.Map.entry("x-trace", "t1"));
+        assertThat(seen.requestHeaders()).contains(Map.entry("x-trace", "t1"));
         assertThat(new String(seen.requestBody().captured(), StandardCharsets.UTF_8)).isEqualTo("ping");
         assertThat(seen.status()).isEqualTo(201);
-        assertThat(seen.responseHeaders()).contains(java.util.Map.entry("content-type", "text/plain"));
+        assertThat(seen.responseHeaders()).contains(Map.entry("content-type", "text/plain"));
         assertThat(new String(seen.responseBody().captured(), StandardCharsets.UTF_8)).isEqualTo("pong");
         assertThat(seen.state()).isEqualTo(CapturedExchange.State.COMPLETE);
     }
