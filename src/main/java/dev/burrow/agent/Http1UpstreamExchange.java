@@ -278,8 +278,8 @@ final class Http1UpstreamExchange extends UpstreamExchange {
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
             if (evt instanceof SslHandshakeCompletionEvent handshake && !handshake.isSuccess()) {
-                fail(ExchangeFailure.UNREACHABLE, "TLS with the upstream at <code>" + upstreamName() + "</code> failed: "
-                        + ErrorPages.escape(Causes.describe(handshake.cause()))
+                fail(ExchangeFailure.UNREACHABLE, "TLS with the upstream at <code>" + upstreamName()
+                        + "</code> failed: " + ErrorPages.escape(Causes.describe(handshake.cause()))
                         + ". For a self-signed local certificate, turn upstream verification off.");
             }
             ctx.fireUserEventTriggered(evt);

@@ -19,11 +19,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One HTTP tunnel stream on the agent, relayed to its tunnel's upstream: what every upstream protocol shares. It is
- * the stream's handler: it counts the stream on its connection while it is open, holds request parts that come
- * before the upstream can take them (its stream does not read meanwhile), gives the upstream the response timeout once it has the whole request, paces
- * each side by the other, and answers with the agent's own error pages; through its {@link ExchangeStream} the
- * inspector's {@link ExchangeCapture} (if any) sees what it reads and writes. A subclass says what a frame of
- * the request is to it, how the upstream is reached, and how the request and the answer cross:
+ * the stream's handler: it counts the stream on its connection while it is open, keeps the stream from reading until
+ * the upstream can take the request (parts read before that wait here), gives the upstream the response timeout once
+ * it has the whole request, paces each side by the other, and answers with the agent's own error pages; through its
+ * {@link ExchangeStream} the inspector's {@link ExchangeCapture} (if any) sees what it reads and writes. A subclass
+ * says what a frame of the request is to it, how the upstream is reached, and how the request and the answer cross:
  * {@link Http1UpstreamExchange} converts to HTTP/1.1 over {@link UpstreamPool}'s connections,
  * {@link Http2UpstreamExchange} passes frames to a stream of {@link Http2Upstreams}' connections.
  *
