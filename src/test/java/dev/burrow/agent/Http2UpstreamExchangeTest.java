@@ -2,6 +2,10 @@ package dev.burrow.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.burrow.agent.inspect.CapturedExchange;
+import dev.burrow.agent.inspect.ExchangeCapture;
+import dev.burrow.agent.inspect.ExchangeLog;
+import dev.burrow.agent.inspect.ExchangeView;
 import dev.burrow.protocol.Protocol;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
@@ -27,6 +31,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -50,8 +55,10 @@ class Http2UpstreamExchangeTest {
     private final List<String> atServer = new ArrayList<>();
     private final EmbeddedChannel server = new EmbeddedChannel(Http2FrameCodecBuilder.forServer().build(),
             new ServerFrames());
+    private final ExchangeLog log = ExchangeLog.withDefaults();
+    private boolean inspect;
     private final TunnelPair pair = new TunnelPair(stream -> new Http2UpstreamExchange(context, connection, stream,
-            TUNNEL, null));
+            TUNNEL, inspect ? new ExchangeCapture(log, "http://app.burrow.test") : null));
     private TunnelPair.EdgeStream edge;
     private EmbeddedChannel agentSide;
     private Http2FrameStream serverStream;
@@ -241,5 +248,28 @@ class Http2UpstreamExchangeTest {
 
         assertThat(atServer).containsExactly("HEADERS GET app.burrow.test end", "RST_STREAM CANCEL");
         assertThat(connection.goAway()).isDone();
+    }
+
+    @Test
+    void theInspectorRecordsTheFramesBothWaysTrailersEndingTheAnswer() {
+        inspect = true;
+        request(head("POST").set("te", "trailers"), false);
+        body("ping", true);
+        wire();
+
+        serverAnswers(new DefaultHttp2HeadersFrame(new DefaultHttp2Headers().status("200")
+                .set("content-type", "application/grpc")));
+        serverAnswers(data("pong", false));
+        ExchangeView midway = log.newestFirst().get(0).view();
+        serverAnswers(new DefaultHttp2HeadersFrame(new DefaultHttp2Headers().set("grpc-status", "0"), true));
+
+        assertThat(midway.state()).isEqualTo(CapturedExchange.State.IN_PROGRESS);
+        ExchangeView seen = log.newestFirst().get(0).view();
+        assertThat(seen.method()).isEqualTo("POST");
+        assertThat(new String(seen.requestBody().captured(), StandardCharsets.UTF_8)).isEqualTo("ping");
+        assertThat(seen.status()).isEqualTo(200);
+        assertThat(seen.responseHeaders()).contains(Map.entry("content-type", "application/grpc"));
+        assertThat(new String(seen.responseBody().captured(), StandardCharsets.UTF_8)).isEqualTo("pong");
+        assertThat(seen.state()).isEqualTo(CapturedExchange.State.COMPLETE);
     }
 }
