@@ -1,18 +1,24 @@
 package dev.burrow.agent;
 
+import dev.burrow.protocol.ControlLink;
 import dev.burrow.protocol.ControlMessage;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.util.ReferenceCountUtil;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.codec.http2.DefaultHttp2Headers;
+import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2Headers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The agent's end of the control stream: says hello when the stream opens and hands every answer on. */
-final class AgentControlHandler extends ChannelInboundHandlerAdapter {
+/**
+ * The agent's end of the control stream: answers the edge's opening HEADERS with {@code :status 200} and says hello,
+ * hands every message on to the connection, and ends the connection with the stream.
+ */
+final class AgentControlHandler implements ControlLink.Listener {
     private static final Logger log = LoggerFactory.getLogger(AgentControlHandler.class);
 
     private final EdgeConnection connection;
     private final ControlMessage.Hello hello;
+    private boolean opened;
 
     AgentControlHandler(EdgeConnection connection, ControlMessage.Hello hello) {
         this.connection = connection;
@@ -20,29 +26,29 @@ final class AgentControlHandler extends ChannelInboundHandlerAdapter {
     }
 
     @Override
-    public void handlerAdded(ChannelHandlerContext ctx) {
-        connection.controlOpened(ctx.channel());
-        ctx.writeAndFlush(hello);
-    }
-
-    @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (msg instanceof ControlMessage message) {
-            connection.onControlMessage(message);
-        } else {
-            ReferenceCountUtil.release(msg);
+    public void headersRead(ControlLink link, Http2Headers headers, boolean endStream) {
+        if (opened) {
+            return;
         }
+        opened = true;
+        connection.controlOpened(link);
+        link.stream().write(new DefaultHttp2Headers().status("200"), false);
+        link.send(hello);
     }
 
     @Override
-    public void channelInactive(ChannelHandlerContext ctx) {
-        connection.close();
-        ctx.fireChannelInactive();
+    public void messageRead(ControlLink link, ControlMessage message) {
+        connection.onControlMessage(message);
     }
 
     @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    public void unreadable(ControlLink link, DecoderException cause) {
         log.atWarn().log("control stream failed: {}", cause.toString());
+        connection.close();
+    }
+
+    @Override
+    public void closed(ControlLink link, Http2Error resetBy) {
         connection.close();
     }
 }

@@ -1,5 +1,6 @@
 package dev.burrow.agent;
 
+import dev.burrow.protocol.ControlLink;
 import dev.burrow.protocol.ControlMessage;
 import dev.burrow.protocol.ErrorCode;
 import dev.burrow.transport.Heartbeat;
@@ -30,7 +31,7 @@ final class EdgeConnection {
     private final AtomicLong nextBindId = new AtomicLong(1);
     private final AtomicInteger activeStreams = new AtomicInteger();
     private final CompletableFuture<Void> streamsIdle = new CompletableFuture<>();
-    private volatile Channel control;
+    private volatile ControlLink control;
     private volatile boolean draining;
     private final AtomicReference<ConnectionEnd> end = new AtomicReference<>();
 
@@ -68,8 +69,8 @@ final class EdgeConnection {
                 cause));
     }
 
-    void controlOpened(Channel stream) {
-        this.control = stream;
+    void controlOpened(ControlLink link) {
+        this.control = link;
     }
 
     long rttNanos() {
@@ -100,9 +101,9 @@ final class EdgeConnection {
     }
 
     void send(ControlMessage message) {
-        Channel ctl = control;
+        ControlLink ctl = control;
         if (ctl != null) {
-            ctl.writeAndFlush(message);
+            ctl.send(message);
         }
     }
 

@@ -7,13 +7,13 @@ import dev.burrow.transport.EventLoops;
 import dev.burrow.transport.Heartbeat;
 import dev.burrow.transport.HostPort;
 import dev.burrow.transport.Http2Tuning;
+import dev.burrow.transport.StreamMux;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.WriteBufferWaterMark;
-import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import java.time.Duration;
@@ -84,6 +84,7 @@ final class EdgeDialer {
     private EdgeConnection assemble(Channel ch) {
         Heartbeat heartbeat = new Heartbeat(settings.heartbeatInterval(), settings.heartbeatMisses());
         EdgeConnection conn = new EdgeConnection(ch, heartbeat);
+        StreamDispatcher dispatcher = new StreamDispatcher(streams, conn, hello);
         HostPort edge = settings.edge();
         SslHandler tls = settings.tls().newHandler(ch.alloc(), edge.host(), edge.port());
         tls.setHandshakeTimeoutMillis(settings.connectTimeout().toMillis());
@@ -92,7 +93,7 @@ final class EdgeDialer {
                 .addLast("flush", Http2Tuning.flushConsolidation())
                 .addLast("h2", Http2Tuning.agentCodec(settings.maxStreams()))
                 .addLast("window", new ConnectionWindow(Http2Tuning.CONNECTION_WINDOW))
-                .addLast("mux", new Http2MultiplexHandler(new StreamDispatcher(streams, conn, hello)))
+                .addLast("mux", new StreamMux(stream -> dispatcher))
                 .addLast("heartbeat", heartbeat)
                 .addLast("connection", new AgentConnectionHandler(conn));
         return conn;

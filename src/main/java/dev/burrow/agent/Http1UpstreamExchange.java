@@ -1,22 +1,26 @@
 package dev.burrow.agent;
 
+import dev.burrow.agent.inspect.ExchangeCapture;
 import dev.burrow.protocol.Protocol;
 import dev.burrow.transport.ErrorPages;
 import dev.burrow.transport.HopByHopHeaders;
-import dev.burrow.transport.StreamBytesCodec;
+import dev.burrow.transport.HttpFrames;
+import dev.burrow.transport.TunnelStream;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -24,7 +28,8 @@ import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import io.netty.handler.codec.http2.Http2Exception;
+import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
@@ -32,10 +37,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * An exchange with an HTTP/1.1 upstream: takes a kept-alive connection from {@link UpstreamPool} or opens one, sends
- * the request as HTTP/1.1 (the stream's frames arrive as HTTP/1.1 objects through {@code StreamHttpCodec}) and
- * streams the answer back; a connection goes back to the pool only after a clean exchange whose answer allows
- * keep-alive. For an upgrade the stream becomes a byte pipe to the upstream once it switches. Backpressure on the
- * upstream side toggles the connection's auto-read.
+ * the request as HTTP/1.1 (the stream's frames become HTTP/1.1 objects through {@link HttpFrames}) and streams the
+ * answer back; a connection goes back to the pool only after a clean exchange whose answer allows keep-alive. For an
+ * upgrade the stream becomes a byte pipe to the upstream once it switches: DATA both ways, the edge's END_STREAM
+ * closing the upstream, the upstream's close ending the stream. Backpressure on the upstream side toggles the
+ * connection's auto-read.
  *
  * <p>Passes request parts to the upstream and response parts to the stream; releases what it drops.
  */
@@ -48,18 +54,32 @@ final class Http1UpstreamExchange extends UpstreamExchange {
     private FullHttpRequest retryCopy;
 
     /** @param tunnel the stream's tunnel, or null if this connection holds no HTTP tunnel by the edge's id */
-    Http1UpstreamExchange(StreamContext context, EdgeConnection connection, HttpTunnelOptions tunnel,
-                          boolean upgrade) {
-        super(context, connection, tunnel);
+    Http1UpstreamExchange(StreamContext context, EdgeConnection connection, TunnelStream stream,
+                          HttpTunnelOptions tunnel, ExchangeCapture capture, boolean upgrade) {
+        super(context, connection, stream, tunnel, capture);
         this.upgrade = upgrade;
     }
 
     @Override
+    protected Object requestPart(Http2Headers headers, boolean endStream) throws Http2Exception {
+        return HttpFrames.headers(stream, headers, endStream, true, stream.alloc());
+    }
+
+    @Override
+    protected Object requestPart(ByteBuf data, boolean endStream) {
+        return HttpFrames.data(data, endStream);
+    }
+
+    @Override
     protected void start(Object head) {
-        // StreamHttpCodec turns a stream's first HEADERS frame into its request.
-        HttpRequest request = (HttpRequest) head;
+        if (!(head instanceof HttpRequest request)) {
+            // A first header block without a method: no request to relay.
+            ReferenceCountUtil.release(head);
+            stream.close();
+            return;
+        }
         prepareRequest(request);
-        poolKey = new UpstreamPool.Key(stream.channel().eventLoop(), tunnel.upstream(), tunnel.verifyUpstreamTls());
+        poolKey = new UpstreamPool.Key(stream.eventLoop(), tunnel.upstream(), tunnel.verifyUpstreamTls());
         // An upgraded connection never returns to the pool, so an upgrade always takes a fresh one.
         Channel idle = upgrade ? null : context.pool().poll(poolKey);
         if (idle != null) {
@@ -75,7 +95,7 @@ final class Http1UpstreamExchange extends UpstreamExchange {
                 ReferenceCountUtil.release(request);
                 String reason = Causes.describe(f.cause());
                 log.atDebug().addKeyValue("upstream", poolKey.upstream()).log("upstream unreachable: {}", reason);
-                fail(Failure.UNREACHABLE, "The agent could not reach its upstream at <code>" + upstreamName()
+                fail(ExchangeFailure.UNREACHABLE, "The agent could not reach its upstream at <code>" + upstreamName()
                         + "</code>: " + ErrorPages.escape(reason) + ".");
             } else if (state() == State.DONE) {
                 // The stream closed while the connection was made.
@@ -104,19 +124,34 @@ final class Http1UpstreamExchange extends UpstreamExchange {
 
     @Override
     protected boolean toUpstream(Channel upstream, Object part) {
-        // The end of an upgrade request: what follows a switch is bytes.
-        boolean upgradeEnd = upgrade && state() != State.UPGRADED && part instanceof LastHttpContent;
-        if (!(part instanceof HttpContent || part instanceof ByteBuf) || !upstream.isActive() || upgradeEnd) {
+        if (!(part instanceof HttpContent content) || !upstream.isActive()) {
             ReferenceCountUtil.release(part);
+            return false;
+        }
+        if (state() == State.UPGRADED) {
+            return bytesToUpstream(upstream, content);
+        }
+        if (upgrade && part instanceof LastHttpContent) {
+            // The end of an upgrade request: what follows a switch is bytes.
+            content.release();
             return false;
         }
         upstream.write(part);
         return part instanceof LastHttpContent;
     }
 
-    @Override
-    protected void answer(FullHttpResponse page) {
-        stream.writeAndFlush(page);
+    /**
+     * After the switch the stream's bytes are the new protocol's, written as they are. The edge's end of them means
+     * the public client is gone: nothing more will come for the upstream, which is closed once what came before has
+     * gone out.
+     */
+    private boolean bytesToUpstream(Channel upstream, HttpContent part) {
+        ChannelFuture written = upstream.write(part.content());
+        boolean end = part instanceof LastHttpContent;
+        if (end) {
+            written.addListener(ChannelFutureListener.CLOSE);
+        }
+        return end;
     }
 
     @Override
@@ -167,15 +202,6 @@ final class Http1UpstreamExchange extends UpstreamExchange {
                 || HttpMethod.OPTIONS.equals(method);
     }
 
-    @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt == StreamBytesCodec.INPUT_SHUTDOWN && state() == State.UPGRADED) {
-            // The public client is gone: nothing more will come for the upstream.
-            closeUpstream();
-        }
-        ctx.fireUserEventTriggered(evt);
-    }
-
     /** Holds the upstream connection for the exchange: relays the response (or the upgraded bytes) onto the stream. */
     private final class ResponseRelay extends ChannelInboundHandlerAdapter {
         private boolean upstreamKeepsAlive;
@@ -186,10 +212,15 @@ final class Http1UpstreamExchange extends UpstreamExchange {
                 ReferenceCountUtil.release(msg);
                 return;
             }
+            if (msg instanceof ByteBuf bytes) {
+                // The upgraded upstream's bytes, once its HTTP codec left.
+                edge.write(bytes, false);
+                return;
+            }
             if (msg instanceof HttpResponse response) {
                 if (response.decoderResult().isFailure()) {
                     ReferenceCountUtil.release(msg);
-                    fail(Failure.BROKEN, "The upstream's answer is not valid HTTP/1.1.");
+                    fail(ExchangeFailure.BROKEN, "The upstream's answer is not valid HTTP/1.1.");
                     return;
                 }
                 if (response.status().codeClass() == HttpStatusClass.INFORMATIONAL
@@ -216,11 +247,14 @@ final class Http1UpstreamExchange extends UpstreamExchange {
                 ctx.pipeline().remove("http");
                 return;
             }
-            toStream(msg);
+            edge.write((HttpObject) msg);
             if (msg instanceof LastHttpContent) {
-                boolean clean = answerEnded();
-                if (clean && upstreamKeepsAlive && !upgrade && ctx.channel().isActive()) {
+                boolean reusable = clean() && upstreamKeepsAlive && !upgrade && ctx.channel().isActive();
+                if (reusable) {
                     letGo();
+                }
+                answerEnded();
+                if (reusable) {
                     context.pool().offer(ctx.channel());
                 } else {
                     ctx.close();
@@ -236,17 +270,16 @@ final class Http1UpstreamExchange extends UpstreamExchange {
             confirmed.headers().set(Protocol.UPGRADED, response.headers().get(HttpHeaderNames.UPGRADE, "websocket"));
             ReferenceCountUtil.release(response);
             upgraded();
-            stream.writeAndFlush(confirmed);
-            stream.pipeline().remove(Http2StreamFrameToHttpObjectCodec.class);
-            stream.pipeline().addBefore(stream.name(), "bytes", new StreamBytesCodec());
+            edge.write(confirmed);
+            edge.flush();
             upstreamWritable(ctx.channel().isWritable());
         }
 
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
             if (evt instanceof SslHandshakeCompletionEvent handshake && !handshake.isSuccess()) {
-                fail(Failure.UNREACHABLE, "TLS with the upstream at <code>" + upstreamName() + "</code> failed: "
-                        + ErrorPages.escape(Causes.describe(handshake.cause()))
+                fail(ExchangeFailure.UNREACHABLE, "TLS with the upstream at <code>" + upstreamName()
+                        + "</code> failed: " + ErrorPages.escape(Causes.describe(handshake.cause()))
                         + ". For a self-signed local certificate, turn upstream verification off.");
             }
             ctx.fireUserEventTriggered(evt);
@@ -254,7 +287,7 @@ final class Http1UpstreamExchange extends UpstreamExchange {
 
         @Override
         public void channelReadComplete(ChannelHandlerContext ctx) {
-            flushStream();
+            edge.flush();
         }
 
         @Override
@@ -272,10 +305,10 @@ final class Http1UpstreamExchange extends UpstreamExchange {
                 reconnecting();
                 connectFresh(again);
             } else if (state() == State.UPGRADED) {
-                toStream(StreamBytesCodec.endOfStream());
+                edge.write(Unpooled.EMPTY_BUFFER, true);
                 answerEnded();
             } else {
-                fail(Failure.BROKEN, "The upstream closed the connection without answering.");
+                fail(ExchangeFailure.BROKEN, "The upstream closed the connection without answering.");
             }
         }
 

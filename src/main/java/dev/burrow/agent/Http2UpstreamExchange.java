@@ -1,12 +1,13 @@
 package dev.burrow.agent;
 
+import dev.burrow.agent.inspect.ExchangeCapture;
 import dev.burrow.transport.ErrorPages;
 import dev.burrow.transport.HopByHopHeaders;
-import dev.burrow.transport.Http2Answers;
+import dev.burrow.transport.TunnelStream;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
@@ -30,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * pauses the upstream stream through the connection's {@link dev.burrow.transport.PausedStreams}, since a paused
  * stream holds up to its window.
  *
- * <p>Relays frames as new frames holding the same buffers; releases what it drops.
+ * <p>Passes the frames' buffers on as they are, without copying; releases what it drops.
  */
 final class Http2UpstreamExchange extends UpstreamExchange {
     private static final Logger log = LoggerFactory.getLogger(Http2UpstreamExchange.class);
@@ -38,13 +39,24 @@ final class Http2UpstreamExchange extends UpstreamExchange {
     private boolean headRequest;
 
     /** @param tunnel the stream's tunnel, whose upstream speaks HTTP/2 */
-    Http2UpstreamExchange(StreamContext context, EdgeConnection connection, HttpTunnelOptions tunnel) {
-        super(context, connection, tunnel);
+    Http2UpstreamExchange(StreamContext context, EdgeConnection connection, TunnelStream stream,
+                          HttpTunnelOptions tunnel, ExchangeCapture capture) {
+        super(context, connection, stream, tunnel, capture);
+    }
+
+    @Override
+    protected Object requestPart(Http2Headers headers, boolean endStream) {
+        return new DefaultHttp2HeadersFrame(headers, endStream);
+    }
+
+    @Override
+    protected Object requestPart(ByteBuf data, boolean endStream) {
+        return new DefaultHttp2DataFrame(data, endStream);
     }
 
     @Override
     protected void start(Object head) {
-        // StreamDispatcher hands on the stream's first HEADERS frame first.
+        // The stream's first frame is its HEADERS: StreamDispatcher hands it on first.
         Http2HeadersFrame frame = (Http2HeadersFrame) head;
         Http2Headers headers = frame.headers();
         headRequest = AsciiString.contentEquals(HttpMethod.HEAD.asciiName(), headers.method());
@@ -56,16 +68,15 @@ final class Http2UpstreamExchange extends UpstreamExchange {
         } else if (tunnel.hostHeader() != null) {
             headers.authority(tunnel.hostHeader());
         }
-        UpstreamPool.Key key = new UpstreamPool.Key(stream.channel().eventLoop(), target, tunnel.verifyUpstreamTls());
-        context.http2Upstreams().openStream(key, new UpstreamEnd())
-                .addListener(future -> opened(future, new DefaultHttp2HeadersFrame(headers, frame.isEndStream())));
+        UpstreamPool.Key key = new UpstreamPool.Key(stream.eventLoop(), target, tunnel.verifyUpstreamTls());
+        context.http2Upstreams().openStream(key, new UpstreamEnd()).addListener(future -> opened(future, frame));
     }
 
     private void opened(Future<?> opened, Http2HeadersFrame headers) {
         if (!opened.isSuccess()) {
             String reason = Causes.describe(opened.cause());
             log.atDebug().addKeyValue("upstream", tunnel.upstream()).log("upstream unreachable: {}", reason);
-            fail(Failure.UNREACHABLE, "The agent could not reach its HTTP/2 upstream at <code>" + upstreamName()
+            fail(ExchangeFailure.UNREACHABLE, "The agent could not reach its HTTP/2 upstream at <code>" + upstreamName()
                     + "</code>: " + ErrorPages.escape(reason) + ".");
             return;
         }
@@ -80,24 +91,21 @@ final class Http2UpstreamExchange extends UpstreamExchange {
 
     @Override
     protected boolean toUpstream(Channel upstream, Object part) {
+        // The parts are frames of no stream yet: the upstream's stream channel makes them its own.
         if (part instanceof Http2DataFrame data) {
-            upstream.write(new DefaultHttp2DataFrame(data.content(), data.isEndStream()));
+            upstream.write(data);
             return data.isEndStream();
         }
-        if (part instanceof Http2HeadersFrame trailers) {
-            HopByHopHeaders.strip(trailers.headers());
-            HopByHopHeaders.stripInternal(trailers.headers());
-            upstream.write(new DefaultHttp2HeadersFrame(trailers.headers(), trailers.isEndStream()));
-            return trailers.isEndStream();
-        }
-        // A frame that carries nothing to relay.
-        ReferenceCountUtil.release(part);
-        return false;
+        Http2HeadersFrame trailers = (Http2HeadersFrame) part;
+        HopByHopHeaders.strip(trailers.headers());
+        HopByHopHeaders.stripInternal(trailers.headers());
+        upstream.write(trailers);
+        return trailers.isEndStream();
     }
 
     @Override
-    protected void answer(FullHttpResponse page) {
-        Http2Answers.send(stream, page, !headRequest);
+    protected boolean pageBody() {
+        return !headRequest;
     }
 
     @Override
@@ -106,12 +114,9 @@ final class Http2UpstreamExchange extends UpstreamExchange {
     }
 
     @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt instanceof Http2ResetFrame reset && upstream() != null) {
-            // The public client's reason (a cancelled call, say) goes on to the upstream.
-            upstream().writeAndFlush(new DefaultHttp2ResetFrame(errorOf(reset)));
-        }
-        ctx.fireUserEventTriggered(evt);
+    protected void edgeReset(Channel upstream, Http2Error code) {
+        // The public client's reason (a cancelled call, say) goes on to the upstream.
+        upstream.writeAndFlush(new DefaultHttp2ResetFrame(code));
     }
 
     private static Http2Error errorOf(Http2ResetFrame reset) {
@@ -130,7 +135,7 @@ final class Http2UpstreamExchange extends UpstreamExchange {
             } else if (msg instanceof Http2HeadersFrame headers) {
                 fromUpstream(headers);
             } else if (msg instanceof Http2DataFrame data && state().answerBegun()) {
-                toStream(new DefaultHttp2DataFrame(data.content(), data.isEndStream()));
+                edge.write(data.content(), data.isEndStream());
                 if (data.isEndStream()) {
                     // The upstream stream may close before its read completes: the end goes out now.
                     answerEnded();
@@ -151,7 +156,7 @@ final class Http2UpstreamExchange extends UpstreamExchange {
             }
             HopByHopHeaders.strip(headers);
             HopByHopHeaders.stripInternal(headers);
-            toStream(new DefaultHttp2HeadersFrame(headers, frame.isEndStream()));
+            edge.write(headers, frame.isEndStream());
             if (frame.isEndStream()) {
                 answerEnded();
             }
@@ -159,7 +164,7 @@ final class Http2UpstreamExchange extends UpstreamExchange {
 
         @Override
         public void channelReadComplete(ChannelHandlerContext ctx) {
-            flushStream();
+            edge.flush();
         }
 
         @Override
@@ -181,7 +186,7 @@ final class Http2UpstreamExchange extends UpstreamExchange {
             // Cut short with the upstream's reason once the answer began: the client must never take a partial
             // answer for a whole one.
             String how = resetBy != null ? "reset the stream (" + resetBy + ")" : "closed the connection";
-            fail(Failure.BROKEN, "The upstream " + how + " before it answered.",
+            fail(ExchangeFailure.BROKEN, "The upstream " + how + " before it answered.",
                     resetBy != null ? resetBy : Http2Error.CANCEL);
         }
 

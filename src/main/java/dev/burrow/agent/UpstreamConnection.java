@@ -1,85 +1,72 @@
 package dev.burrow.agent;
 
 import dev.burrow.transport.HalfClosedSockets;
-import dev.burrow.transport.StreamBytesCodec;
-import dev.burrow.transport.StreamPipe;
+import dev.burrow.transport.TunnelPipe;
+import dev.burrow.transport.TunnelStream;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
-import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
-import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Headers;
-import io.netty.handler.codec.http2.Http2HeadersFrame;
-import io.netty.util.ReferenceCountUtil;
-import java.util.ArrayDeque;
-import java.util.Queue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One public connection of a TCP or TLS tunnel, on the agent: dials the tunnel's upstream, answers the edge's
- * CONNECT with 200 once the upstream accepted, then hands stream and upstream to a {@link StreamPipe}. An upstream
+ * CONNECT with 200 once the upstream accepted, then joins stream and upstream in a {@link TunnelPipe}. An upstream
  * that refuses or cannot be reached resets the stream with CONNECT_ERROR, which resets the public connection at
- * once. Bytes the edge sends meanwhile wait here and go first, after a PROXY protocol header if the tunnel asks for
- * one. The stream's tunnel is known when this is installed: {@link StreamDispatcher} refuses a stream for no such
- * tunnel.
+ * once. What the edge sends meanwhile (bytes, its end) waits in the stream, which does not read until the pipe
+ * takes it over, and then goes first, after a PROXY protocol header if the tunnel asks for one. The stream's tunnel
+ * is known when this is installed: {@link StreamDispatcher} refuses a stream for no such tunnel.
  */
-final class UpstreamConnection extends ChannelInboundHandlerAdapter {
+final class UpstreamConnection implements TunnelStream.Handler {
     private static final Logger log = LoggerFactory.getLogger(UpstreamConnection.class);
 
     private final UpstreamTransport transport;
     private final EdgeConnection connection;
+    private final TunnelStream stream;
     private final AgentTunnel tunnel;
-    private final Queue<ByteBuf> early = new ArrayDeque<>();
     private boolean dialing;
-    private boolean edgeEnded;
 
     /** @param tunnel the TCP or TLS tunnel the stream is for */
-    UpstreamConnection(UpstreamTransport transport, EdgeConnection connection, AgentTunnel tunnel) {
+    UpstreamConnection(UpstreamTransport transport, EdgeConnection connection, TunnelStream stream,
+                       AgentTunnel tunnel) {
         this.transport = transport;
         this.connection = connection;
+        this.stream = stream;
         this.tunnel = tunnel;
-    }
-
-    @Override
-    public void handlerAdded(ChannelHandlerContext ctx) {
         connection.streamOpened();
-        // Nothing more is read from the edge until the upstream accepted.
-        ctx.channel().config().setAutoRead(false);
     }
 
     @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (!dialing && msg instanceof Http2HeadersFrame headers) {
+    public void headersRead(TunnelStream stream, Http2Headers headers, boolean endStream) {
+        if (!dialing) {
             dialing = true;
-            dial(ctx, headers.headers());
-        } else if (msg instanceof ByteBuf bytes) {
-            early.add(bytes);
-        } else {
-            ReferenceCountUtil.release(msg);
+            // Nothing more is read from the edge until the pipe takes the stream over.
+            stream.reading(false);
+            dial(headers);
         }
     }
 
     @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt == StreamBytesCodec.INPUT_SHUTDOWN) {
-            // The edge's end of input came before the upstream accepted: it follows the early bytes.
-            edgeEnded = true;
-            return;
-        }
-        ctx.fireUserEventTriggered(evt);
+    public void dataRead(TunnelStream stream, ByteBuf data, boolean endStream) {
+        // Not reading, so nothing comes but what was read with the CONNECT; the pipe would get the rest.
+        data.release();
     }
 
-    private void dial(ChannelHandlerContext ctx, Http2Headers connect) {
+    @Override
+    public void closed(TunnelStream stream, Http2Error resetBy) {
+        // Reset or refused before the pipe took over.
+        connection.streamClosed();
+    }
+
+    private void dial(Http2Headers connect) {
         Upstream target = tunnel.upstream();
-        ChannelFuture connected = transport.bootstrap(ctx.channel().eventLoop())
+        ChannelFuture connected = transport.bootstrap(stream.eventLoop())
                 .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .option(ChannelOption.AUTO_READ, false)
                 .handler(new ChannelInitializer<SocketChannel>() {
@@ -94,50 +81,25 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
             if (!done.isSuccess()) {
                 log.atWarn().addKeyValue("upstream", target).addKeyValue("url", tunnel.url())
                         .log("upstream refused a tunnel connection: {}", done.cause().getMessage());
-                ctx.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.CONNECT_ERROR));
+                stream.reset(Http2Error.CONNECT_ERROR);
                 return;
             }
             DuplexChannel upstream = (DuplexChannel) connected.channel();
-            if (!ctx.channel().isActive()) {
+            if (!stream.isActive()) {
                 upstream.close();
                 return;
             }
-            ctx.writeAndFlush(new DefaultHttp2HeadersFrame(new DefaultHttp2Headers().status("200"), false));
+            stream.write(new DefaultHttp2Headers().status("200"), false);
+            stream.flush();
             ProxyProtocol proxyProtocol = tunnel.options().proxyProtocol();
             if (proxyProtocol != ProxyProtocol.OFF) {
                 ProxyHeader.write(upstream, proxyProtocol, connect);
+                upstream.flush();
             }
-            // What the edge sent while the upstream was dialed goes out first: joining starts reading at once.
-            ByteBuf bytes;
-            while ((bytes = early.poll()) != null) {
-                upstream.write(bytes);
-            }
-            upstream.flush();
-            boolean ended = edgeEnded;
-            ctx.pipeline().remove(this);
-            StreamPipe.join(upstream, ctx.channel(), connection.pausedStreams());
-            if (ended) {
-                ctx.channel().pipeline().fireUserEventTriggered(StreamBytesCodec.INPUT_SHUTDOWN);
-            }
+            // From now on the stream's handler is the pipe, which closes the socket when the stream closes and the
+            // stream when the socket closes: the stream counts on the connection until its socket is closed.
+            upstream.closeFuture().addListener(closed -> connection.streamClosed());
+            TunnelPipe.join(upstream, stream, connection.pausedStreams());
         });
-    }
-
-    @Override
-    public void handlerRemoved(ChannelHandlerContext ctx) {
-        // Removed when the pipe takes over, or when the stream closes before: either way the stream counts as
-        // closed once its channel is.
-        ctx.channel().closeFuture().addListener(closed -> connection.streamClosed());
-    }
-
-    @Override
-    public void channelInactive(ChannelHandlerContext ctx) {
-        early.forEach(ReferenceCountUtil::release);
-        early.clear();
-        ctx.fireChannelInactive();
-    }
-
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        ctx.close();
     }
 }

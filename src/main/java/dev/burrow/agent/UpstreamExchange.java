@@ -1,14 +1,14 @@
 package dev.burrow.agent;
 
-import dev.burrow.protocol.ErrorCode;
+import dev.burrow.agent.inspect.ExchangeCapture;
 import dev.burrow.transport.ErrorPages;
+import dev.burrow.transport.TunnelStream;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
 import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2Exception;
+import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
 import java.util.Queue;
@@ -18,11 +18,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One HTTP tunnel stream on the agent, relayed to its tunnel's upstream: what every upstream protocol shares. It
- * counts the stream on its connection while it is open, holds request parts that come before the upstream can take
- * them, gives the upstream the response timeout once it has the whole request, paces each side by the other, and
- * answers with the agent's own error pages. A subclass says how the upstream is reached and how the request and the
- * answer cross: {@link Http1UpstreamExchange} converts to HTTP/1.1 over {@link UpstreamPool}'s connections,
+ * One HTTP tunnel stream on the agent, relayed to its tunnel's upstream: what every upstream protocol shares. It is
+ * the stream's handler: it counts the stream on its connection while it is open, keeps the stream from reading until
+ * the upstream can take the request (parts read before that wait here), gives the upstream the response timeout once
+ * it has the whole request, paces each side by the other, and answers with the agent's own error pages; through its
+ * {@link ExchangeStream} the inspector's {@link ExchangeCapture} (if any) sees what it reads and writes. A subclass
+ * says what a frame of the request is to it, how the upstream is reached, and how the request and the answer cross:
+ * {@link Http1UpstreamExchange} converts to HTTP/1.1 over {@link UpstreamPool}'s connections,
  * {@link Http2UpstreamExchange} passes frames to a stream of {@link Http2Upstreams}' connections.
  *
  * <p>The upstream's connection or stream shares the tunnel stream's event loop, so everything here runs on one
@@ -33,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * begun, or a reset if it has; the exchange releases what it holds and closes the upstream, which never goes back to
  * a pool. Passes request parts to the upstream and answer parts to the stream; releases what it drops.
  */
-abstract class UpstreamExchange extends ChannelInboundHandlerAdapter {
+abstract class UpstreamExchange implements TunnelStream.Handler {
     private static final Logger log = LoggerFactory.getLogger(UpstreamExchange.class);
 
     /** Where an exchange is. It only moves down this list, but for a retry on a fresh connection (CONNECTING). */
@@ -60,47 +62,41 @@ abstract class UpstreamExchange extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** What went wrong, as the agent's error page says it when the upstream's answer has not begun. */
-    enum Failure {
-        /** The connection holds no HTTP tunnel by the id the edge sent: it was closed after the stream opened. */
-        UNKNOWN_TUNNEL(HttpResponseStatus.BAD_GATEWAY, ErrorCode.BAD_MESSAGE, "Unknown tunnel"),
-        /** The upstream refused, could not be reached, or failed TLS. */
-        UNREACHABLE(HttpResponseStatus.BAD_GATEWAY, ErrorCode.UPSTREAM_UNREACHABLE, "Bad Gateway"),
-        /** The upstream did not begin its answer within the response timeout. */
-        TIMED_OUT(HttpResponseStatus.GATEWAY_TIMEOUT, ErrorCode.UPSTREAM_TIMEOUT, "Gateway Timeout"),
-        /** The upstream closed, reset, or answered with something that is not HTTP. */
-        BROKEN(HttpResponseStatus.BAD_GATEWAY, ErrorCode.UPSTREAM_PROTOCOL, "Bad Gateway");
-
-        private final HttpResponseStatus status;
-        private final ErrorCode code;
-        private final String title;
-
-        Failure(HttpResponseStatus status, ErrorCode code, String title) {
-            this.status = status;
-            this.code = code;
-            this.title = title;
-        }
-    }
-
     protected final StreamContext context;
     protected final EdgeConnection connection;
     /** The stream's tunnel; null if the connection holds no HTTP tunnel by the edge's id. */
     protected final HttpTunnelOptions tunnel;
-    protected ChannelHandlerContext stream;
+    protected final TunnelStream stream;
+    /** The stream as the exchange reads and answers it, the inspector told of both. */
+    protected final ExchangeStream edge;
     private State state = State.NEW;
     /** Request parts that came before the upstream could take them. */
     private final Queue<Object> early = new ArrayDeque<>();
     private Channel upstream;
     private ScheduledFuture<?> responseTimer;
-    /** Written but not yet flushed, to the upstream and to the stream: a flush per read, not per message. */
+    /** Written to the upstream but not yet flushed: a flush per read, not per message. */
     private boolean upstreamDirty;
-    private boolean streamDirty;
 
-    protected UpstreamExchange(StreamContext context, EdgeConnection connection, HttpTunnelOptions tunnel) {
+    /**
+     * @param tunnel  the stream's tunnel; null if the connection holds no HTTP tunnel by the edge's id
+     * @param capture the inspector's record of the exchange, or null
+     */
+    protected UpstreamExchange(StreamContext context, EdgeConnection connection, TunnelStream stream,
+                               HttpTunnelOptions tunnel, ExchangeCapture capture) {
         this.context = context;
         this.connection = connection;
+        this.stream = stream;
+        this.edge = new ExchangeStream(stream, capture);
         this.tunnel = tunnel;
+        // It counts until closed() is called, which the stream does exactly once.
+        connection.streamOpened();
     }
+
+    /** The request part a HEADERS frame from the edge is: the request's head, or its trailers. */
+    protected abstract Object requestPart(Http2Headers headers, boolean endStream) throws Http2Exception;
+
+    /** The request part a DATA frame from the edge is; it takes ownership of {@code data}. */
+    protected abstract Object requestPart(ByteBuf data, boolean endStream);
 
     /** Reaches the upstream for the request whose head this is, then calls {@link #attached}; owns the head. */
     protected abstract void start(Object head);
@@ -108,11 +104,17 @@ abstract class UpstreamExchange extends ChannelInboundHandlerAdapter {
     /** Writes a request part to the upstream (or releases it); true if it ended the request. */
     protected abstract boolean toUpstream(Channel upstream, Object part);
 
-    /** Sends the agent's own answer on the stream; owns it. */
-    protected abstract void answer(FullHttpResponse page);
-
     /** Lets the upstream read only while the stream can take more. */
     protected abstract void paceUpstream(Channel upstream, boolean streamWritable);
+
+    /** Whether the agent's own answers carry their page: not in answer to a HEAD request, where the edge sees it. */
+    protected boolean pageBody() {
+        return true;
+    }
+
+    /** The edge reset the stream with {@code code} while {@code upstream} was the exchange's. */
+    protected void edgeReset(Channel upstream, Http2Error code) {
+    }
 
     /** Releases what the subclass keeps beyond the early request parts. */
     protected void releaseKept() {
@@ -128,37 +130,56 @@ abstract class UpstreamExchange extends ChannelInboundHandlerAdapter {
     }
 
     @Override
-    public final void handlerAdded(ChannelHandlerContext ctx) {
-        this.stream = ctx;
-        connection.streamOpened();
-        // Nothing more is read from the edge until the upstream can take it.
-        ctx.channel().config().setAutoRead(false);
+    public final void headersRead(TunnelStream stream, Http2Headers headers, boolean endStream) {
+        edge.requestRead(headers);
+        if (state == State.DONE) {
+            return;
+        }
+        Object part;
+        try {
+            part = requestPart(headers, endStream);
+        } catch (Http2Exception | RuntimeException e) {
+            // A header block that is no HTTP message: the stream is broken, and reset.
+            log.atDebug().log("tunnel stream failed: {}", e.toString());
+            stream.close();
+            return;
+        }
+        received(part);
     }
 
     @Override
-    public final void channelRead(ChannelHandlerContext ctx, Object msg) {
+    public final void dataRead(TunnelStream stream, ByteBuf data, boolean endStream) {
+        edge.requestRead(data);
+        if (state == State.DONE) {
+            data.release();
+            return;
+        }
+        received(requestPart(data, endStream));
+    }
+
+    private void received(Object part) {
         switch (state) {
             case NEW -> {
                 state = State.CONNECTING;
+                // Nothing more is read from the edge until the upstream can take it.
+                stream.reading(false);
                 if (tunnel == null) {
-                    ReferenceCountUtil.release(msg);
-                    fail(Failure.UNKNOWN_TUNNEL, "This agent has no HTTP tunnel with the id the edge sent.");
+                    ReferenceCountUtil.release(part);
+                    fail(ExchangeFailure.UNKNOWN_TUNNEL, "This agent has no HTTP tunnel with the id the edge sent.");
                 } else {
-                    start(msg);
+                    start(part);
                 }
             }
-            case CONNECTING -> early.add(msg);
-            case DONE -> ReferenceCountUtil.release(msg);
-            default -> forward(msg);
+            case CONNECTING -> early.add(part);
+            default -> forward(part);
         }
     }
 
     @Override
-    public final void channelReadComplete(ChannelHandlerContext ctx) {
+    public final void readComplete(TunnelStream stream) {
         if (upstreamDirty && upstream != null) {
             flushUpstream();
         }
-        ctx.fireChannelReadComplete();
     }
 
     /**
@@ -168,7 +189,7 @@ abstract class UpstreamExchange extends ChannelInboundHandlerAdapter {
     protected final void attached(Channel channel, boolean wholeRequest) {
         upstream = channel;
         state = State.SENDING;
-        paceUpstream(channel, stream.channel().isWritable());
+        paceUpstream(channel, stream.isWritable());
         if (wholeRequest) {
             requestSent();
         }
@@ -202,7 +223,7 @@ abstract class UpstreamExchange extends ChannelInboundHandlerAdapter {
         if (state == State.SENDING) {
             state = State.AWAITING_RESPONSE;
             long timeoutMs = context.responseTimeout().toMillis();
-            responseTimer = stream.executor().schedule(this::responseTimedOut, timeoutMs, TimeUnit.MILLISECONDS);
+            responseTimer = stream.eventLoop().schedule(this::responseTimedOut, timeoutMs, TimeUnit.MILLISECONDS);
         } else if (state == State.STREAMING) {
             state = State.RESPONDING;
         }
@@ -210,7 +231,7 @@ abstract class UpstreamExchange extends ChannelInboundHandlerAdapter {
 
     private void responseTimedOut() {
         if (state == State.AWAITING_RESPONSE) {
-            fail(Failure.TIMED_OUT, "The upstream at <code>" + upstreamName() + "</code> did not answer within "
+            fail(ExchangeFailure.TIMED_OUT, "The upstream at <code>" + upstreamName() + "</code> did not answer within "
                     + context.responseTimeout().toSeconds() + "s.");
         }
     }
@@ -246,28 +267,19 @@ abstract class UpstreamExchange extends ChannelInboundHandlerAdapter {
         state = State.UPGRADED;
     }
 
-    /** Writes part of the answer on the stream; it is flushed by {@link #flushStream} or the answer's end. */
-    protected final void toStream(Object part) {
-        stream.write(part);
-        streamDirty = true;
-    }
-
-    protected final void flushStream() {
-        if (streamDirty) {
-            streamDirty = false;
-            stream.flush();
-        }
+    /** Whether the exchange is clean so far: the whole request sent, and the answer begun after it. */
+    protected final boolean clean() {
+        return state == State.RESPONDING;
     }
 
     /**
-     * The answer reached the stream whole (or the upgraded upstream ended its bytes). True if the exchange was clean,
-     * the whole request sent and the whole answer read, so that the upstream connection may carry another.
+     * The answer reached the stream whole (or the upgraded upstream ended its bytes): its end is flushed, and the
+     * exchange is done. An upstream that may carry another exchange must be let go of first ({@link #letGo}): the
+     * flush may close the stream, and the stream's close closes the upstream the exchange still holds.
      */
-    protected final boolean answerEnded() {
-        boolean clean = state == State.RESPONDING;
-        flushStream();
+    protected final void answerEnded() {
+        edge.flush();
         end();
-        return clean;
     }
 
     /** The upstream is no longer this exchange's: it went back to a pool. */
@@ -278,11 +290,11 @@ abstract class UpstreamExchange extends ChannelInboundHandlerAdapter {
     /** The upstream can take more, or not: the stream reads only while it can. */
     protected final void upstreamWritable(boolean writable) {
         if (state != State.DONE) {
-            connection.pausedStreams().pace(stream.channel(), writable);
+            connection.pausedStreams().pace(stream, writable);
         }
     }
 
-    protected final void fail(Failure failure, String detail) {
+    protected final void fail(ExchangeFailure failure, String detail) {
         fail(failure, detail, Http2Error.CANCEL);
     }
 
@@ -292,7 +304,7 @@ abstract class UpstreamExchange extends ChannelInboundHandlerAdapter {
      * {@code reset}, so the edge cuts its client's answer short rather than end it as if complete. Either way the
      * upstream is closed, never pooled. Does nothing once the exchange is done.
      */
-    protected final void fail(Failure failure, String detail, Http2Error reset) {
+    protected final void fail(ExchangeFailure failure, String detail, Http2Error reset) {
         if (state == State.DONE) {
             return;
         }
@@ -301,10 +313,16 @@ abstract class UpstreamExchange extends ChannelInboundHandlerAdapter {
         end();
         if (answerBegun) {
             // What the upstream sent before it failed goes out before the reset does.
-            flushStream();
-            stream.writeAndFlush(new DefaultHttp2ResetFrame(reset));
+            edge.flush();
+            stream.reset(reset);
         } else {
-            answer(ErrorPages.page(stream.alloc(), failure.status, failure.code.wireName(), failure.title, detail));
+            FullHttpResponse page = failure.page(stream.alloc(), detail);
+            if (!pageBody()) {
+                // Its Content-Length stays: the length the page would have had, as an answer to HEAD says.
+                page.content().clear();
+            }
+            edge.write(page);
+            edge.flush();
         }
         closeUpstream();
     }
@@ -321,7 +339,7 @@ abstract class UpstreamExchange extends ChannelInboundHandlerAdapter {
             ReferenceCountUtil.release(part);
         }
         releaseKept();
-        connection.pausedStreams().pace(stream.channel(), true);
+        connection.pausedStreams().pace(stream, true);
     }
 
     protected final void closeUpstream() {
@@ -331,26 +349,22 @@ abstract class UpstreamExchange extends ChannelInboundHandlerAdapter {
     }
 
     @Override
-    public final void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    public final void writabilityChanged(TunnelStream stream) {
         if (upstream != null) {
-            paceUpstream(upstream, ctx.channel().isWritable());
+            paceUpstream(upstream, stream.isWritable());
         }
-        ctx.fireChannelWritabilityChanged();
     }
 
     @Override
-    public final void channelInactive(ChannelHandlerContext ctx) {
+    public final void closed(TunnelStream stream, Http2Error resetBy) {
+        edge.closed();
+        if (resetBy != null && upstream != null) {
+            edgeReset(upstream, resetBy);
+        }
         end();
         // The edge reset the stream, or the exchange is over: either way the upstream is done with, unless it went
         // back to a pool.
         closeUpstream();
         connection.streamClosed();
-        ctx.fireChannelInactive();
-    }
-
-    @Override
-    public final void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        log.atDebug().log("tunnel stream failed: {}", cause.toString());
-        ctx.close();
     }
 }

@@ -78,8 +78,9 @@ public final class ControlLink implements TunnelStream.Handler {
         }
         partial.addComponent(true, data);
         int newline;
-        while (!unreadable && (newline = partial.indexOf(partial.readerIndex(), partial.writerIndex(),
-                (byte) '\n')) >= 0) {
+        // A message may close the stream, which releases what is held: then nothing more is read.
+        while (!unreadable && partial != null && (newline = partial.indexOf(partial.readerIndex(),
+                partial.writerIndex(), (byte) '\n')) >= 0) {
             int length = newline - partial.readerIndex();
             if (length > Protocol.MAX_CONTROL_MESSAGE) {
                 failed(new TooLongFrameException("control line of " + length + " bytes, more than "
@@ -99,12 +100,21 @@ public final class ControlLink implements TunnelStream.Handler {
             }
             listener.messageRead(this, message);
         }
+        if (partial == null) {
+            return;
+        }
         if (partial.readableBytes() > Protocol.MAX_CONTROL_MESSAGE) {
             failed(new TooLongFrameException("control line longer than " + Protocol.MAX_CONTROL_MESSAGE
                     + " bytes"));
             return;
         }
-        partial.discardReadComponents();
+        if (partial.isReadable()) {
+            partial.discardReadComponents();
+        } else {
+            // Only whole lines came: nothing is held while the stream idles, which it mostly does, and which its
+            // connection may end without closing its streams (an event loop shut down under it).
+            releasePartial();
+        }
     }
 
     private void failed(DecoderException cause) {

@@ -155,8 +155,15 @@ public final class StreamMux extends Http2ChannelDuplexHandler {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (cause instanceof Http2FrameStreamException streamError) {
-            // The codec has reset the stream already; its close reaches the stream's handler.
+            // The codec only reports an error of one stream (a malformed message, a body longer or shorter than its
+            // content-length): the stream is reset here with its code, and its close reaches the stream's handler.
             log.atDebug().addKeyValue("stream", streamError.stream().id()).log(streamError.getMessage());
+            TunnelStream stream = streams.get(streamError.stream().id());
+            if (stream != null) {
+                stream.reset(streamError.error());
+            } else {
+                ctx.writeAndFlush(new DefaultHttp2ResetFrame(streamError.error()).stream(streamError.stream()));
+            }
             return;
         }
         ctx.fireExceptionCaught(cause);

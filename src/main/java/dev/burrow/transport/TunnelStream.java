@@ -300,8 +300,8 @@ public final class TunnelStream {
 
     void readComplete() {
         readInBurst = false;
-        // Also when the handler stopped reading within this read: what it took before must still be handed on
-        // (flushed), or a consumer that became unwritable on unflushed bytes would never drain and never resume.
+        // Also when the stream stopped reading in this burst and holds its later frames: the handler may have
+        // gathered the earlier ones (a relay's unflushed writes), and it must hand them on now.
         if (state != State.CLOSED) {
             handler.readComplete(this);
         }

@@ -2,8 +2,11 @@ package dev.burrow.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.burrow.agent.inspect.CapturedExchange;
+import dev.burrow.agent.inspect.ExchangeCapture;
+import dev.burrow.agent.inspect.ExchangeLog;
+import dev.burrow.agent.inspect.ExchangeView;
 import dev.burrow.protocol.Protocol;
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
@@ -28,44 +31,47 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * One tunnel stream relayed to an HTTP/2 upstream: what the edge gets on the stream and what the upstream's server
- * sees, through an answer and each way the exchange can fail. The agent's upstream connection and the server are
- * embedded channels joined by copying their bytes; the response timeout runs on the stream's clock.
+ * sees, through an answer and each way the exchange can fail. The tunnel connection, the agent's upstream connection
+ * and the server are embedded channels joined by copying their bytes; the response timeout runs on the agent
+ * connection's clock.
  */
 class Http2UpstreamExchangeTest {
     private static final Duration RESPONSE_TIMEOUT = Duration.ofSeconds(30);
     private static final HttpTunnelOptions TUNNEL = HttpTunnelOptions.to("127.0.0.1:9")
             .withUpstreamProtocol(UpstreamProtocol.H2C);
 
-    private final EmbeddedChannel edge = new EmbeddedChannel();
-    private final EdgeConnection connection = new EdgeConnection(edge, null);
+    private final EmbeddedChannel edgeConnection = new EmbeddedChannel();
+    private final EdgeConnection connection = new EdgeConnection(edgeConnection, null);
     private final Http2Upstreams upstreams = new Http2Upstreams(null, this::dial);
     private final StreamContext context = new StreamContext(null, RESPONSE_TIMEOUT, null, upstreams, null);
     /** What the upstream's server received, one line a frame. */
     private final List<String> atServer = new ArrayList<>();
-    private final List<ByteBuf> sent = new ArrayList<>();
     private final EmbeddedChannel server = new EmbeddedChannel(Http2FrameCodecBuilder.forServer().build(),
             new ServerFrames());
-    private final StreamEnd streamEnd = new StreamEnd();
-    private final EmbeddedChannel stream = new EmbeddedChannel(streamEnd,
-            new Http2UpstreamExchange(context, connection, TUNNEL));
+    private final ExchangeLog log = ExchangeLog.withDefaults();
+    private boolean inspect;
+    private final TunnelPair pair = new TunnelPair(stream -> new Http2UpstreamExchange(context, connection, stream,
+            TUNNEL, inspect ? new ExchangeCapture(log, "http://app.burrow.test") : null));
+    private TunnelPair.EdgeStream edge;
     private EmbeddedChannel agentSide;
     private Http2FrameStream serverStream;
     private boolean refuse;
 
     @AfterEach
     void tearDown() {
-        stream.finishAndReleaseAll();
+        pair.close();
         if (agentSide != null) {
             agentSide.finishAndReleaseAll();
         }
         server.finishAndReleaseAll();
-        edge.finishAndReleaseAll();
+        edgeConnection.finishAndReleaseAll();
     }
 
     private ChannelFuture dial(UpstreamPool.Key key, ChannelHandler initializer) {
@@ -95,11 +101,15 @@ class Http2UpstreamExchangeTest {
         }
     }
 
-    /** Carries the bytes between the agent's upstream connection and the server until neither has more to say. */
+    /**
+     * Carries the bytes between the agent's upstream connection and the server, and between the edge and the agent,
+     * until none has more to say.
+     */
     private void wire() {
         boolean moved;
         do {
-            moved = copy(agentSide, server) | copy(server, agentSide);
+            pair.exchange();
+            moved = agentSide != null && (copy(agentSide, server) | copy(server, agentSide));
         } while (moved);
     }
 
@@ -121,13 +131,11 @@ class Http2UpstreamExchangeTest {
     }
 
     private void request(Http2Headers headers, boolean endStream) {
-        stream.writeInbound(new DefaultHttp2HeadersFrame(headers, endStream));
+        edge = pair.open(headers, endStream);
     }
 
     private void body(String text, boolean endStream) {
-        ByteBuf bytes = Unpooled.copiedBuffer(text, StandardCharsets.UTF_8);
-        sent.add(bytes);
-        stream.writeInbound(new DefaultHttp2DataFrame(bytes, endStream));
+        edge.data(text, endStream);
     }
 
     private void serverAnswers(Http2StreamFrame frame) {
@@ -139,21 +147,11 @@ class Http2UpstreamExchangeTest {
         return new DefaultHttp2DataFrame(Unpooled.copiedBuffer(text, StandardCharsets.UTF_8), endStream);
     }
 
-    /** The frames the edge got, one line each, as the server lines are. */
+    /** The frames the edge got, one line each, as the server lines are; a reset as the stream's close with its code. */
     private List<String> atEdge() {
-        List<String> lines = new ArrayList<>();
-        for (Object frame; (frame = stream.readOutbound()) != null; ) {
-            if (frame instanceof Http2HeadersFrame headers) {
-                lines.add("HEADERS " + headers.headers().status() + (headers.isEndStream() ? " end" : ""));
-            } else if (frame instanceof Http2DataFrame data) {
-                lines.add("DATA " + data.content().toString(StandardCharsets.UTF_8)
-                        + (data.isEndStream() ? " end" : ""));
-            } else if (frame instanceof Http2ResetFrame reset) {
-                lines.add("RST_STREAM " + Http2Error.valueOf(reset.errorCode()));
-            }
-            ReferenceCountUtil.release(frame);
-        }
-        return lines;
+        return edge.frames.stream().filter(frame -> !frame.equals("closed null"))
+                .map(frame -> frame.startsWith("closed ") ? "RST_STREAM " + frame.substring("closed ".length()) : frame)
+                .toList();
     }
 
     @Test
@@ -167,8 +165,8 @@ class Http2UpstreamExchangeTest {
         serverAnswers(data("pong", true));
 
         assertThat(atEdge()).containsExactly("HEADERS 200", "DATA pong end");
-        assertThat(streamEnd.reset()).isNull();
-        assertThat(sent).allSatisfy(bytes -> assertThat(bytes.refCnt()).isZero());
+        assertThat(edge.frames).as("ended both ways, not reset").endsWith("closed null");
+        assertThat(pair.agentReleasedAll()).isTrue();
     }
 
     @Test
@@ -177,17 +175,14 @@ class Http2UpstreamExchangeTest {
         request(head("POST"), false);
         body("ping", false);
 
-        Http2HeadersFrame head = stream.readOutbound();
-        assertThat(head.headers().status()).hasToString("502");
-        assertThat(head.headers().get(Protocol.AGENT_ERROR)).hasToString("upstream_unreachable");
-        Http2DataFrame page = stream.readOutbound();
-        String text = page.content().toString(StandardCharsets.UTF_8);
-        page.release();
-        assertThat(text).contains("HTTP/2 upstream", "http://127.0.0.1:9", "connection refused");
+        assertThat(edge.frames.get(0)).isEqualTo("HEADERS 502");
+        assertThat(edge.headers.get(0).get(Protocol.AGENT_ERROR)).hasToString("upstream_unreachable");
+        assertThat(edge.frames.get(1)).contains("HTTP/2 upstream", "http://127.0.0.1:9", "connection refused")
+                .endsWith(" end");
         body("more", true);
 
-        assertThat(sent).allSatisfy(bytes -> assertThat(bytes.refCnt()).isZero());
-        assertThat(stream.config().isAutoRead()).as("reads on, to drain the request").isTrue();
+        assertThat(pair.agentReleasedAll()).isTrue();
+        assertThat(edge.frames).as("reads on, to drain the request").endsWith("closed null");
     }
 
     @Test
@@ -195,8 +190,8 @@ class Http2UpstreamExchangeTest {
         request(head("GET"), true);
         wire();
 
-        stream.advanceTimeBy(RESPONSE_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-        stream.runScheduledPendingTasks();
+        pair.agent.advanceTimeBy(RESPONSE_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        pair.agent.runScheduledPendingTasks();
         wire();
 
         assertThat(atEdge()).startsWith("HEADERS 504").last().asString().endsWith(" end");
@@ -210,12 +205,9 @@ class Http2UpstreamExchangeTest {
 
         serverAnswers(new DefaultHttp2ResetFrame(Http2Error.REFUSED_STREAM));
 
-        Http2HeadersFrame head = stream.readOutbound();
-        assertThat(head.headers().status()).hasToString("502");
-        assertThat(head.headers().get(Protocol.AGENT_ERROR)).hasToString("upstream_protocol");
-        Http2DataFrame page = stream.readOutbound();
-        assertThat(page.content().toString(StandardCharsets.UTF_8)).contains("reset the stream (REFUSED_STREAM)");
-        page.release();
+        assertThat(edge.frames.get(0)).isEqualTo("HEADERS 502");
+        assertThat(edge.headers.get(0).get(Protocol.AGENT_ERROR)).hasToString("upstream_protocol");
+        assertThat(edge.frames.get(1)).contains("reset the stream (REFUSED_STREAM)");
     }
 
     @Test
@@ -236,13 +228,12 @@ class Http2UpstreamExchangeTest {
         body("part", false);
         wire();
 
-        stream.pipeline().fireUserEventTriggered(new DefaultHttp2ResetFrame(Http2Error.INTERNAL_ERROR));
-        stream.close();
+        edge.reset(Http2Error.INTERNAL_ERROR);
         wire();
 
         assertThat(atServer).containsExactly("HEADERS POST app.burrow.test", "DATA part",
                 "RST_STREAM INTERNAL_ERROR");
-        assertThat(sent).allSatisfy(bytes -> assertThat(bytes.refCnt()).isZero());
+        assertThat(pair.agentReleasedAll()).isTrue();
         assertThat(connection.goAway()).isDone();
     }
 
@@ -252,10 +243,33 @@ class Http2UpstreamExchangeTest {
         wire();
         serverAnswers(new DefaultHttp2HeadersFrame(new DefaultHttp2Headers().status("200")));
 
-        stream.close();
+        edge.reset(Http2Error.CANCEL);
         wire();
 
         assertThat(atServer).containsExactly("HEADERS GET app.burrow.test end", "RST_STREAM CANCEL");
         assertThat(connection.goAway()).isDone();
+    }
+
+    @Test
+    void theInspectorRecordsTheFramesBothWaysTrailersEndingTheAnswer() {
+        inspect = true;
+        request(head("POST").set("te", "trailers"), false);
+        body("ping", true);
+        wire();
+
+        serverAnswers(new DefaultHttp2HeadersFrame(new DefaultHttp2Headers().status("200")
+                .set("content-type", "application/grpc")));
+        serverAnswers(data("pong", false));
+        ExchangeView midway = log.newestFirst().get(0).view();
+        serverAnswers(new DefaultHttp2HeadersFrame(new DefaultHttp2Headers().set("grpc-status", "0"), true));
+
+        assertThat(midway.state()).isEqualTo(CapturedExchange.State.IN_PROGRESS);
+        ExchangeView seen = log.newestFirst().get(0).view();
+        assertThat(seen.method()).isEqualTo("POST");
+        assertThat(new String(seen.requestBody().captured(), StandardCharsets.UTF_8)).isEqualTo("ping");
+        assertThat(seen.status()).isEqualTo(200);
+        assertThat(seen.responseHeaders()).contains(Map.entry("content-type", "application/grpc"));
+        assertThat(new String(seen.responseBody().captured(), StandardCharsets.UTF_8)).isEqualTo("pong");
+        assertThat(seen.state()).isEqualTo(CapturedExchange.State.COMPLETE);
     }
 }

@@ -3,7 +3,6 @@ package dev.burrow.transport;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
@@ -181,35 +180,72 @@ class StreamMuxTest {
     }
 
     @Test
-    void aHandlerThatStopsReadingWithinAReadStillHearsTheReadEndForWhatItTook() {
+    void aHandlerThatStopsReadingMidReadStillHearsTheReadsEndForWhatItTook() {
         exchange();
         TunnelStream stream = clientMux.open(new Recorder());
         stream.write(request(), false);
         stream.flush();
         exchange();
         Recorder serverSide = serverStreams.get(0);
-        serverSide.pauseOnData = true;
-        int before = serverSide.readCompletes;
-        // Two frames (each flushed alone, or the client's flow controller merges them) in one read of the server's
-        // connection: the handler stops reading after the first.
-        CompositeByteBuf oneRead = Unpooled.compositeBuffer();
-        for (String part : List.of("a", "b")) {
-            stream.write(text(part), false);
-            stream.flush();
-            client.runPendingTasks();
-            ByteBuf bytes;
-            while ((bytes = client.readOutbound()) != null) {
-                oneRead.addComponent(true, bytes);
+        List<String> told = new ArrayList<>();
+        serverSide.stream.handler(new TunnelStream.Handler() {
+            @Override
+            public void headersRead(TunnelStream stream, Http2Headers headers, boolean endStream) {
             }
-        }
-        server.writeInbound(oneRead);
 
-        assertThat(serverSide.text).hasToString("a");
-        assertThat(serverSide.readCompletes).as("the read's end, for the bytes taken before pausing")
-                .isEqualTo(before + 1);
-        serverSide.pauseOnData = false;
+            @Override
+            public void dataRead(TunnelStream stream, ByteBuf data, boolean endStream) {
+                // A relay whose consumer just became full: it wrote this, unflushed, and takes no more.
+                told.add("data " + data.toString(StandardCharsets.US_ASCII));
+                data.release();
+                stream.reading(false);
+            }
+
+            @Override
+            public void readComplete(TunnelStream stream) {
+                told.add("read complete");
+            }
+
+            @Override
+            public void closed(TunnelStream stream, Http2Error resetBy) {
+            }
+        });
+        // Flushed apart, so that the flow controller does not merge them into one frame.
+        stream.write(text("a"), false);
+        stream.flush();
+        stream.write(text("b"), false);
+        stream.flush();
+
+        // Both frames in one read of the server's connection.
+        client.runPendingTasks();
+        List<ByteBuf> written = new ArrayList<>();
+        for (ByteBuf bytes; (bytes = client.readOutbound()) != null; ) {
+            written.add(bytes);
+        }
+        server.writeInbound(Unpooled.wrappedBuffer(written.toArray(new ByteBuf[0])));
+
+        assertThat(told).containsExactly("data a", "read complete");
         serverSide.stream.reading(true);
-        assertThat(serverSide.text).hasToString("ab");
+        assertThat(told).containsExactly("data a", "read complete", "data b", "read complete");
+    }
+
+    @Test
+    void aStreamTheCodecFindsInErrorIsResetWithItsCodeAndItsHandlerHearsItClosed() {
+        exchange();
+        Recorder clientSide = new Recorder();
+        TunnelStream stream = clientMux.open(clientSide);
+        stream.write(request().setInt("content-length", 5), false);
+        stream.flush();
+        exchange();
+
+        // Two bytes where five were announced: a stream error, which the codec only reports.
+        stream.write(text("ab"), true);
+        stream.flush();
+        exchange();
+
+        assertThat(serverStreams.get(0).events).containsExactly("headers POST", "closed null");
+        assertThat(clientSide.events).containsExactly("closed PROTOCOL_ERROR");
+        assertThat(serverMux.openStreams()).isZero();
     }
 
     /** Records what its stream's handler is told, as short lines. */
@@ -218,9 +254,6 @@ class StreamMuxTest {
         final StringBuilder text = new StringBuilder();
         TunnelStream stream;
         long bytes;
-        int readCompletes;
-        /** Stops reading after each DATA frame, as a handler whose consumer became unwritable. */
-        boolean pauseOnData;
 
         @Override
         public void headersRead(TunnelStream stream, Http2Headers headers, boolean endStream) {
@@ -239,14 +272,6 @@ class StreamMuxTest {
             if (endStream) {
                 events.add("end");
             }
-            if (pauseOnData) {
-                stream.reading(false);
-            }
-        }
-
-        @Override
-        public void readComplete(TunnelStream stream) {
-            readCompletes++;
         }
 
         @Override

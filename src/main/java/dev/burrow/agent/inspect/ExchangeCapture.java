@@ -1,24 +1,26 @@
 package dev.burrow.agent.inspect;
 
 import dev.burrow.protocol.Protocol;
-import io.netty.channel.ChannelDuplexHandler;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelPromise;
+import io.netty.buffer.ByteBuf;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http2.Http2DataFrame;
+import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http2.Http2Headers;
-import io.netty.handler.codec.http2.Http2HeadersFrame;
-import io.netty.handler.codec.http2.Http2ResetFrame;
+import io.netty.handler.codec.http2.HttpConversionUtil;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Watches one HTTP tunnel stream on the agent, in front of whatever relays it, and records the exchange in the
- * inspector's log: request headers and body as they come from the edge, the answer as it goes back. It sees the
- * stream's own frames, so it records the same whichever protocol the upstream speaks; it changes nothing.
+ * Records one HTTP tunnel stream on the agent in the inspector's log: request headers and body as they come from the
+ * edge, the answer as it goes back. The stream's exchange tells it what it reads from the stream and what it writes
+ * there, before it acts on it, so it records the stream's own frames whichever protocol the upstream speaks (an
+ * HTTP/1.1 answer part as the frames it is written as). It changes nothing and keeps no buffer. Used on the stream's
+ * event loop.
  */
-public final class ExchangeCapture extends ChannelDuplexHandler {
+public final class ExchangeCapture {
     /** Payload bytes kept of each WebSocket frame. */
     private static final int FRAME_PREVIEW = 1024;
 
@@ -38,76 +40,81 @@ public final class ExchangeCapture extends ChannelDuplexHandler {
         this.tunnelUrl = tunnelUrl;
     }
 
-    @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (msg instanceof Http2HeadersFrame frame && exchange == null) {
-            Http2Headers headers = frame.headers();
+    /** A HEADERS frame read from the stream: the first is the request's; trailers add nothing. */
+    public void requestHeaders(Http2Headers headers) {
+        if (exchange == null) {
             exchange = log.start(new CapturedExchange.Request(tunnelUrl, text(headers.get(Protocol.CLIENT_ADDR)), null,
                     text(headers.method()), text(headers.path()), text(headers.authority()), ordinary(headers)));
-        } else if (msg instanceof Http2DataFrame data && exchange != null) {
-            if (fromClient != null) {
-                fromClient.feed(data.content(), frame -> exchange.recordFrame(true, frame));
-            } else {
-                exchange.recordRequestBody(data.content());
-            }
-        } else if (msg instanceof Http2ResetFrame && exchange != null) {
-            exchange.end(CapturedExchange.State.RESET);
         }
-        ctx.fireChannelRead(msg);
     }
 
-    @Override
-    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+    /** A DATA frame's bytes read from the stream; they stay the caller's. */
+    public void requestData(ByteBuf data) {
+        if (exchange == null) {
+            return;
+        }
+        if (fromClient != null) {
+            fromClient.feed(data, frame -> exchange.recordFrame(true, frame));
+        } else {
+            exchange.recordRequestBody(data);
+        }
+    }
+
+    /** A HEADERS frame about to be written to the stream: the answer's head, an interim answer, or trailers. */
+    public void responseHeaders(Http2Headers headers, boolean endStream) {
+        if (exchange == null) {
+            return;
+        }
+        CharSequence status = headers.status();
+        boolean upgraded = headers.contains(Protocol.UPGRADED);
+        if (upgraded) {
+            // The tunnel carries a switch as 200 with burrow-upgraded; the client saw 101.
+            exchange.responseStarted(HttpResponseStatus.SWITCHING_PROTOCOLS.code(), ordinary(headers));
+            exchange.upgraded();
+            fromClient = new WebSocketFrameReader(FRAME_PREVIEW);
+            toClient = new WebSocketFrameReader(FRAME_PREVIEW);
+        } else if (status != null && status.length() == 3 && status.charAt(0) != '1') {
+            // Interim answers (100 Continue) are not the answer; trailers carry no status.
+            exchange.responseStarted(Integer.parseInt(status.toString()), ordinary(headers));
+        }
+        if (endStream) {
+            exchange.end(CapturedExchange.State.COMPLETE);
+        }
+    }
+
+    /** A DATA frame's bytes about to be written to the stream; they stay the caller's. */
+    public void responseData(ByteBuf data, boolean endStream) {
+        if (exchange == null) {
+            return;
+        }
+        if (toClient != null) {
+            toClient.feed(data, frame -> exchange.recordFrame(false, frame));
+        } else {
+            exchange.recordResponseBody(data);
+        }
+        if (endStream) {
+            exchange.end(CapturedExchange.State.COMPLETE);
+        }
+    }
+
+    /** A part of an HTTP/1.1 answer about to be written to the stream, recorded as the frames it becomes. */
+    public void response(HttpObject part) {
+        if (exchange == null) {
+            return;
+        }
+        if (part instanceof HttpResponse head) {
+            responseHeaders(HttpConversionUtil.toHttp2Headers(head, false), false);
+        }
+        if (part instanceof HttpContent content) {
+            responseData(content.content(), part instanceof LastHttpContent);
+        }
+    }
+
+    /** The stream closed: without an ending answer, it was reset, or its connection went. */
+    public void closed() {
         if (exchange != null) {
-            if (msg instanceof Http2HeadersFrame frame) {
-                CharSequence status = frame.headers().status();
-                boolean upgraded = frame.headers().contains(Protocol.UPGRADED);
-                if (upgraded) {
-                    // The tunnel carries a switch as 200 with burrow-upgraded; the client saw 101.
-                    exchange.responseStarted(HttpResponseStatus.SWITCHING_PROTOCOLS.code(), ordinary(frame.headers()));
-                } else if (status != null && status.length() == 3 && status.charAt(0) != '1') {
-                    // Interim answers (100 Continue) are not the answer; trailers carry no status.
-                    exchange.responseStarted(Integer.parseInt(status.toString()), ordinary(frame.headers()));
-                }
-                if (upgraded) {
-                    exchange.upgraded();
-                    fromClient = new WebSocketFrameReader(FRAME_PREVIEW);
-                    toClient = new WebSocketFrameReader(FRAME_PREVIEW);
-                }
-                if (frame.isEndStream()) {
-                    exchange.end(CapturedExchange.State.COMPLETE);
-                }
-            } else if (msg instanceof Http2DataFrame data) {
-                if (toClient != null) {
-                    toClient.feed(data.content(), frame -> exchange.recordFrame(false, frame));
-                } else {
-                    exchange.recordResponseBody(data.content());
-                }
-                if (data.isEndStream()) {
-                    exchange.end(CapturedExchange.State.COMPLETE);
-                }
-            } else if (msg instanceof Http2ResetFrame) {
-                exchange.end(CapturedExchange.State.RESET);
-            }
-        }
-        ctx.write(msg, promise);
-    }
-
-    @Override
-    public void channelInactive(ChannelHandlerContext ctx) {
-        if (exchange != null) {
-            // Closed without an ending answer: a reset, or the connection went.
             exchange.end(CapturedExchange.State.RESET);
         }
-        ctx.fireChannelInactive();
-    }
-
-    @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt instanceof Http2ResetFrame && exchange != null) {
-            exchange.end(CapturedExchange.State.RESET);
-        }
-        ctx.fireUserEventTriggered(evt);
     }
 
     /** Headers as the user sent or got them: without pseudo-headers and Burrow's own. */
