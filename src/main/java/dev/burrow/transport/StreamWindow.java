@@ -1,9 +1,5 @@
 package dev.burrow.transport;
 
-import io.netty.handler.codec.http2.Http2Exception;
-import io.netty.handler.codec.http2.Http2FrameCodec;
-import io.netty.handler.codec.http2.Http2Stream;
-import io.netty.handler.codec.http2.Http2StreamChannel;
 import java.util.function.LongSupplier;
 
 /**
@@ -17,10 +13,7 @@ public final class StreamWindow {
     /** The largest window a stream grows to. */
     public static final int MAX = 32 * 1024 * 1024;
 
-    /** The stream as a child channel, or null. */
-    private final Http2StreamChannel stream;
-    /** The stream without a channel, or null. */
-    private final TunnelStream tunnelStream;
+    private final TunnelStream stream;
     private final LongSupplier rttNanos;
     /** Read from the public connection's loop too, when it paces the stream. */
     private volatile int size = Http2Tuning.STREAM_WINDOW;
@@ -28,16 +21,8 @@ public final class StreamWindow {
     private long since = System.nanoTime();
 
     /** @param rttNanos the connection's round trip from its heartbeat, or a negative number before the first */
-    public StreamWindow(Http2StreamChannel stream, LongSupplier rttNanos) {
-        this.stream = stream;
-        this.tunnelStream = null;
-        this.rttNanos = rttNanos;
-    }
-
-    /** @param rttNanos the connection's round trip from its heartbeat, or a negative number before the first */
     public StreamWindow(TunnelStream stream, LongSupplier rttNanos) {
-        this.stream = null;
-        this.tunnelStream = stream;
+        this.stream = stream;
         this.rttNanos = rttNanos;
     }
 
@@ -62,21 +47,7 @@ public final class StreamWindow {
     }
 
     private void grow() {
-        if (tunnelStream != null) {
-            tunnelStream.growWindow(size);
-            size *= 2;
-            return;
-        }
-        Http2FrameCodec codec = stream.parent().pipeline().get(Http2FrameCodec.class);
-        Http2Stream http2 = codec == null ? null : codec.connection().stream(stream.stream().id());
-        if (http2 == null) {
-            return;
-        }
-        try {
-            codec.connection().local().flowController().incrementWindowSize(http2, size);
-            size *= 2;
-        } catch (Http2Exception e) {
-            // The stream closed meanwhile: nothing left to grow.
-        }
+        stream.growWindow(size);
+        size *= 2;
     }
 }

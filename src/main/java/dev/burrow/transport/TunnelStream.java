@@ -15,6 +15,8 @@ import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.handler.codec.http2.Http2StreamFrame;
 import java.nio.channels.ClosedChannelException;
 import java.util.ArrayDeque;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One HTTP/2 stream of a tunnel connection, without a channel of its own: the frames its peer sends go to its one
@@ -28,6 +30,8 @@ import java.util.ArrayDeque;
  * stream's receive window, which is only returned as the handler takes the bytes.
  */
 public final class TunnelStream {
+    private static final Logger log = LoggerFactory.getLogger(TunnelStream.class);
+
     /** What happens to a stream, told on its connection's event loop. */
     public interface Handler {
         /** A HEADERS frame: the first opens the stream's message; a later one with END_STREAM carries trailers. */
@@ -231,7 +235,11 @@ public final class TunnelStream {
         if (now != writable) {
             writable = now;
             if (state != State.CLOSED) {
-                handler.writabilityChanged(this);
+                try {
+                    handler.writabilityChanged(this);
+                } catch (RuntimeException e) {
+                    handlerFailed(e);
+                }
             }
         }
     }
@@ -268,7 +276,7 @@ public final class TunnelStream {
                 }
             }
             if (state != State.CLOSED) {
-                handler.readComplete(this);
+                tellReadComplete();
             }
             mux.flush();
         }
@@ -289,13 +297,38 @@ public final class TunnelStream {
     }
 
     private void deliver(Http2StreamFrame frame) {
-        if (frame instanceof Http2DataFrame data) {
-            int flowControlled = data.initialFlowControlledBytes();
-            handler.dataRead(this, data.content(), data.isEndStream());
-            mux.consumed(this, flowControlled);
-        } else if (frame instanceof Http2HeadersFrame headers) {
-            handler.headersRead(this, headers.headers(), headers.isEndStream());
+        try {
+            if (frame instanceof Http2DataFrame data) {
+                int flowControlled = data.initialFlowControlledBytes();
+                try {
+                    handler.dataRead(this, data.content(), data.isEndStream());
+                } finally {
+                    mux.consumed(this, flowControlled);
+                }
+            } else if (frame instanceof Http2HeadersFrame headers) {
+                handler.headersRead(this, headers.headers(), headers.isEndStream());
+            }
+        } catch (RuntimeException e) {
+            handlerFailed(e);
         }
+    }
+
+    private void tellReadComplete() {
+        try {
+            handler.readComplete(this);
+        } catch (RuntimeException e) {
+            handlerFailed(e);
+        }
+    }
+
+    /**
+     * A handler threw: its stream is reset, as a child channel's pipeline would close it, and the connection with
+     * every other stream goes on.
+     */
+    private void handlerFailed(RuntimeException e) {
+        log.atWarn().setCause(e).addKeyValue("stream", this)
+                .log("a stream's handler failed: the stream is reset, its connection goes on");
+        reset0(Http2Error.INTERNAL_ERROR);
     }
 
     void readComplete() {
@@ -303,7 +336,7 @@ public final class TunnelStream {
         // Also when the stream stopped reading in this burst and holds its later frames: the handler may have
         // gathered the earlier ones (a relay's unflushed writes), and it must hand them on now.
         if (state != State.CLOSED) {
-            handler.readComplete(this);
+            tellReadComplete();
         }
     }
 
@@ -327,7 +360,11 @@ public final class TunnelStream {
         state = State.CLOSED;
         releaseHeld();
         mux.unregister(this);
-        handler.closed(this, reset);
+        try {
+            handler.closed(this, reset);
+        } catch (RuntimeException e) {
+            log.atWarn().setCause(e).addKeyValue("stream", this).log("a stream's handler failed on its close");
+        }
     }
 
     private void releaseHeld() {

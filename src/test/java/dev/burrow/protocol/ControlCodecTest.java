@@ -5,37 +5,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.handler.codec.DecoderException;
-import io.netty.handler.codec.TooLongFrameException;
-import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
-import io.netty.handler.codec.http2.Http2DataFrame;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** The control stream's pipeline as {@link ControlStream#configure} builds it: DATA frames in, messages out. */
+/** Control messages as JSON lines: what a message is written as, and what a line is read as. */
 class ControlCodecTest {
-    private EmbeddedChannel channel;
-
-    @BeforeEach
-    void setUp() {
-        channel = new EmbeddedChannel();
-        // A pass-through last handler, so decoded messages land in the channel's inbound queue.
-        ControlStream.configure(channel.pipeline(), new ChannelInboundHandlerAdapter());
-    }
-
-    @AfterEach
-    void tearDown() {
-        channel.finishAndReleaseAll();
-    }
-
     static Stream<ControlMessage> everyMessageType() {
         return Stream.of(
                 new ControlMessage.Hello(1, "bt_secret", "burrow/0.1.0 linux"),
@@ -57,24 +36,18 @@ class ControlCodecTest {
     @ParameterizedTest
     @MethodSource("everyMessageType")
     void everyMessageSurvivesTheRoundTrip(ControlMessage message) {
-        channel.writeOutbound(message);
-        Http2DataFrame frame = channel.readOutbound();
-        assertThat(frame.isEndStream()).isFalse();
-        String line = frame.content().toString(StandardCharsets.UTF_8);
+        ByteBuf written = ControlCodec.encode(message, UnpooledByteBufAllocator.DEFAULT);
+        String line = written.toString(StandardCharsets.UTF_8);
         assertThat(line).endsWith("\n").containsOnlyOnce("\n");
 
-        channel.writeInbound(frame);
-
-        assertThat((Object) channel.readInbound()).isEqualTo(message);
-        assertThat(frame.refCnt()).isZero();
+        ByteBuf withoutNewline = written.slice(0, written.readableBytes() - 1);
+        assertThat(ControlCodec.parse(withoutNewline)).isEqualTo(message);
+        written.release();
     }
 
     @Test
     void messagesAreOneJsonObjectPerLineNamedByType() {
-        channel.writeOutbound(new ControlMessage.Bind(3, "http", "app", null, null, null, null));
-        Http2DataFrame frame = channel.readOutbound();
-        String line = frame.content().toString(StandardCharsets.UTF_8);
-        frame.release();
+        String line = written(new ControlMessage.Bind(3, "http", "app", null, null, null, null));
 
         assertThat(line).contains("\"type\":\"bind\"", "\"id\":3", "\"tunnel\":\"http\"", "\"subdomain\":\"app\"")
                 // Absent fields are left out, not sent as null.
@@ -83,78 +56,32 @@ class ControlCodecTest {
 
     @Test
     void errorCodesGoByTheirWireNames() {
-        channel.writeOutbound(new ControlMessage.Error(null, ErrorCode.RATE_LIMITED, "slow down"));
-        Http2DataFrame frame = channel.readOutbound();
-        String line = frame.content().toString(StandardCharsets.UTF_8);
-        frame.release();
+        String line = written(new ControlMessage.Error(null, ErrorCode.RATE_LIMITED, "slow down"));
 
         assertThat(line).contains("\"code\":\"rate_limited\"").doesNotContain("RATE_LIMITED", "\"id\"");
     }
 
     @Test
-    void lineSplitAcrossFramesIsJoined() {
-        channel.writeInbound(data("{\"type\":\"dra"));
-        assertThat((Object) channel.readInbound()).isNull();
-        channel.writeInbound(data("in\",\"reason\":\"bye\"}\n"));
-
-        assertThat((Object) channel.readInbound()).isEqualTo(new ControlMessage.Drain("bye"));
-    }
-
-    @Test
-    void severalLinesInOneFrameAreSeveralMessages() {
-        channel.writeInbound(data("{\"type\":\"unbind\",\"tunnelId\":\"t1\"}\n{\"type\":\"unbind\",\"tunnelId\":\"t2\"}\r\n"));
-
-        assertThat(List.of(channel.readInbound(), channel.readInbound())).containsExactly(
-                new ControlMessage.Unbind("t1"), new ControlMessage.Unbind("t2"));
-    }
-
-    @Test
     void unknownFieldsAreIgnored() {
-        channel.writeInbound(data("{\"type\":\"welcome\",\"session\":\"s\",\"edge\":\"e\",\"future\":42}\n"));
-
-        assertThat((Object) channel.readInbound()).isEqualTo(new ControlMessage.Welcome("s", "e"));
+        assertThat(read("{\"type\":\"welcome\",\"session\":\"s\",\"edge\":\"e\",\"future\":42}"))
+                .isEqualTo(new ControlMessage.Welcome("s", "e"));
     }
 
     @Test
     void unknownErrorCodeReadsAsInternal() {
-        channel.writeInbound(data("{\"type\":\"error\",\"code\":\"brand_new_code\",\"message\":\"m\"}\n"));
-
-        assertThat((Object) channel.readInbound())
+        assertThat(read("{\"type\":\"error\",\"code\":\"brand_new_code\",\"message\":\"m\"}"))
                 .isEqualTo(new ControlMessage.Error(null, ErrorCode.INTERNAL, "m"));
     }
 
     @Test
     void invalidJsonIsADecoderException() {
-        Http2DataFrame frame = data("{\"type\":\"hello\",\n");
-
-        assertThatThrownBy(() -> channel.writeInbound(frame)).isInstanceOf(DecoderException.class)
+        assertThatThrownBy(() -> read("{\"type\":\"hello\",")).isInstanceOf(DecoderException.class)
                 .hasMessageContaining("bad control message");
-        assertThat(frame.refCnt()).isZero();
     }
 
     @Test
     void unknownTypeIsADecoderException() {
-        assertThatThrownBy(() -> channel.writeInbound(data("{\"type\":\"teleport\"}\n")))
-                .isInstanceOf(DecoderException.class);
-    }
-
-    @Test
-    void lineLongerThanTheLimitIsTooLongFrameException() {
-        String tooLong = "{\"type\":\"drain\",\"reason\":\"" + "x".repeat(Protocol.MAX_CONTROL_MESSAGE) + "\"}";
-
-        assertThatThrownBy(() -> channel.writeInbound(data(tooLong))).isInstanceOf(TooLongFrameException.class);
-        assertThat((Object) channel.readInbound()).isNull();
-    }
-
-    @Test
-    void lineAtTheLimitIsAccepted() {
-        String prefix = "{\"type\":\"drain\",\"reason\":\"";
-        String suffix = "\"}";
-        String reason = "y".repeat(Protocol.MAX_CONTROL_MESSAGE - prefix.length() - suffix.length());
-
-        channel.writeInbound(data(prefix + reason + suffix + "\n"));
-
-        assertThat((Object) channel.readInbound()).isEqualTo(new ControlMessage.Drain(reason));
+        assertThatThrownBy(() -> read("{\"type\":\"teleport\"}")).isInstanceOf(DecoderException.class);
     }
 
     @Test
@@ -164,8 +91,16 @@ class ControlCodecTest {
         assertThat(hello.toString()).doesNotContain("bt_very_secret_token").contains("burrow/0.1.0");
     }
 
-    private static Http2DataFrame data(String text) {
-        ByteBuf content = Unpooled.copiedBuffer(text, StandardCharsets.UTF_8);
-        return new DefaultHttp2DataFrame(content, false);
+    private static String written(ControlMessage message) {
+        ByteBuf written = ControlCodec.encode(message, UnpooledByteBufAllocator.DEFAULT);
+        try {
+            return written.toString(StandardCharsets.UTF_8);
+        } finally {
+            written.release();
+        }
+    }
+
+    private static ControlMessage read(String line) {
+        return ControlCodec.parse(Unpooled.copiedBuffer(line, StandardCharsets.UTF_8));
     }
 }

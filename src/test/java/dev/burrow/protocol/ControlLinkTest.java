@@ -28,6 +28,7 @@ class ControlLinkTest {
     /** Every composite buffer the reading side's link made for a line. */
     private final List<CompositeByteBuf> composites = new ArrayList<>();
     private final List<String> heard = new ArrayList<>();
+    private final List<ControlMessage> messages = new ArrayList<>();
     private boolean resetOnMessage;
     private final StreamMux clientMux = new StreamMux(null);
     private final StreamMux serverMux = new StreamMux(stream -> ControlLink.of(stream, new Listener()));
@@ -71,6 +72,7 @@ class ControlLinkTest {
         @Override
         public void messageRead(ControlLink link, ControlMessage message) {
             heard.add(message.getClass().getSimpleName());
+            messages.add(message);
             if (resetOnMessage) {
                 link.stream().reset(Http2Error.CANCEL);
             }
@@ -158,5 +160,53 @@ class ControlLinkTest {
 
         assertThat(heard).containsExactly("Drain", "closed");
         assertThat(composites).allSatisfy(held -> assertThat(held.refCnt()).isZero());
+    }
+
+    @Test
+    void aLineSplitAcrossFramesIsOneMessageAndSeveralLinesInOneFrameAreSeveral() {
+        TunnelStream stream = openControl();
+        stream.write(lines("{\"type\":\"dra"), false);
+        stream.flush();
+        exchange();
+        assertThat(messages).isEmpty();
+
+        stream.write(lines("in\",\"reason\":\"bye\"}\n{\"type\":\"unbind\",\"tunnelId\":\"t1\"}\r\n"
+                + "{\"type\":\"unbind\",\"tunnelId\":\"t2\"}\n"), false);
+        stream.flush();
+        exchange();
+
+        assertThat(messages).containsExactly(new ControlMessage.Drain("bye"), new ControlMessage.Unbind("t1"),
+                new ControlMessage.Unbind("t2"));
+    }
+
+    @Test
+    void aLineAtTheLimitIsReadAndOneLongerIsUnreadableAndEndsReading() {
+        String prefix = "{\"type\":\"drain\",\"reason\":\"";
+        String suffix = "\"}";
+        String reason = "y".repeat(Protocol.MAX_CONTROL_MESSAGE - prefix.length() - suffix.length());
+        TunnelStream stream = openControl();
+        stream.write(lines(prefix + reason + suffix + "\n"), false);
+        stream.flush();
+        exchange();
+        assertThat(messages).containsExactly(new ControlMessage.Drain(reason));
+
+        // No newline in sight, and already longer than a line may be: unreadable without waiting for its end.
+        stream.write(lines(prefix + reason + "yy" + suffix), false);
+        stream.write(lines("\n{\"type\":\"drain\",\"reason\":\"after\"}\n"), false);
+        stream.flush();
+        exchange();
+
+        assertThat(heard).containsExactly("Drain", "unreadable");
+        assertThat(composites).allSatisfy(held -> assertThat(held.refCnt()).isZero());
+    }
+
+    @Test
+    void aLineThatIsNoMessageIsUnreadable() {
+        TunnelStream stream = openControl();
+        stream.write(lines("{\"type\":\"teleport\"}\n{\"type\":\"drain\",\"reason\":\"after\"}\n"), false);
+        stream.flush();
+        exchange();
+
+        assertThat(heard).containsExactly("unreadable");
     }
 }

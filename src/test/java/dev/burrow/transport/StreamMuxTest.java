@@ -248,8 +248,40 @@ class StreamMuxTest {
         assertThat(serverMux.openStreams()).isZero();
     }
 
+    @Test
+    void aHandlerThatThrowsHasItsStreamResetAndTheConnectionGoesOn() {
+        exchange();
+        Recorder failing = new Recorder();
+        TunnelStream first = clientMux.open(failing);
+        first.write(request(), false);
+        first.flush();
+        exchange();
+        serverStreams.get(0).stream.handler(new Recorder() {
+            @Override
+            public void dataRead(TunnelStream stream, ByteBuf data, boolean endStream) {
+                data.release();
+                throw new IllegalStateException("a bug in a handler");
+            }
+        });
+        first.write(text("boom"), false);
+        first.flush();
+        exchange();
+
+        assertThat(failing.events).containsExactly("closed INTERNAL_ERROR");
+        assertThat(server.isActive()).isTrue();
+        Recorder next = new Recorder();
+        TunnelStream second = clientMux.open(next);
+        second.write(request(), true);
+        second.flush();
+        exchange();
+        serverStreams.get(1).stream.write(new DefaultHttp2Headers().status("204"), true);
+        serverStreams.get(1).stream.flush();
+        exchange();
+        assertThat(next.events).containsExactly("headers 204 end", "closed null");
+    }
+
     /** Records what its stream's handler is told, as short lines. */
-    private static final class Recorder implements TunnelStream.Handler {
+    private static class Recorder implements TunnelStream.Handler {
         final List<String> events = new ArrayList<>();
         final StringBuilder text = new StringBuilder();
         TunnelStream stream;
