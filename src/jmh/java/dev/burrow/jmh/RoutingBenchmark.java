@@ -69,7 +69,7 @@ public class RoutingBenchmark {
             };
             boundHosts[i] = host.getBytes(StandardCharsets.US_ASCII);
             unknownHosts[i] = ("nobody-" + i + DOMAIN).getBytes(StandardCharsets.US_ASCII);
-            if (registry.find(Hostnames.fromHostHeader(host)) == null) {
+            if (registry.find(TunnelType.HTTP, Hostnames.fromHostHeader(host)) == null) {
                 throw new IllegalStateException("sample does not route: " + host);
             }
         }
@@ -93,14 +93,14 @@ public class RoutingBenchmark {
     /** Parse and lookup, as for every request that reaches a tunnel. */
     @Benchmark
     public Tunnel routeHit() {
-        return registry.find(Hostnames.fromHostHeader(host(boundHosts)));
+        return registry.find(TunnelType.HTTP, Hostnames.fromHostHeader(host(boundHosts)));
     }
 
     /** Parse, lookup, and the offline check that tells "not connected right now" from "unknown". */
     @Benchmark
     public boolean routeMiss() {
         String hostname = Hostnames.fromHostHeader(host(unknownHosts));
-        return registry.find(hostname) != null || registry.wasRecentlyBound(hostname);
+        return registry.find(TunnelType.HTTP, hostname) != null || registry.wasRecentlyBound(TunnelType.HTTP, hostname);
     }
 
     private String host(byte[][] samples) {
