@@ -16,10 +16,17 @@ import java.util.concurrent.locks.LockSupport;
  * request queued behind it, and those requests count it) and from the moment it was actually sent (raw). wrk only
  * gives the corrected kind, where a few long stalls dominate the tail; the raw kind shows the typical request.
  *
- * <p>Arguments: host port host-header path rate-per-second seconds connections. Prints one line:
- * {@code FIXED sent=N errors=N p50=.. p99=.. p999=.. max=.. raw_p50=.. raw_p99=.. raw_p999=.. raw_max=..} in
- * microseconds. Bounded: each connection sends exactly its share of rate * seconds requests, and gives up on a
- * request after 10 s.
+ * <p>A warm-up at the same rate, on the same connections, comes before the timed window and is not recorded: the
+ * client's own JVM compiles its loop and the connections are opened then. Without it the first second or two
+ * measured this client starting (its JIT threads and 64 new threads and connections compete with the relay for
+ * the cores), and at half a relay's best rate on 2 cores that start left a queue that the corrected percentiles
+ * counted as a stall of hundreds of ms (bench/results/2026-12-06-2340-pauses.md). The schedule runs on without a break
+ * from the warm-up into the timed window, so a queue the warm-up leaves is still counted.
+ *
+ * <p>Arguments: host port host-header path rate-per-second seconds connections [warm-up-seconds, default 0]. Prints
+ * one line: {@code FIXED sent=N errors=N p50=.. p99=.. p999=.. max=.. raw_p50=.. raw_p99=.. raw_p999=.. raw_max=..}
+ * in microseconds, of the timed window only. Bounded: each connection sends exactly its share of rate * (warm-up +
+ * seconds) requests, and gives up on a request after 10 s.
  */
 public final class FixedRate {
     public static void main(String[] args) throws Exception {
@@ -30,7 +37,9 @@ public final class FixedRate {
         double rate = Double.parseDouble(args[4]);
         int seconds = Integer.parseInt(args[5]);
         int connections = Integer.parseInt(args[6]);
+        int warmUpSeconds = args.length > 7 ? Integer.parseInt(args[7]) : 0;
         long perConnection = Math.max(1, (long) (rate * seconds / connections));
+        long warmUpPerConnection = (long) (rate * warmUpSeconds / connections);
         long interval = (long) (1e9 * connections / rate);
 
         long start = System.nanoTime() + 100_000_000L;
@@ -38,7 +47,7 @@ public final class FixedRate {
         for (int c = 0; c < connections; c++) {
             // Connections are spread over the interval so that the load arrives evenly, not in bursts.
             Worker worker = new Worker(host, port, request, start + c * interval / connections, interval,
-                    (int) perConnection);
+                    warmUpPerConnection, (int) perConnection);
             workers.add(worker);
             worker.start();
         }
@@ -76,17 +85,19 @@ public final class FixedRate {
         private final byte[] request;
         private final long first;
         private final long interval;
+        private final long warmUp;
         final long[] corrected;
         final long[] raw;
         int done;
         long errors;
 
-        Worker(String host, int port, byte[] request, long first, long interval, int count) {
+        Worker(String host, int port, byte[] request, long first, long interval, long warmUp, int count) {
             this.host = host;
             this.port = port;
             this.request = request;
             this.first = first;
             this.interval = interval;
+            this.warmUp = warmUp;
             this.corrected = new long[count];
             this.raw = new long[count];
             setDaemon(true);
@@ -100,7 +111,7 @@ public final class FixedRate {
                 socket.connect(new InetSocketAddress(host, port), 10_000);
                 InputStream in = new BufferedInputStream(socket.getInputStream(), 64 * 1024);
                 OutputStream out = socket.getOutputStream();
-                for (int i = 0; i < corrected.length; i++) {
+                for (long i = 0; i < warmUp + corrected.length; i++) {
                     long due = first + i * interval;
                     long now;
                     while ((now = System.nanoTime()) < due) {
@@ -111,9 +122,11 @@ public final class FixedRate {
                     out.flush();
                     readResponse(in);
                     long answered = System.nanoTime();
-                    corrected[done] = answered - due;
-                    raw[done] = answered - sent;
-                    done++;
+                    if (i >= warmUp) {
+                        corrected[done] = answered - due;
+                        raw[done] = answered - sent;
+                        done++;
+                    }
                 }
             } catch (IOException e) {
                 errors++;
