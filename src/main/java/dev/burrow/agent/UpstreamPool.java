@@ -32,7 +32,13 @@ final class UpstreamPool {
     static final String RELAY = "relay";
     /** Shorter than the keep-alive timeouts common servers use, so the upstream rarely closes first. */
     static final Duration IDLE_TIMEOUT = Duration.ofSeconds(4);
-    private static final int MAX_IDLE_PER_UPSTREAM = 64;
+    /**
+     * Each public HTTP/2 connection may carry many requests at once, each of which takes its own upstream
+     * connection: with 64 kept, 640 concurrent streams (h2load, 64 connections x 10) closed most upstream connections
+     * after one request and dialed anew, and 512 served 1.6x the req/s (bench/results/2026-12-07-0050-pool.md). The
+     * idle timeout still closes what a burst leaves.
+     */
+    private static final int MAX_IDLE_PER_UPSTREAM = 512;
     private static final int MAX_RESPONSE_LINE = 8 * 1024;
     private static final int MAX_RESPONSE_HEADERS = 64 * 1024;
     private static final int MAX_CHUNK = 64 * 1024;
