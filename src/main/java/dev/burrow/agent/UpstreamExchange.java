@@ -10,8 +10,6 @@ import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.util.ReferenceCountUtil;
-import java.util.ArrayDeque;
-import java.util.Queue;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -70,8 +68,6 @@ abstract class UpstreamExchange implements TunnelStream.Handler {
     /** The stream as the exchange reads and answers it, the inspector told of both. */
     protected final ExchangeStream edge;
     private State state = State.NEW;
-    /** Request parts that came before the upstream could take them. */
-    private final Queue<Object> early = new ArrayDeque<>();
     private Channel upstream;
     private ScheduledFuture<?> responseTimer;
     /** Written to the upstream but not yet flushed: a flush per read, not per message. */
@@ -116,7 +112,7 @@ abstract class UpstreamExchange implements TunnelStream.Handler {
     protected void edgeReset(Channel upstream, Http2Error code) {
     }
 
-    /** Releases what the subclass keeps beyond the early request parts. */
+    /** Releases what the subclass keeps of the exchange. */
     protected void releaseKept() {
     }
 
@@ -170,7 +166,12 @@ abstract class UpstreamExchange implements TunnelStream.Handler {
                     start(part);
                 }
             }
-            case CONNECTING -> early.add(part);
+            case CONNECTING -> {
+                // The stream holds what the edge sends until the upstream attaches (it stopped reading above), so
+                // no part can come now; one that did would mean the stream broke that promise.
+                ReferenceCountUtil.release(part);
+                throw new IllegalStateException("a request part was read while the upstream connected");
+            }
             default -> forward(part);
         }
     }
@@ -183,8 +184,8 @@ abstract class UpstreamExchange implements TunnelStream.Handler {
     }
 
     /**
-     * The upstream can take the request: its head is written (not flushed) on {@code channel}; the parts that came
-     * meanwhile follow it. {@code wholeRequest} if the head is all there is to send.
+     * The upstream can take the request: its head is written (not flushed) on {@code channel}; the stream then reads
+     * again, as the upstream can take more. {@code wholeRequest} if the head is all there is to send.
      */
     protected final void attached(Channel channel, boolean wholeRequest) {
         upstream = channel;
@@ -192,10 +193,6 @@ abstract class UpstreamExchange implements TunnelStream.Handler {
         paceUpstream(channel, stream.isWritable());
         if (wholeRequest) {
             requestSent();
-        }
-        Object part;
-        while ((part = early.poll()) != null) {
-            forward(part);
         }
         flushUpstream();
         upstreamWritable(channel.isWritable());
@@ -334,10 +331,6 @@ abstract class UpstreamExchange implements TunnelStream.Handler {
     private void end() {
         state = State.DONE;
         cancelResponseTimer();
-        Object part;
-        while ((part = early.poll()) != null) {
-            ReferenceCountUtil.release(part);
-        }
         releaseKept();
         connection.pausedStreams().pace(stream, true);
     }
