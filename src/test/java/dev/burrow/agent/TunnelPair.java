@@ -1,5 +1,6 @@
 package dev.burrow.agent;
 
+import dev.burrow.transport.EmbeddedLink;
 import dev.burrow.transport.StreamMux;
 import dev.burrow.transport.TunnelStream;
 import io.netty.buffer.ByteBuf;
@@ -12,7 +13,6 @@ import io.netty.handler.codec.http2.Http2DataFrame;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2Headers;
-import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -75,24 +75,7 @@ final class TunnelPair implements AutoCloseable {
 
     /** Hands the bytes each side wrote to the other until neither has more. */
     void exchange() {
-        boolean moved = true;
-        while (moved) {
-            moved = pass(edge, agent) | pass(agent, edge);
-        }
-    }
-
-    private static boolean pass(EmbeddedChannel from, EmbeddedChannel to) {
-        from.runPendingTasks();
-        boolean moved = false;
-        for (Object bytes; (bytes = from.readOutbound()) != null; moved = true) {
-            if (to.isOpen()) {
-                to.writeInbound(bytes);
-            } else {
-                ReferenceCountUtil.release(bytes);
-            }
-        }
-        to.runPendingTasks();
-        return moved;
+        EmbeddedLink.exchange(edge, agent);
     }
 
     /** Opens a stream from the edge with {@code headers}, and delivers it. */

@@ -3,6 +3,7 @@ package dev.burrow.edge;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.burrow.protocol.ControlLink;
+import dev.burrow.transport.EmbeddedLink;
 import dev.burrow.transport.Heartbeat;
 import dev.burrow.transport.StreamMux;
 import dev.burrow.transport.TunnelStream;
@@ -56,26 +57,7 @@ class EdgeControlHandlerTest {
 
     /** Hands the bytes each side wrote to the other until neither has more. */
     private void exchange() {
-        boolean moved = true;
-        while (moved) {
-            moved = pass(edge, agent) | pass(agent, edge);
-        }
-    }
-
-    private static boolean pass(EmbeddedChannel from, EmbeddedChannel to) {
-        from.runPendingTasks();
-        boolean moved = false;
-        ByteBuf bytes;
-        while ((bytes = from.readOutbound()) != null) {
-            if (to.isOpen()) {
-                to.writeInbound(bytes);
-                moved = true;
-            } else {
-                bytes.release();
-            }
-        }
-        to.runPendingTasks();
-        return moved;
+        EmbeddedLink.exchange(edge, agent);
     }
 
     private void agentSends(String line) {

@@ -2,6 +2,7 @@ package dev.burrow.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.burrow.transport.EmbeddedLink;
 import dev.burrow.transport.StreamMux;
 import dev.burrow.transport.TunnelStream;
 import io.netty.buffer.AbstractByteBufAllocator;
@@ -90,20 +91,7 @@ class ControlLinkTest {
     }
 
     private void exchange() {
-        boolean moved = true;
-        while (moved) {
-            moved = pass(client, server) | pass(server, client);
-        }
-    }
-
-    private static boolean pass(EmbeddedChannel from, EmbeddedChannel to) {
-        from.runPendingTasks();
-        boolean moved = false;
-        for (ByteBuf bytes; (bytes = from.readOutbound()) != null; moved = true) {
-            to.writeInbound(bytes);
-        }
-        to.runPendingTasks();
-        return moved;
+        EmbeddedLink.exchange(client, server);
     }
 
     private TunnelStream openControl() {

@@ -41,22 +41,7 @@ class StreamMuxTest {
 
     /** Hands the bytes each side wrote to the other until neither has more. */
     private void exchange() {
-        boolean moved = true;
-        while (moved) {
-            moved = pass(client, server) | pass(server, client);
-        }
-    }
-
-    private static boolean pass(EmbeddedChannel from, EmbeddedChannel to) {
-        from.runPendingTasks();
-        boolean moved = false;
-        ByteBuf bytes;
-        while ((bytes = from.readOutbound()) != null) {
-            to.writeInbound(bytes);
-            moved = true;
-        }
-        to.runPendingTasks();
-        return moved;
+        EmbeddedLink.exchange(client, server);
     }
 
     private static Http2Headers request() {
