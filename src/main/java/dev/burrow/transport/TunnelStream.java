@@ -63,10 +63,14 @@ public final class TunnelStream {
      */
     private enum State { IDLE, OPEN, CLOSED }
 
-    /** Outbound bytes queued (flow control, the socket) above which the stream says it is not writable. */
-    static final int HIGH_WATER_MARK = 64 * 1024;
+    /**
+     * Outbound bytes queued (flow control, the socket) above which the stream says it is not writable. Four reads
+     * of a bulk source (64 KiB each) fit under it: at 64 KiB every read filled the mark and its flush emptied it,
+     * so the source's reading was turned off and on again (two epoll_ctl calls) for every 64 KiB relayed.
+     */
+    static final int HIGH_WATER_MARK = 256 * 1024;
     /** ...and below which it is writable again. */
-    static final int LOW_WATER_MARK = 32 * 1024;
+    static final int LOW_WATER_MARK = 128 * 1024;
 
     private final StreamMux mux;
     private final Http2FrameStream frameStream;

@@ -135,7 +135,8 @@ class StreamMuxTest {
         TunnelStream stream = clientMux.open(clientSide);
         stream.write(request(), false);
         // The server's initial stream window is 64 KiB: the rest waits in the client's flow controller.
-        stream.write(Unpooled.wrappedBuffer(new byte[200 * 1024]), false);
+        int bytes = TunnelStream.HIGH_WATER_MARK + 200 * 1024;
+        stream.write(Unpooled.wrappedBuffer(new byte[bytes]), false);
         stream.flush();
         assertThat(stream.isWritable()).isFalse();
         assertThat(clientSide.events).containsExactly("unwritable");
@@ -145,7 +146,7 @@ class StreamMuxTest {
         assertThat(stream.isWritable()).isTrue();
         assertThat(clientSide.events).containsExactly("unwritable", "writable");
         long read = serverStreams.get(0).bytes;
-        assertThat(read).isEqualTo(200 * 1024);
+        assertThat(read).isEqualTo(bytes);
     }
 
     @Test
