@@ -15,7 +15,8 @@ import java.util.Objects;
  */
 public record HttpTunnelOptions(Upstream upstream, String subdomain, String hostname, String hostHeader,
                                 boolean verifyUpstreamTls, boolean httpsRedirect, boolean forwardedHeader,
-                                UpstreamProtocol upstreamProtocol) implements TunnelOptions {
+                                UpstreamProtocol upstreamProtocol, String trafficPolicy)
+        implements TunnelOptions {
     public HttpTunnelOptions {
         Objects.requireNonNull(upstream, "upstream");
         if (subdomain != null && hostname != null) {
@@ -27,49 +28,55 @@ public record HttpTunnelOptions(Upstream upstream, String subdomain, String host
 
     public static HttpTunnelOptions to(String upstream) {
         return new HttpTunnelOptions(Upstream.parse(upstream), null, null, null, true, false, false,
-                UpstreamProtocol.HTTP1);
+                UpstreamProtocol.HTTP1, null);
     }
 
     public HttpTunnelOptions withSubdomain(String name) {
         return new HttpTunnelOptions(upstream, name, null, hostHeader, verifyUpstreamTls, httpsRedirect,
-                forwardedHeader, upstreamProtocol);
+                forwardedHeader, upstreamProtocol, trafficPolicy);
     }
 
     public HttpTunnelOptions withHostname(String name) {
         return new HttpTunnelOptions(upstream, null, name, hostHeader, verifyUpstreamTls, httpsRedirect,
-                forwardedHeader, upstreamProtocol);
+                forwardedHeader, upstreamProtocol, trafficPolicy);
     }
 
     public HttpTunnelOptions withHostHeader(String value) {
         return new HttpTunnelOptions(upstream, subdomain, hostname, value, verifyUpstreamTls, httpsRedirect,
-                forwardedHeader, upstreamProtocol);
+                forwardedHeader, upstreamProtocol, trafficPolicy);
     }
 
     /** Turns off the upstream's certificate check: for local services with self-signed certificates. */
     public HttpTunnelOptions withUpstreamTlsVerification(boolean verify) {
         return new HttpTunnelOptions(upstream, subdomain, hostname, hostHeader, verify, httpsRedirect,
-                forwardedHeader, upstreamProtocol);
+                forwardedHeader, upstreamProtocol, trafficPolicy);
     }
 
     /** Plain-HTTP requests get a 308 redirect to the same address over HTTPS (when the edge serves HTTPS). */
     public HttpTunnelOptions withHttpsRedirect(boolean redirect) {
         return new HttpTunnelOptions(upstream, subdomain, hostname, hostHeader, verifyUpstreamTls, redirect,
-                forwardedHeader, upstreamProtocol);
+                forwardedHeader, upstreamProtocol, trafficPolicy);
     }
 
     /** Asks the edge for an RFC 7239 {@code Forwarded} header on every request. */
     public HttpTunnelOptions withForwardedHeader(boolean on) {
         return new HttpTunnelOptions(upstream, subdomain, hostname, hostHeader, verifyUpstreamTls, httpsRedirect, on,
-                upstreamProtocol);
+                upstreamProtocol, trafficPolicy);
     }
 
     /** Speaks this protocol to the upstream, e.g. {@link UpstreamProtocol#H2C} for a gRPC server. */
     public HttpTunnelOptions withUpstreamProtocol(UpstreamProtocol protocol) {
         return new HttpTunnelOptions(upstream, subdomain, hostname, hostHeader, verifyUpstreamTls, httpsRedirect,
-                forwardedHeader, protocol);
+                forwardedHeader, protocol, trafficPolicy);
     }
 
     /** The Host header the upstream gets for a request whose client sent {@code clientHost}. */
+    /** This tunnel with {@code text} (YAML or JSON) as its traffic policy, which the edge enforces; null for none. */
+    public HttpTunnelOptions withTrafficPolicy(String text) {
+        return new HttpTunnelOptions(upstream, subdomain, hostname, hostHeader, verifyUpstreamTls, httpsRedirect,
+                forwardedHeader, upstreamProtocol, text);
+    }
+
     public String upstreamHost(String clientHost) {
         if ("rewrite".equals(hostHeader)) {
             return upstream.host() + ":" + upstream.port();
@@ -82,7 +89,7 @@ public record HttpTunnelOptions(Upstream upstream, String subdomain, String host
         ControlMessage.Bind bind = held != null
                 ? ControlMessage.Bind.named(id, TunnelType.HTTP, null, held.hostname())
                 : ControlMessage.Bind.named(id, TunnelType.HTTP, subdomain, hostname);
-        return bind.withHttpsRedirect(httpsRedirect).withForwarded(forwardedHeader);
+        return bind.withHttpsRedirect(httpsRedirect).withForwarded(forwardedHeader).withTrafficPolicy(trafficPolicy);
     }
 
     @Override

@@ -11,8 +11,8 @@ import java.util.Objects;
  * {@code proxyProtocol} has the agent tell the upstream who each client is, in a PROXY header before the client's
  * bytes; the edge knows nothing of it.
  */
-public record TcpTunnelOptions(Upstream upstream, Integer remotePort, ProxyProtocol proxyProtocol)
-        implements TunnelOptions {
+public record TcpTunnelOptions(Upstream upstream, Integer remotePort, ProxyProtocol proxyProtocol,
+                               String trafficPolicy) implements TunnelOptions {
     public TcpTunnelOptions {
         Objects.requireNonNull(upstream, "upstream");
         Objects.requireNonNull(proxyProtocol, "proxyProtocol");
@@ -27,22 +27,27 @@ public record TcpTunnelOptions(Upstream upstream, Integer remotePort, ProxyProto
 
     /** To {@code upstream}: a port, or host:port. */
     public static TcpTunnelOptions to(String upstream) {
-        return new TcpTunnelOptions(Upstream.parse(upstream), null, ProxyProtocol.OFF);
+        return new TcpTunnelOptions(Upstream.parse(upstream), null, ProxyProtocol.OFF, null);
     }
 
     public TcpTunnelOptions withRemotePort(int port) {
-        return new TcpTunnelOptions(upstream, port, proxyProtocol);
+        return new TcpTunnelOptions(upstream, port, proxyProtocol, trafficPolicy);
     }
 
     /** Sends the upstream a PROXY protocol header of this version before each connection's first byte. */
     public TcpTunnelOptions withProxyProtocol(ProxyProtocol version) {
-        return new TcpTunnelOptions(upstream, remotePort, version);
+        return new TcpTunnelOptions(upstream, remotePort, version, trafficPolicy);
+    }
+
+    /** This tunnel with {@code text} (YAML or JSON) as its traffic policy, which the edge enforces; null for none. */
+    public TcpTunnelOptions withTrafficPolicy(String text) {
+        return new TcpTunnelOptions(upstream, remotePort, proxyProtocol, text);
     }
 
     @Override
     public ControlMessage.Bind bindRequest(long id, ControlMessage.Bound held) {
         Integer port = held != null ? held.port() : remotePort;
-        return ControlMessage.Bind.port(id, port);
+        return ControlMessage.Bind.port(id, port).withTrafficPolicy(trafficPolicy);
     }
 
     @Override

@@ -12,8 +12,8 @@ import java.util.Objects;
  * name. {@code proxyProtocol} has the agent tell the upstream who each client is, in a PROXY header before the
  * client's bytes (the TLS ClientHello among them).
  */
-public record TlsTunnelOptions(Upstream upstream, String subdomain, String hostname, ProxyProtocol proxyProtocol)
-        implements TunnelOptions {
+public record TlsTunnelOptions(Upstream upstream, String subdomain, String hostname, ProxyProtocol proxyProtocol,
+                               String trafficPolicy) implements TunnelOptions {
     public TlsTunnelOptions {
         Objects.requireNonNull(upstream, "upstream");
         if (upstream.tls()) {
@@ -28,28 +28,32 @@ public record TlsTunnelOptions(Upstream upstream, String subdomain, String hostn
 
     /** To {@code upstream}: a port, or host:port, where a TLS server listens. */
     public static TlsTunnelOptions to(String upstream) {
-        return new TlsTunnelOptions(Upstream.parse(upstream), null, null, ProxyProtocol.OFF);
+        return new TlsTunnelOptions(Upstream.parse(upstream), null, null, ProxyProtocol.OFF, null);
     }
 
     public TlsTunnelOptions withSubdomain(String name) {
-        return new TlsTunnelOptions(upstream, name, null, proxyProtocol);
+        return new TlsTunnelOptions(upstream, name, null, proxyProtocol, trafficPolicy);
     }
 
     public TlsTunnelOptions withHostname(String name) {
-        return new TlsTunnelOptions(upstream, null, name, proxyProtocol);
+        return new TlsTunnelOptions(upstream, null, name, proxyProtocol, trafficPolicy);
     }
 
     /** Sends the upstream a PROXY protocol header of this version before each connection's first byte. */
     public TlsTunnelOptions withProxyProtocol(ProxyProtocol version) {
-        return new TlsTunnelOptions(upstream, subdomain, hostname, version);
+        return new TlsTunnelOptions(upstream, subdomain, hostname, version, trafficPolicy);
+    }
+
+    /** This tunnel with {@code text} (YAML or JSON) as its traffic policy, which the edge enforces; null for none. */
+    public TlsTunnelOptions withTrafficPolicy(String text) {
+        return new TlsTunnelOptions(upstream, subdomain, hostname, proxyProtocol, text);
     }
 
     @Override
     public ControlMessage.Bind bindRequest(long id, ControlMessage.Bound held) {
-        if (held != null) {
-            return ControlMessage.Bind.named(id, TunnelType.TLS, null, held.hostname());
-        }
-        return ControlMessage.Bind.named(id, TunnelType.TLS, subdomain, hostname);
+        ControlMessage.Bind bind = held != null ? ControlMessage.Bind.named(id, TunnelType.TLS, null, held.hostname())
+                : ControlMessage.Bind.named(id, TunnelType.TLS, subdomain, hostname);
+        return bind.withTrafficPolicy(trafficPolicy);
     }
 
     @Override

@@ -69,7 +69,8 @@ final class DevSession implements AutoCloseable {
                 .drainGrace(DRAIN_GRACE)
                 .build()
                 .start();
-        HttpTunnelOptions options = new HttpTunnelOptions(upstream, subdomain, null, null, true, false, false, null);
+        HttpTunnelOptions options = new HttpTunnelOptions(upstream, subdomain, null, null, true, false, false, null,
+                null);
         tunnel = agent.http(options);
         inspector = inspect.start(agent);
     }

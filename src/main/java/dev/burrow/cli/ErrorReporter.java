@@ -43,6 +43,9 @@ final class ErrorReporter implements IParameterExceptionHandler, IExecutionExcep
             if (agent.code() == ErrorCode.EDGE_UNTRUSTED) {
                 return ExitCodes.UNTRUSTED;
             }
+            if (agent.code() == ErrorCode.POLICY_INVALID) {
+                return ExitCodes.USAGE;
+            }
             return agent.retryable() ? ExitCodes.FAILURE : ExitCodes.REFUSED;
         }
         return ExitCodes.FAILURE;
@@ -53,6 +56,9 @@ final class ErrorReporter implements IParameterExceptionHandler, IExecutionExcep
         if (e instanceof AgentException agent && agent.code() == ErrorCode.EDGE_UNTRUSTED) {
             // The fix is never obvious from a TLS error: say where the trust comes from.
             message += " (pin the edge with --server-fingerprint, or trust its CA with --server-ca)";
+        }
+        if (e instanceof AgentException agent && agent.code() == ErrorCode.POLICY_INVALID) {
+            message = "the edge refused the traffic policy: " + message;
         }
         return message;
     }

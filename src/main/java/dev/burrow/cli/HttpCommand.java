@@ -7,6 +7,7 @@ import dev.burrow.agent.HttpTunnelOptions;
 import dev.burrow.agent.Upstream;
 import dev.burrow.agent.inspect.InspectorServer;
 import dev.burrow.logging.LogSetup;
+import dev.burrow.protocol.TunnelType;
 import dev.burrow.agent.UpstreamProtocol;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -65,6 +66,9 @@ final class HttpCommand implements Callable<Integer> {
             description = "Answer plain-HTTP requests with a redirect (308) to the same address over HTTPS, on an"
                     + " edge that serves HTTPS.")
     boolean httpsRedirect;
+
+    @Mixin
+    HttpPolicyOptions policy;
 
     @Mixin
     EdgeConnectionOptions edge;
@@ -136,7 +140,8 @@ final class HttpCommand implements Callable<Integer> {
     HttpTunnelOptions tunnelOptions() {
         try {
             return new HttpTunnelOptions(upstream, PublicName.subdomain(name), PublicName.hostname(name), hostHeader,
-                    !upstreamInsecure, httpsRedirect, forwarded, upstreamProtocol);
+                    !upstreamInsecure, httpsRedirect, forwarded, upstreamProtocol,
+                    policy.policyText(spec.commandLine(), TunnelType.HTTP));
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }

@@ -2,6 +2,7 @@ package dev.burrow.cli;
 
 import dev.burrow.agent.TcpTunnelOptions;
 import dev.burrow.agent.Upstream;
+import dev.burrow.protocol.TunnelType;
 import java.io.IOException;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -34,6 +35,9 @@ final class TcpCommand implements Callable<Integer> {
     ProxyProtoOption proxyProto;
 
     @Mixin
+    PolicyOptions policy;
+
+    @Mixin
     EdgeConnectionOptions edge;
 
     @Mixin
@@ -41,6 +45,7 @@ final class TcpCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        return ByteTunnelRun.run(spec, edge, () -> new TcpTunnelOptions(upstream, remotePort, proxyProto.version));
+        return ByteTunnelRun.run(spec, edge, () -> new TcpTunnelOptions(upstream, remotePort, proxyProto.version,
+                policy.policyText(spec.commandLine(), TunnelType.TCP)));
     }
 }

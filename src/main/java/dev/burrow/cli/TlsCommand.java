@@ -2,6 +2,7 @@ package dev.burrow.cli;
 
 import dev.burrow.agent.TlsTunnelOptions;
 import dev.burrow.agent.Upstream;
+import dev.burrow.protocol.TunnelType;
 import java.io.IOException;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
@@ -34,6 +35,9 @@ final class TlsCommand implements Callable<Integer> {
     ProxyProtoOption proxyProto;
 
     @Mixin
+    PolicyOptions policy;
+
+    @Mixin
     EdgeConnectionOptions edge;
 
     @Mixin
@@ -42,6 +46,6 @@ final class TlsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         return ByteTunnelRun.run(spec, edge, () -> new TlsTunnelOptions(upstream, PublicName.subdomain(name),
-                PublicName.hostname(name), proxyProto.version));
+                PublicName.hostname(name), proxyProto.version, policy.policyText(spec.commandLine(), TunnelType.TLS)));
     }
 }

@@ -94,14 +94,14 @@ public record TunnelDefinition(String proto, String addr, String subdomain, Stri
         Upstream upstream = Upstream.parse(addr);
         ProxyProtocol proxy = proxyProto == null ? ProxyProtocol.OFF : ProxyProtocol.version(proxyProto);
         if (proto.equals("tcp")) {
-            return new TcpTunnelOptions(upstream, remotePort, proxy);
+            return new TcpTunnelOptions(upstream, remotePort, proxy, null);
         }
         if (proto.equals("tls")) {
-            return new TlsTunnelOptions(upstream, subdomain, hostname, proxy);
+            return new TlsTunnelOptions(upstream, subdomain, hostname, proxy, null);
         }
         return new HttpTunnelOptions(upstream, subdomain, hostname, hostHeader, !Boolean.TRUE.equals(upstreamInsecure),
                 Boolean.TRUE.equals(httpsRedirect), Boolean.TRUE.equals(forwarded),
-                upstreamProtocol == null ? UpstreamProtocol.HTTP1 : UpstreamProtocol.parse(upstreamProtocol));
+                upstreamProtocol == null ? UpstreamProtocol.HTTP1 : UpstreamProtocol.parse(upstreamProtocol), null);
     }
 
     private static void addIfSet(List<String> names, String name, Object value) {

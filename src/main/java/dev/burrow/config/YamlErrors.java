@@ -1,14 +1,11 @@
 package dev.burrow.config;
 
 import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import org.yaml.snakeyaml.error.Mark;
@@ -16,8 +13,6 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /** Turns Jackson and SnakeYAML failures into one-line {@code file:line: problem} messages for people. */
 final class YamlErrors {
-
-    private static final YAMLFactory YAML = new YAMLFactory();
 
     private YamlErrors() {}
 
@@ -50,7 +45,7 @@ final class YamlErrors {
     private static int line(String text, JsonProcessingException e) {
         if (e instanceof JsonMappingException mapping) {
             JsonPointer pointer = pointer(mapping.getPath());
-            int keyLine = pointer == null ? 0 : lineOf(text, pointer);
+            int keyLine = pointer == null ? 0 : YamlLines.of(text).lineOf(pointer);
             if (keyLine > 0) {
                 return keyLine;
             }
@@ -75,19 +70,5 @@ final class YamlErrors {
             }
         }
         return pointer;
-    }
-
-    /** Line of the first token at {@code pointer}; for a key that is the key itself, not its value. */
-    private static int lineOf(String text, JsonPointer pointer) {
-        try (JsonParser parser = YAML.createParser(text)) {
-            while (parser.nextToken() != null) {
-                if (parser.getParsingContext().pathAsPointer().equals(pointer)) {
-                    return parser.currentTokenLocation().getLineNr();
-                }
-            }
-        } catch (IOException e) {
-            // A later syntax error can end the search early; the caller then uses Jackson's own location.
-        }
-        return 0;
     }
 }

@@ -3,6 +3,8 @@ package dev.burrow.edge;
 import dev.burrow.edge.acme.Http01Answers;
 import dev.burrow.edge.http.HttpEdge;
 import dev.burrow.edge.policy.ConnectionPhase;
+import dev.burrow.edge.policy.Phase;
+import dev.burrow.edge.policy.TrafficPolicy;
 import dev.burrow.edge.policy.PolicyPhases;
 import dev.burrow.edge.sni.SniEdge;
 import dev.burrow.edge.proxy.Cidr;
@@ -14,6 +16,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.List;
@@ -49,12 +52,14 @@ final class EdgeContext implements HttpEdge, SniEdge {
     final ProxyProtocolGate proxyProtocol;
 
     private final PolicyPhases policyPhases;
+    private final ConnectionPhase connectionPhase;
     private final ConnectionLimiter connectionLimiter;
 
     EdgeContext(EdgeConfig config, TokenStore tokens, ExecutorService storeExecutor, PolicyPhases policyPhases) {
         this.config = config;
         this.proxyProtocol = new ProxyProtocolGate(config.proxyProtocolFrom(), config.proxyProtocolTimeout());
         this.policyPhases = policyPhases;
+        this.connectionPhase = withTunnelPolicy(policyPhases.connection());
         this.connectionLimiter = new ConnectionLimiter(config.maxPublicConnections(),
                 config.maxPublicConnectionsPerAddress());
         this.tokens = tokens;
@@ -175,7 +180,26 @@ final class EdgeContext implements HttpEdge, SniEdge {
 
     @Override
     public ConnectionPhase connectionPhase() {
-        return policyPhases.connection();
+        return connectionPhase;
+    }
+
+    /** The edge's connection phase, then the tunnel's traffic policy ({@code on_tcp_connect}) if it allowed. */
+    private static ConnectionPhase withTunnelPolicy(ConnectionPhase first) {
+        return (tunnel, client) -> {
+            TrafficPolicy policy = tunnel.policy();
+            if (!policy.has(Phase.ON_TCP_CONNECT)) {
+                return first.decide(tunnel, client);
+            }
+            if (first == ConnectionPhase.ALLOW_ALL) {
+                return CompletableFuture.completedStage(byPolicy(policy, tunnel, client));
+            }
+            return first.decide(tunnel, client).thenApply(decided -> decided == ConnectionPhase.Decision.ALLOW
+                    ? byPolicy(policy, tunnel, client) : decided);
+        };
+    }
+
+    private static ConnectionPhase.Decision byPolicy(TrafficPolicy policy, Tunnel tunnel, InetSocketAddress client) {
+        return policy.allows(tunnel, client) ? ConnectionPhase.Decision.ALLOW : ConnectionPhase.Decision.REFUSE;
     }
 
     @Override

@@ -1,5 +1,7 @@
 package dev.burrow.edge;
 
+import dev.burrow.edge.policy.PolicyException;
+import dev.burrow.edge.policy.TrafficPolicy;
 import dev.burrow.protocol.ControlLink;
 import dev.burrow.protocol.ControlMessage;
 import dev.burrow.protocol.ErrorCode;
@@ -117,7 +119,16 @@ final class EdgeControlHandler implements ControlLink.Listener {
             link.send(refusal);
             return;
         }
-        edge.binder(TunnelType.fromWire(bind.tunnel())).bind(bind, session).whenComplete((answer, error) -> {
+        TrafficPolicy policy;
+        try {
+            policy = TrafficPolicy.compile(bind.trafficPolicy());
+            policy.checkFits(TunnelType.fromWire(bind.tunnel()));
+        } catch (PolicyException e) {
+            log.atInfo().addKeyValue("session", session.id()).log("bind refused: traffic policy: {}", e.getMessage());
+            link.send(new ControlMessage.Error(bind.id(), ErrorCode.POLICY_INVALID, e.getMessage()));
+            return;
+        }
+        edge.binder(TunnelType.fromWire(bind.tunnel())).bind(bind, session, policy).whenComplete((answer, error) -> {
             ControlMessage reply = answer;
             if (error != null) {
                 log.atError().setCause(error).addKeyValue("session", session.id()).log("bind failed");

@@ -1,5 +1,6 @@
 package dev.burrow.edge;
 
+import dev.burrow.edge.policy.TrafficPolicy;
 import dev.burrow.protocol.ControlMessage;
 import dev.burrow.protocol.ErrorCode;
 import dev.burrow.protocol.TunnelType;
@@ -21,7 +22,8 @@ final class HostnameBinder implements TunnelBinder {
 
     /** Makes the tunnel once a name is chosen: given its id, hostname, the bind that asked for it, and session. */
     interface TunnelFactory {
-        Tunnel create(String id, String hostname, ControlMessage.Bind bind, AgentSession session);
+        Tunnel create(String id, String hostname, ControlMessage.Bind bind, AgentSession session,
+                      TrafficPolicy policy);
     }
 
     private final EdgeContext edge;
@@ -36,15 +38,16 @@ final class HostnameBinder implements TunnelBinder {
 
     /** HTTP tunnels, with URLs on the edge's public HTTPS port if it has one, else on its HTTP port. */
     static HostnameBinder http(EdgeContext edge, Function<String, String> urlOf) {
-        return new HostnameBinder(edge, TunnelType.HTTP, (id, hostname, bind, session) ->
+        return new HostnameBinder(edge, TunnelType.HTTP, (id, hostname, bind, session, policy) ->
                 new HttpTunnel(id, hostname, urlOf.apply(hostname), bind.redirectsToHttps(),
-                        Boolean.TRUE.equals(bind.forwarded()), session));
+                        Boolean.TRUE.equals(bind.forwarded()), session, policy));
     }
 
     /** TLS tunnels, with URLs on the edge's public TLS port. */
     static HostnameBinder tls(EdgeContext edge, Function<String, String> urlOf) {
         return new HostnameBinder(edge, TunnelType.TLS,
-                (id, hostname, bind, session) -> new TlsTunnel(id, hostname, urlOf.apply(hostname), session));
+                (id, hostname, bind, session, policy) -> new TlsTunnel(id, hostname, urlOf.apply(hostname), session,
+                        policy));
     }
 
     @Override
@@ -53,17 +56,17 @@ final class HostnameBinder implements TunnelBinder {
     }
 
     @Override
-    public CompletionStage<ControlMessage> bind(ControlMessage.Bind bind, AgentSession session) {
-        return CompletableFuture.completedFuture(bindNow(bind, session));
+    public CompletionStage<ControlMessage> bind(ControlMessage.Bind bind, AgentSession session, TrafficPolicy policy) {
+        return CompletableFuture.completedFuture(bindNow(bind, session, policy));
     }
 
-    private ControlMessage bindNow(ControlMessage.Bind bind, AgentSession session) {
+    private ControlMessage bindNow(ControlMessage.Bind bind, AgentSession session, TrafficPolicy policy) {
         if (bind.subdomain() != null && bind.hostname() != null) {
             return new ControlMessage.Error(bind.id(), ErrorCode.HOSTNAME_INVALID,
                     "give a subdomain or a hostname, not both");
         }
         if (bind.subdomain() == null && bind.hostname() == null) {
-            return bindRandom(bind, session);
+            return bindRandom(bind, session, policy);
         }
         String hostname;
         if (bind.subdomain() != null) {
@@ -85,14 +88,14 @@ final class HostnameBinder implements TunnelBinder {
                         "hostname '" + bind.hostname() + "' is not under this edge's domain " + edge.config.domain());
             }
         }
-        return tryBind(bind, hostname, session);
+        return tryBind(bind, hostname, session, policy);
     }
 
-    private ControlMessage bindRandom(ControlMessage.Bind bind, AgentSession session) {
+    private ControlMessage bindRandom(ControlMessage.Bind bind, AgentSession session, TrafficPolicy policy) {
         for (int attempt = 0; attempt < RANDOM_NAME_ATTEMPTS; attempt++) {
             String hostname = Hostnames.randomLabel() + "." + edge.config.domain();
             if (!edge.registry.isBound(type, hostname)) {
-                ControlMessage result = tryBind(bind, hostname, session);
+                ControlMessage result = tryBind(bind, hostname, session, policy);
                 if (result instanceof ControlMessage.Bound) {
                     return result;
                 }
@@ -101,8 +104,9 @@ final class HostnameBinder implements TunnelBinder {
         return new ControlMessage.Error(bind.id(), ErrorCode.INTERNAL, "no free random name; try --subdomain");
     }
 
-    private ControlMessage tryBind(ControlMessage.Bind bind, String hostname, AgentSession session) {
-        Tunnel tunnel = factory.create(UUID.randomUUID().toString(), hostname, bind, session);
+    private ControlMessage tryBind(ControlMessage.Bind bind, String hostname, AgentSession session,
+                               TrafficPolicy policy) {
+        Tunnel tunnel = factory.create(UUID.randomUUID().toString(), hostname, bind, session, policy);
         if (!edge.claim(tunnel)) {
             log.atWarn().addKeyValue("session", session.id()).addKeyValue("hostname", hostname)
                     .log("bind refused: hostname taken");

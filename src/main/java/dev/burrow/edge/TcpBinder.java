@@ -1,6 +1,7 @@
 package dev.burrow.edge;
 
 import dev.burrow.edge.tcp.PublicConnectionHandler;
+import dev.burrow.edge.policy.TrafficPolicy;
 import dev.burrow.protocol.ControlMessage;
 import dev.burrow.protocol.ErrorCode;
 import dev.burrow.protocol.TunnelType;
@@ -47,36 +48,36 @@ final class TcpBinder implements TunnelBinder {
     }
 
     @Override
-    public CompletionStage<ControlMessage> bind(ControlMessage.Bind bind, AgentSession session) {
+    public CompletionStage<ControlMessage> bind(ControlMessage.Bind bind, AgentSession session, TrafficPolicy policy) {
         Integer asked = bind.port();
         if (asked == null) {
             int start = ThreadLocalRandom.current().nextInt(ports.size());
-            return anyPort(bind, session, start, Math.min(FREE_PORT_ATTEMPTS, ports.size()));
+            return anyPort(bind, session, policy, start, Math.min(FREE_PORT_ATTEMPTS, ports.size()));
         }
         if (!ports.contains(asked)) {
             return CompletableFuture.completedFuture(new ControlMessage.Error(bind.id(), ErrorCode.PORT_UNAVAILABLE,
                     "port " + asked + " is outside this edge's range for TCP tunnels (" + ports + ")"));
         }
-        return listen(bind, session, asked).thenApply(bound -> bound != null ? bound
+        return listen(bind, session, policy, asked).thenApply(bound -> bound != null ? bound
                 : new ControlMessage.Error(bind.id(), ErrorCode.PORT_TAKEN, "port " + asked + " is already in use"));
     }
 
     /** Tries ports from {@code offset} in the range onward, wrapping, until one listens or attempts run out. */
-    private CompletionStage<ControlMessage> anyPort(ControlMessage.Bind bind, AgentSession session, int offset,
+    private CompletionStage<ControlMessage> anyPort(ControlMessage.Bind bind, AgentSession session, TrafficPolicy policy, int offset,
                                                     int attemptsLeft) {
         if (attemptsLeft == 0) {
             return CompletableFuture.completedFuture(new ControlMessage.Error(bind.id(), ErrorCode.PORT_UNAVAILABLE,
                     "no free port left in this edge's range for TCP tunnels (" + ports + ")"));
         }
         int port = ports.first() + offset % ports.size();
-        return listen(bind, session, port).thenCompose(bound -> bound != null ? CompletableFuture.completedFuture(bound)
-                : anyPort(bind, session, offset + 1, attemptsLeft - 1));
+        return listen(bind, session, policy, port).thenCompose(bound -> bound != null ? CompletableFuture.completedFuture(bound)
+                : anyPort(bind, session, policy, offset + 1, attemptsLeft - 1));
     }
 
     /** Claims the port and listens on it; completes with null if the port is taken, in the registry or the OS. */
-    private CompletionStage<ControlMessage> listen(ControlMessage.Bind bind, AgentSession session, int port) {
+    private CompletionStage<ControlMessage> listen(ControlMessage.Bind bind, AgentSession session, TrafficPolicy policy, int port) {
         String url = "tcp://" + edge.config.domain() + ":" + port;
-        TcpTunnel tunnel = new TcpTunnel(UUID.randomUUID().toString(), port, url, session);
+        TcpTunnel tunnel = new TcpTunnel(UUID.randomUUID().toString(), port, url, session, policy);
         if (!edge.claim(tunnel)) {
             return CompletableFuture.completedFuture(null);
         }

@@ -1,5 +1,6 @@
 package dev.burrow.edge;
 
+import dev.burrow.edge.policy.TrafficPolicy;
 import dev.burrow.protocol.TunnelType;
 import io.netty.channel.Channel;
 
@@ -12,14 +13,16 @@ final class TcpTunnel implements Tunnel {
     private final int port;
     private final String url;
     private final AgentSession session;
+    private final TrafficPolicy policy;
     private Channel listener;
     private boolean released;
 
-    TcpTunnel(String id, int port, String url, AgentSession session) {
+    TcpTunnel(String id, int port, String url, AgentSession session, TrafficPolicy policy) {
         this.id = id;
         this.port = port;
         this.url = url;
         this.session = session;
+        this.policy = policy;
     }
 
     @Override
@@ -35,6 +38,11 @@ final class TcpTunnel implements Tunnel {
     @Override
     public AgentSession session() {
         return session;
+    }
+
+    @Override
+    public TrafficPolicy policy() {
+        return policy;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.burrow.edge;
 
+import dev.burrow.edge.policy.TrafficPolicy;
 import dev.burrow.protocol.TunnelType;
 
 /**
@@ -20,6 +21,11 @@ public interface Tunnel {
 
     /** The key this tunnel holds in the registry among tunnels of its type: a hostname, or a port for TCP. */
     String routeKey();
+
+    /** The traffic policy the agent bound the tunnel with; {@link TrafficPolicy#NONE} when it gave none. */
+    default TrafficPolicy policy() {
+        return TrafficPolicy.NONE;
+    }
 
     /** The tunnel no longer holds its address: it lets go of what it holds beyond the registry (a listener). */
     default void unbound() {

@@ -1,5 +1,6 @@
 package dev.burrow.edge;
 
+import dev.burrow.edge.policy.TrafficPolicy;
 import dev.burrow.protocol.ControlMessage;
 import dev.burrow.protocol.TunnelType;
 import java.util.concurrent.CompletionStage;
@@ -13,8 +14,9 @@ interface TunnelBinder {
     TunnelType type();
 
     /**
-     * Answers {@code bind} with {@code bound} or {@code error}. Runs on the control stream's event loop and must not
-     * block there; binding a socket completes later.
+     * Answers {@code bind} with {@code bound} or {@code error}; the tunnel runs {@code policy}, which the edge
+     * compiled from the bind. Runs on the control stream's event loop and must not block there; binding a socket
+     * completes later.
      */
-    CompletionStage<ControlMessage> bind(ControlMessage.Bind bind, AgentSession session);
+    CompletionStage<ControlMessage> bind(ControlMessage.Bind bind, AgentSession session, TrafficPolicy policy);
 }

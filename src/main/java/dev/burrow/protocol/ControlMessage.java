@@ -39,27 +39,36 @@ public sealed interface ControlMessage {
      * a random name. For HTTP, {@code httpsRedirect} true asks the edge to answer plain-HTTP requests with a redirect
      * to HTTPS, and {@code forwarded} true asks for an RFC 7239 {@code Forwarded} header on every request; absent
      * means false. For TCP, {@code port} asks for one port of the edge's range; absent means any free one.
+     * {@code trafficPolicy}, for any type, is the text of the tunnel's traffic policy (YAML or JSON, at most 32 KiB),
+     * which the edge compiles and enforces; a policy it refuses fails the bind with {@code policy_invalid}.
      */
     record Bind(long id, String tunnel, String subdomain, String hostname, Integer port, Boolean httpsRedirect,
-                Boolean forwarded) implements ControlMessage {
+                Boolean forwarded, String trafficPolicy) implements ControlMessage {
         /** A bind by name, for HTTP and TLS tunnels. */
         public static Bind named(long id, TunnelType type, String subdomain, String hostname) {
-            return new Bind(id, type.wireName(), subdomain, hostname, null, null, null);
+            return new Bind(id, type.wireName(), subdomain, hostname, null, null, null, null);
         }
 
         /** A bind of a TCP tunnel: one port of the edge's range, or any free one if {@code port} is null. */
         public static Bind port(long id, Integer port) {
-            return new Bind(id, TunnelType.TCP.wireName(), null, null, port, null, null);
+            return new Bind(id, TunnelType.TCP.wireName(), null, null, port, null, null, null);
         }
 
         /** This bind, asking for a redirect to HTTPS or not (the field is left out when false). */
         public Bind withHttpsRedirect(boolean on) {
-            return new Bind(id, tunnel, subdomain, hostname, port, on ? Boolean.TRUE : null, forwarded);
+            return new Bind(id, tunnel, subdomain, hostname, port, on ? Boolean.TRUE : null, forwarded,
+                    trafficPolicy);
         }
 
         /** This bind, asking for a {@code Forwarded} header or not (the field is left out when false). */
         public Bind withForwarded(boolean on) {
-            return new Bind(id, tunnel, subdomain, hostname, port, httpsRedirect, on ? Boolean.TRUE : null);
+            return new Bind(id, tunnel, subdomain, hostname, port, httpsRedirect, on ? Boolean.TRUE : null,
+                    trafficPolicy);
+        }
+
+        /** This bind, carrying {@code text} as the tunnel's traffic policy (left out when null). */
+        public Bind withTrafficPolicy(String text) {
+            return new Bind(id, tunnel, subdomain, hostname, port, httpsRedirect, forwarded, text);
         }
 
         public boolean redirectsToHttps() {

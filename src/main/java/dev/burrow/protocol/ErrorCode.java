@@ -19,6 +19,8 @@ public enum ErrorCode {
     PORT_UNAVAILABLE("port_unavailable", false),
     /** The edge does not serve this tunnel type (a TCP tunnel on an edge started without a port range). */
     TUNNEL_TYPE_UNAVAILABLE("tunnel_type_unavailable", false),
+    /** The tunnel's traffic policy does not compile: the message names the line and the problem. Not retryable. */
+    POLICY_INVALID("policy_invalid", false),
     /** A message broke the protocol (unknown type, bad field, wrong order); an unreadable line ends the session. */
     BAD_MESSAGE("bad_message", false),
     /** Too many failed attempts from this address: the message says how long to wait. */

@@ -44,6 +44,16 @@ public final class HopByHopHeaders {
     private HopByHopHeaders() {
     }
 
+    /** Whether {@code name} (lower case) always describes one connection only, and so never crosses the edge. */
+    public static boolean isHopByHop(String name) {
+        for (AsciiString always : ALWAYS) {
+            if (always.contentEqualsIgnoreCase(name)) {
+                return true;
+            }
+        }
+        return HttpHeaderNames.TE.contentEqualsIgnoreCase(name);
+    }
+
     public static void strip(HttpHeaders headers) {
         for (String connection : headers.getAll(HttpHeaderNames.CONNECTION)) {
             for (AsciiString name : nominated(connection)) {

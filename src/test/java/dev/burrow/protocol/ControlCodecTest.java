@@ -19,12 +19,12 @@ class ControlCodecTest {
         return Stream.of(
                 new ControlMessage.Hello(1, "bt_secret", "burrow/0.1.0 linux"),
                 new ControlMessage.Welcome("session-1", "edge-1"),
-                new ControlMessage.Bind(7, "http", "app", null, null, null, null),
-                new ControlMessage.Bind(8, "http", null, "www.example.com", null, null, null),
-                new ControlMessage.Bind(9, "http", null, null, null, null, null),
-                new ControlMessage.Bind(10, "tcp", null, null, 20022, null, null),
-                new ControlMessage.Bind(11, "http", "app", null, null, true, null),
-                new ControlMessage.Bind(12, "http", "app", null, null, null, true),
+                new ControlMessage.Bind(7, "http", "app", null, null, null, null, null),
+                new ControlMessage.Bind(8, "http", null, "www.example.com", null, null, null, null),
+                new ControlMessage.Bind(9, "http", null, null, null, null, null, null),
+                new ControlMessage.Bind(10, "tcp", null, null, 20022, null, null, null),
+                new ControlMessage.Bind(11, "http", "app", null, null, true, null, null),
+                new ControlMessage.Bind(12, "http", "app", null, null, null, true, null),
                 new ControlMessage.Bound(7, "tunnel-1", "app.burrow.test", "http://app.burrow.test:8080", null),
                 new ControlMessage.Bound(10, "tunnel-2", null, "tcp://burrow.test:20022", 20022),
                 new ControlMessage.Unbind("tunnel-1"),
@@ -47,7 +47,7 @@ class ControlCodecTest {
 
     @Test
     void messagesAreOneJsonObjectPerLineNamedByType() {
-        String line = written(new ControlMessage.Bind(3, "http", "app", null, null, null, null));
+        String line = written(new ControlMessage.Bind(3, "http", "app", null, null, null, null, null));
 
         assertThat(line).contains("\"type\":\"bind\"", "\"id\":3", "\"tunnel\":\"http\"", "\"subdomain\":\"app\"")
                 // Absent fields are left out, not sent as null.

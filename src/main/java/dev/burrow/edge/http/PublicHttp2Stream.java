@@ -2,7 +2,6 @@ package dev.burrow.edge.http;
 
 import dev.burrow.edge.Tunnel;
 import dev.burrow.edge.policy.RequestDecision;
-import dev.burrow.edge.policy.ResponsePhase;
 import dev.burrow.transport.ClientAddress;
 import dev.burrow.transport.HopByHopHeaders;
 import dev.burrow.transport.Http2Answers;
@@ -142,10 +141,8 @@ final class PublicHttp2Stream extends ChannelInboundHandlerAdapter {
             return;
         }
         PublicRequests.prepareForTunnel(request, tunnel, client, connection, edge.trustedProxies(), null);
-        ResponsePhase phase = edge.policyPhases().response();
         // Without a phase the head is stripped as it is: a phase needs its HTTP/1.1 view, two conversions a response.
-        responsePhase = phase == ResponsePhase.NONE ? null
-                : response -> phase.shape(response, request, tunnel, client);
+        responsePhase = ResponseShaping.of(edge, request, tunnel, client);
         open(tunnel, PublicRequests.toStreamHeaders(request, connection.scheme()), endStream);
     }
 

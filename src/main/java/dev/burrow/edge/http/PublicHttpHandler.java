@@ -219,7 +219,7 @@ final class PublicHttpHandler extends ChannelInboundHandlerAdapter implements Pu
         }
         state = State.EXCHANGE;
         exchange = new PublicHttpExchange(this, ctx, request, bodyTimeout, edge, AgentStreams.of(session),
-                response -> edge.policyPhases().response().shape(response, msg, tunnel, client));
+                ResponseShaping.of(edge, msg, tunnel, client));
         exchange.open(msg, connection);
     }
 

@@ -34,11 +34,14 @@ final class PublicResponseHead {
 
     /**
      * Makes an agent's response head what a public client may see, in place: stripped, then changed by the response
-     * phase ({@code phase}), whose changes to the body's framing are undone. A phase that throws is logged and the
-     * head goes as the edge stripped it.
+     * phase ({@code phase}, null for none), whose changes to the body's framing are undone. A phase that throws is
+     * logged and the head goes as the edge stripped it.
      */
     static void forClient(HttpResponse response, Consumer<HttpResponse> phase) {
         strip(response.headers());
+        if (phase == null) {
+            return;
+        }
         BodyFraming framing = BodyFraming.of(response.headers());
         try {
             phase.accept(response);

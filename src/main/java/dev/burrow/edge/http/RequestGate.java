@@ -1,7 +1,10 @@
 package dev.burrow.edge.http;
 
 import dev.burrow.edge.Tunnel;
+import dev.burrow.edge.policy.Phase;
 import dev.burrow.edge.policy.RequestDecision;
+import dev.burrow.edge.policy.RequestPhase;
+import dev.burrow.edge.policy.TrafficPolicy;
 import dev.burrow.transport.ErrorPages;
 import dev.burrow.transport.PendingDecision;
 import io.netty.buffer.ByteBufAllocator;
@@ -11,6 +14,8 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.util.concurrent.EventExecutor;
 import java.net.InetSocketAddress;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,7 +43,7 @@ final class RequestGate {
                                                 Runnable allowed, Consumer<FullHttpResponse> answered) {
         BodyFraming framing = BodyFraming.of(request.headers());
         String target = request.uri();
-        return PendingDecision.await(() -> edge.policyPhases().request().decide(request, tunnel, client), loop,
+        return PendingDecision.await(() -> decide(edge.policyPhases().request(), loop, request, tunnel, client), loop,
                 edge.policyTimeout(), new PendingDecision.Handler<>() {
                     @Override
                     public void decided(RequestDecision decision) {
@@ -87,5 +92,34 @@ final class RequestGate {
                                 "The edge could not decide in time whether to let this request through."));
                     }
                 }, RequestDecision::release);
+    }
+
+    /**
+     * The edge's request phase, then the tunnel's traffic policy, which sees the request as the phase left it. The
+     * policy decides at once, on the loop: after a phase that decided later, it runs in a task there.
+     */
+    private static CompletionStage<RequestDecision> decide(RequestPhase first, EventExecutor loop,
+                                                           HttpRequest request, Tunnel tunnel,
+                                                           InetSocketAddress client) {
+        TrafficPolicy policy = tunnel.policy();
+        if (!policy.has(Phase.ON_HTTP_REQUEST)) {
+            return first.decide(request, tunnel, client);
+        }
+        if (first == RequestPhase.ALLOW_ALL) {
+            return CompletableFuture.completedStage(byPolicy(policy, request, tunnel, client));
+        }
+        return first.decide(request, tunnel, client).thenApplyAsync(decision -> {
+            if (decision instanceof RequestDecision.Allow allow) {
+                allow.edit().accept(request);
+                return byPolicy(policy, request, tunnel, client);
+            }
+            return decision;
+        }, loop);
+    }
+
+    private static RequestDecision byPolicy(TrafficPolicy policy, HttpRequest request, Tunnel tunnel,
+                                            InetSocketAddress client) {
+        FullHttpResponse answer = policy.onRequest(request, tunnel, client);
+        return answer == null ? RequestDecision.allow() : RequestDecision.answer(answer);
     }
 }

@@ -1,0 +1,88 @@
+package dev.burrow.cli;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.burrow.edge.policy.Phase;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+
+/**
+ * The traffic policy flags of {@code burrow http}: those of every tunnel, and the HTTP shorthands, each of which
+ * becomes a rule ahead of the policy file's (in the order listed here).
+ */
+final class HttpPolicyOptions extends PolicyOptions {
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    @Option(names = "--basic-auth", paramLabel = "USER:PASSWORD",
+            description = "Ask visitors for this user name and password (repeatable: any pair lets in). A shorthand"
+                    + " for a basic-auth rule; the edge compares in constant time and never logs it.")
+    List<String> basicAuth = new ArrayList<>();
+
+    @Option(names = "--request-header-add", paramLabel = "NAME:VALUE",
+            description = "Add this header to every request sent upstream (repeatable).")
+    List<String> requestHeaderAdd = new ArrayList<>();
+
+    @Option(names = "--request-header-remove", paramLabel = "NAME",
+            description = "Remove this header from every request sent upstream (repeatable).")
+    List<String> requestHeaderRemove = new ArrayList<>();
+
+    @Option(names = "--response-header-add", paramLabel = "NAME:VALUE",
+            description = "Add this header to every response sent to visitors (repeatable).")
+    List<String> responseHeaderAdd = new ArrayList<>();
+
+    @Option(names = "--response-header-remove", paramLabel = "NAME",
+            description = "Remove this header from every response sent to visitors (repeatable).")
+    List<String> responseHeaderRemove = new ArrayList<>();
+
+    @Option(names = "--url-rewrite", paramLabel = "FROM TO", arity = "2",
+            description = "Rewrite the path of requests matching the regular expression FROM (RE2) to TO, where $1"
+                    + " names a group; the visitor's URL does not change.")
+    List<String> urlRewrite = new ArrayList<>();
+
+    @Override
+    void addShorthands(CommandLine commandLine, ObjectNode policy) {
+        if (!basicAuth.isEmpty()) {
+            ObjectNode config = NODES.objectNode();
+            config.set("credentials", strings(basicAuth));
+            add(commandLine, policy, Phase.ON_HTTP_REQUEST, "--basic-auth", "basic-auth", config);
+        }
+        headers(commandLine, policy, Phase.ON_HTTP_REQUEST, "--request-header-add", requestHeaderAdd);
+        removals(commandLine, policy, Phase.ON_HTTP_REQUEST, "--request-header-remove", requestHeaderRemove);
+        headers(commandLine, policy, Phase.ON_HTTP_RESPONSE, "--response-header-add", responseHeaderAdd);
+        removals(commandLine, policy, Phase.ON_HTTP_RESPONSE, "--response-header-remove", responseHeaderRemove);
+        for (int i = 0; i + 1 < urlRewrite.size(); i += 2) {
+            ObjectNode config = NODES.objectNode().put("from", urlRewrite.get(i)).put("to", urlRewrite.get(i + 1));
+            add(commandLine, policy, Phase.ON_HTTP_REQUEST, "--url-rewrite", "url-rewrite", config);
+        }
+    }
+
+    private static void headers(CommandLine commandLine, ObjectNode policy, Phase phase, String flag,
+                                List<String> fields) {
+        if (fields.isEmpty()) {
+            return;
+        }
+        ObjectNode headers = NODES.objectNode();
+        for (String field : fields) {
+            int colon = field.indexOf(':');
+            if (colon <= 0) {
+                throw new ParameterException(commandLine, flag + ": '" + field + "' is not NAME:VALUE");
+            }
+            headers.put(field.substring(0, colon).strip(), field.substring(colon + 1).strip());
+        }
+        ObjectNode config = NODES.objectNode();
+        config.set("headers", headers);
+        add(commandLine, policy, phase, flag, "add-headers", config);
+    }
+
+    private static void removals(CommandLine commandLine, ObjectNode policy, Phase phase, String flag,
+                                 List<String> names) {
+        if (!names.isEmpty()) {
+            ObjectNode config = NODES.objectNode();
+            config.set("headers", strings(names));
+            add(commandLine, policy, phase, flag, "remove-headers", config);
+        }
+    }
+}

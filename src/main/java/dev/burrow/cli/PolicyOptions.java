@@ -1,0 +1,140 @@
+package dev.burrow.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.burrow.edge.policy.Phase;
+import dev.burrow.edge.policy.PolicyException;
+import dev.burrow.edge.policy.TrafficPolicy;
+import dev.burrow.protocol.TunnelType;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+
+/**
+ * The flags of every tunnel command that make its traffic policy, which the edge enforces: a policy file, and
+ * shorthands that become rules ahead of the file's own. The policy is compiled here first, so a mistake is reported
+ * with the file's line (or the flag) before anything connects; the edge compiles it again and has the last word.
+ */
+class PolicyOptions {
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    @Option(names = "--traffic-policy-file", paramLabel = "FILE",
+            description = "A traffic policy (YAML or JSON: on_tcp_connect, on_http_request, on_http_response rules"
+                    + " with CEL expressions and actions) that the edge enforces for this tunnel. See docs/policy.md.")
+    Path policyFile;
+
+    @Option(names = "--cidr-allow", paramLabel = "CIDR", split = ",",
+            description = "Let only clients from these address blocks in (IPv4 or IPv6; repeatable). A shorthand"
+                    + " for a restrict-ips rule.")
+    List<String> cidrAllow = new ArrayList<>();
+
+    @Option(names = "--cidr-deny", paramLabel = "CIDR", split = ",",
+            description = "Keep clients from these address blocks out (repeatable). A shorthand for a restrict-ips"
+                    + " rule.")
+    List<String> cidrDeny = new ArrayList<>();
+
+    /**
+     * The policy text to bind the tunnel with, or null when no flag asks for one.
+     *
+     * @throws ParameterException naming the file and line, or the flag, of a policy that does not compile
+     */
+    final String policyText(CommandLine commandLine, TunnelType type) {
+        Phase requests = type == TunnelType.HTTP ? Phase.ON_HTTP_REQUEST : Phase.ON_TCP_CONNECT;
+        ObjectNode policy = NODES.objectNode();
+        if (!cidrAllow.isEmpty() || !cidrDeny.isEmpty()) {
+            ObjectNode config = NODES.objectNode();
+            if (!cidrAllow.isEmpty()) {
+                config.set("allow", strings(cidrAllow));
+            }
+            if (!cidrDeny.isEmpty()) {
+                config.set("deny", strings(cidrDeny));
+            }
+            add(commandLine, policy, requests, "--cidr-allow/--cidr-deny", "restrict-ips", config);
+        }
+        addShorthands(commandLine, policy);
+        if (policyFile != null) {
+            appendFile(commandLine, policy, type);
+        }
+        if (policy.isEmpty()) {
+            return null;
+        }
+        String text = policy.toString();
+        try {
+            TrafficPolicy.compile(text).checkFits(type);
+        } catch (PolicyException e) {
+            throw new ParameterException(commandLine, "traffic policy: " + e.getMessage());
+        }
+        return text;
+    }
+
+    /** Rules of the HTTP-only shorthands; none here. */
+    void addShorthands(CommandLine commandLine, ObjectNode policy) {
+    }
+
+    /** Adds a rule made by {@code flag}, checked alone so that a mistake names the flag. */
+    static void add(CommandLine commandLine, ObjectNode policy, Phase phase, String flag, String action,
+                    ObjectNode config) {
+        ObjectNode rule = NODES.objectNode().put("name", flag);
+        rule.set("actions", NODES.arrayNode().add(NODES.objectNode().put("type", action).set("config", config)));
+        ObjectNode alone = NODES.objectNode();
+        alone.set(phase.key(), NODES.arrayNode().add(rule));
+        try {
+            TrafficPolicy.compile(alone.toString());
+        } catch (PolicyException e) {
+            String problem = e.getMessage().replaceFirst("^line \\d+: ", "").replaceFirst("^action '[a-z-]+': ", "");
+            throw new ParameterException(commandLine, flag + ": " + problem);
+        }
+        rulesOf(policy, phase).add(rule);
+    }
+
+    private static ArrayNode rulesOf(ObjectNode policy, Phase phase) {
+        JsonNode rules = policy.get(phase.key());
+        return rules != null ? (ArrayNode) rules : policy.putArray(phase.key());
+    }
+
+    static ArrayNode strings(List<String> values) {
+        ArrayNode array = NODES.arrayNode();
+        values.forEach(value -> array.add(value.strip()));
+        return array;
+    }
+
+    private void appendFile(CommandLine commandLine, ObjectNode policy, TunnelType type) {
+        String text;
+        try {
+            text = Files.readString(policyFile, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new ParameterException(commandLine, "--traffic-policy-file: cannot read " + policyFile + ": "
+                    + (e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName()));
+        }
+        try {
+            TrafficPolicy.compile(text).checkFits(type);
+        } catch (PolicyException e) {
+            String where = e.line() > 0 ? policyFile + ":" + e.line() : policyFile.toString();
+            throw new ParameterException(commandLine, where + ": " + e.getMessage().replaceFirst("^line \\d+: ", ""));
+        }
+        JsonNode file;
+        try {
+            file = new YAMLMapper().readTree(text);
+        } catch (IOException e) {
+            throw new IllegalStateException("the policy compiled, so it parses", e);
+        }
+        if (file == null || !file.isObject()) {
+            return;
+        }
+        for (Phase phase : Phase.values()) {
+            JsonNode rules = file.get(phase.key());
+            if (rules != null && rules.isArray()) {
+                rulesOf(policy, phase).addAll((ArrayNode) rules);
+            }
+        }
+    }
+}

@@ -1,0 +1,188 @@
+package dev.burrow.edge.policy;
+
+import dev.burrow.edge.Tunnel;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.util.ReferenceCountUtil;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * What one phase of a traffic policy sees and does for one request, response or connection: the variables its
+ * expressions read (built when first read, again after an action changed the request or response), the variables
+ * {@code set-vars} set, and how the phase ended, if an action ended it. On the connection's event loop only.
+ */
+public final class PolicyContext {
+    /** How the phase stands: going on through its rules, ended by an answer, or (connections) refused. */
+    private enum State { GOING_ON, ANSWERED, REFUSED }
+
+    private final Phase phase;
+    private final Tunnel tunnel;
+    private final InetSocketAddress client;
+    private final HttpRequest request;
+    private final HttpResponse response;
+    private final Map<String, Object> vars = new HashMap<>();
+    private Map<String, Object> variables;
+    private State state = State.GOING_ON;
+    private FullHttpResponse answer;
+    private String rule;
+
+    private PolicyContext(Phase phase, Tunnel tunnel, InetSocketAddress client, HttpRequest request,
+                          HttpResponse response) {
+        this.phase = phase;
+        this.tunnel = tunnel;
+        this.client = client;
+        this.request = request;
+        this.response = response;
+    }
+
+    static PolicyContext connection(Tunnel tunnel, InetSocketAddress client) {
+        return new PolicyContext(Phase.ON_TCP_CONNECT, tunnel, client, null, null);
+    }
+
+    static PolicyContext request(HttpRequest request, Tunnel tunnel, InetSocketAddress client) {
+        return new PolicyContext(Phase.ON_HTTP_REQUEST, tunnel, client, request, null);
+    }
+
+    static PolicyContext response(HttpResponse response, HttpRequest request, Tunnel tunnel,
+                                  InetSocketAddress client) {
+        return new PolicyContext(Phase.ON_HTTP_RESPONSE, tunnel, client, request, response);
+    }
+
+    public Phase phase() {
+        return phase;
+    }
+
+    public Tunnel tunnel() {
+        return tunnel;
+    }
+
+    public InetSocketAddress client() {
+        return client;
+    }
+
+    /** The request; null in {@link Phase#ON_TCP_CONNECT}. Call {@link #changed()} after changing it. */
+    public HttpRequest request() {
+        return request;
+    }
+
+    /** The response head; set in {@link Phase#ON_HTTP_RESPONSE} only. Call {@link #changed()} after changing it. */
+    public HttpResponse response() {
+        return response;
+    }
+
+    /** The name of the rule whose actions run now, or its position ({@code on_http_request[2]}). */
+    public String rule() {
+        return rule;
+    }
+
+    void rule(String name) {
+        this.rule = name;
+    }
+
+    /** Sets a variable that later expressions read as {@code vars.NAME}. */
+    public void setVar(String name, Object value) {
+        vars.put(name, value);
+        variables = null;
+    }
+
+    /** The request or response changed: expressions read the new values. */
+    public void changed() {
+        variables = null;
+    }
+
+    /** Ends the phase: the client gets {@code page} instead of the upstream's answer. Request phase only. */
+    public void answer(FullHttpResponse page) {
+        if (phase != Phase.ON_HTTP_REQUEST) {
+            ReferenceCountUtil.release(page);
+            throw new IllegalStateException("only the request phase can answer");
+        }
+        answer = page;
+        state = State.ANSWERED;
+    }
+
+    /** Ends the phase: the connection is refused. Connection phase only. */
+    public void refuse() {
+        if (phase != Phase.ON_TCP_CONNECT) {
+            throw new IllegalStateException("only the connection phase can refuse");
+        }
+        state = State.REFUSED;
+    }
+
+    boolean ended() {
+        return state != State.GOING_ON;
+    }
+
+    boolean refused() {
+        return state == State.REFUSED;
+    }
+
+    /** The answer an action gave, handed over to the caller; null if none did. */
+    FullHttpResponse takeAnswer() {
+        FullHttpResponse taken = answer;
+        answer = null;
+        return taken;
+    }
+
+    /** The values of the phase's CEL variables, by their names. */
+    Map<String, Object> variables() {
+        if (variables == null) {
+            variables = build();
+        }
+        return variables;
+    }
+
+    private Map<String, Object> build() {
+        Map<String, Object> values = new HashMap<>();
+        values.put("conn.client_ip", client.getAddress().getHostAddress());
+        values.put("conn.client_port", (long) client.getPort());
+        values.put("vars", Map.copyOf(vars));
+        if (request != null) {
+            String target = request.uri();
+            int query = target.indexOf('?');
+            values.put("req.method", request.method().name());
+            values.put("req.url.path", query < 0 ? target : target.substring(0, query));
+            values.put("req.url.query", query < 0 ? "" : target.substring(query + 1));
+            values.put("req.url.query_params", query < 0 ? Map.of()
+                    : new QueryStringDecoder(target).parameters());
+            String host = request.headers().get(HttpHeaderNames.HOST, "");
+            values.put("req.host", hostWithoutPort(host));
+            values.put("req.headers", headers(request.headers()));
+            values.put("req.user_agent", request.headers().get(HttpHeaderNames.USER_AGENT, ""));
+            values.put("req.content_length", HttpUtil.getContentLength(request, -1L));
+        }
+        if (response != null) {
+            values.put("res.status_code", (long) response.status().code());
+            values.put("res.headers", headers(response.headers()));
+        }
+        return values;
+    }
+
+    /** Field names in lower case, each with its values in order. */
+    private static Map<String, List<String>> headers(HttpHeaders headers) {
+        Map<String, List<String>> map = new HashMap<>();
+        for (Map.Entry<String, String> field : headers) {
+            map.computeIfAbsent(field.getKey().toLowerCase(Locale.ROOT), name -> new ArrayList<>())
+                    .add(field.getValue());
+        }
+        return map;
+    }
+
+    private static String hostWithoutPort(String host) {
+        if (host.startsWith("[")) {
+            int end = host.indexOf(']');
+            return end < 0 ? host : host.substring(0, end + 1);
+        }
+        int colon = host.lastIndexOf(':');
+        return (colon < 0 ? host : host.substring(0, colon)).toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,14 @@
+package dev.burrow.edge.policy.action;
+
+import dev.burrow.edge.policy.PolicyContext;
+
+/**
+ * One action of a traffic policy rule, compiled from its config at bind. It runs when its rule's expressions all hold,
+ * on the connection's event loop, and must not block. It may change the request or response, set variables, or end
+ * the phase ({@link PolicyContext#answer}, {@link PolicyContext#refuse}); input it cannot handle throws
+ * {@link dev.burrow.edge.policy.PolicyEvaluationException}, which denies.
+ */
+@FunctionalInterface
+public interface Action {
+    void apply(PolicyContext context);
+}

@@ -1,0 +1,56 @@
+package dev.burrow.edge.policy.action;
+
+import dev.burrow.edge.policy.Phase;
+import dev.burrow.edge.policy.PolicyException;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Every action a traffic policy may name, with the phases it runs in. The names are ngrok's, so a user's knowledge
+ * carries over. Adding an action is a file and a line here.
+ */
+public final class ActionTypes {
+    /** Builds an action from its config, refusing a config it cannot use. */
+    @FunctionalInterface
+    interface Factory {
+        Action create(ActionConfig config) throws PolicyException;
+    }
+
+    private record Type(Set<Phase> phases, Factory factory) {
+    }
+
+    private static final Set<Phase> HTTP_REQUEST = EnumSet.of(Phase.ON_HTTP_REQUEST);
+    private static final Set<Phase> HTTP = EnumSet.of(Phase.ON_HTTP_REQUEST, Phase.ON_HTTP_RESPONSE);
+    private static final Set<Phase> REQUEST_OR_CONNECT = EnumSet.of(Phase.ON_HTTP_REQUEST, Phase.ON_TCP_CONNECT);
+    private static final Set<Phase> ANY = EnumSet.allOf(Phase.class);
+
+    private static final Map<String, Type> TYPES = new TreeMap<>(Map.of(
+            "add-headers", new Type(HTTP, AddHeaders::new),
+            "basic-auth", new Type(HTTP_REQUEST, BasicAuth::new),
+            "custom-response", new Type(HTTP_REQUEST, CustomResponse::new),
+            "deny", new Type(REQUEST_OR_CONNECT, Deny::new),
+            "log", new Type(ANY, Log::new),
+            "redirect", new Type(HTTP_REQUEST, Redirect::new),
+            "remove-headers", new Type(HTTP, RemoveHeaders::new),
+            "restrict-ips", new Type(REQUEST_OR_CONNECT, RestrictIps::new),
+            "set-vars", new Type(ANY, SetVars::new),
+            "url-rewrite", new Type(HTTP_REQUEST, UrlRewrite::new)));
+
+    private ActionTypes() {
+    }
+
+    /** The action {@code type} in {@code phase}, built from {@code config}. */
+    public static Action create(String type, Phase phase, ActionConfig config) throws PolicyException {
+        Type known = TYPES.get(type);
+        if (known == null) {
+            throw new PolicyException(config.line(), "unknown action type '" + type + "' (known: "
+                    + String.join(", ", TYPES.keySet()) + ")");
+        }
+        if (!known.phases().contains(phase)) {
+            throw new PolicyException(config.line(), "action '" + type + "' cannot run in " + phase.key());
+        }
+        return known.factory().create(config);
+    }
+}

@@ -1,0 +1,117 @@
+package dev.burrow.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.burrow.edge.HttpTunnel;
+import dev.burrow.edge.policy.TrafficPolicy;
+import dev.burrow.protocol.TunnelType;
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The traffic policy flags of the tunnel commands: the policy they hand the edge does what the flags say, a file's
+ * mistake is reported with its line and a flag's with its name, before anything connects.
+ */
+class PolicyOptionsTest {
+    private static final InetSocketAddress CLIENT = new InetSocketAddress("192.0.2.10", 5000);
+    private static final HttpTunnel TUNNEL = new HttpTunnel("t1", "app.example.test", "http://app.example.test", false,
+            false, null, TrafficPolicy.NONE);
+
+    @TempDir
+    Path dir;
+
+    private static Cli.Result run(String... args) {
+        String[] all = new String[args.length + 6];
+        all[0] = "http";
+        all[1] = "8080";
+        all[2] = "--authtoken";
+        all[3] = "brw_x_y";
+        all[4] = "--server-fingerprint";
+        all[5] = "00".repeat(32);
+        System.arraycopy(args, 0, all, 6, args.length);
+        return Cli.run(all);
+    }
+
+    @Test
+    void aPolicyFileThatDoesNotCompileIsAUsageErrorAtItsLine() throws IOException {
+        Path file = dir.resolve("policy.yml");
+        Files.writeString(file, "on_http_request:\n  - actions:\n      - type: deny\n        config: {status_code: 200}\n");
+
+        Cli.Result result = run("--traffic-policy-file", file.toString());
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).isEqualTo("burrow: " + file + ":3: action 'deny': 'status_code' must be between 400"
+                + " and 599, not 200\n");
+    }
+
+    @Test
+    void aMalformedShorthandNamesItsFlag() {
+        Cli.Result cidr = run("--cidr-allow", "10.0.0.300");
+        Cli.Result header = run("--request-header-add", "NoColon");
+
+        assertThat(cidr.exitCode()).isEqualTo(2);
+        assertThat(cidr.err()).startsWith("burrow: --cidr-allow/--cidr-deny: allow: '10.0.0.300' is not an IP");
+        assertThat(header.err()).isEqualTo("burrow: --request-header-add: 'NoColon' is not NAME:VALUE\n");
+    }
+
+    @Test
+    void theShorthandsBecomeRulesAheadOfTheFilesOwn() throws Exception {
+        Path file = dir.resolve("policy.yml");
+        Files.writeString(file, """
+                on_http_request:
+                  - expressions: ["req.headers['x-stage'][0] == 'file'"]
+                    actions: [{type: custom-response, config: {body: from the file}}]
+                """);
+        var root = BurrowCommand.commandLine(new PrintWriter(Writer.nullWriter()), new PrintWriter(Writer.nullWriter()));
+        var parsed = root.parseArgs("http", "8080", "--basic-auth", "ann:pw", "--cidr-allow",
+                "192.0.2.0/24,2001:db8::/32", "--request-header-add", "X-Stage: file", "--response-header-remove",
+                "Server", "--traffic-policy-file", file.toString());
+        var line = parsed.subcommand().commandSpec().commandLine();
+        HttpCommand command = line.getCommand();
+
+        TrafficPolicy policy = TrafficPolicy.compile(command.policy.policyText(line, TunnelType.HTTP));
+
+        FullHttpResponse anonymous = policy.onRequest(request(null), TUNNEL, CLIENT);
+        FullHttpResponse outsider = policy.onRequest(request("ann:pw"), TUNNEL,
+                new InetSocketAddress("198.51.100.1", 1));
+        FullHttpResponse member = policy.onRequest(request("ann:pw"), TUNNEL, CLIENT);
+        HttpResponse response = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+        response.headers().set("Server", "app");
+        policy.onResponse(response, request(null), TUNNEL, CLIENT);
+        try {
+            assertThat(anonymous.status().code()).isEqualTo(401);
+            assertThat(outsider.status().code()).isEqualTo(403);
+            assertThat(member.content().toString(java.nio.charset.StandardCharsets.UTF_8))
+                    .as("the header the flag added is what the file's rule matched").isEqualTo("from the file");
+            assertThat(response.headers().contains("Server")).isFalse();
+        } finally {
+            anonymous.release();
+            outsider.release();
+            member.release();
+        }
+    }
+
+    private static HttpRequest request(String credentials) {
+        HttpRequest request = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/");
+        request.headers().set("Host", "app.example.test");
+        if (credentials != null) {
+            request.headers().set("Authorization", "Basic " + Base64.getEncoder().encodeToString(credentials.getBytes()));
+        }
+        return request;
+    }
+}

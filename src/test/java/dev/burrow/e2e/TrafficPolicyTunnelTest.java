@@ -1,0 +1,194 @@
+package dev.burrow.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.burrow.agent.AgentException;
+import dev.burrow.agent.AgentTunnel;
+import dev.burrow.agent.HttpTunnelOptions;
+import dev.burrow.agent.TcpTunnelOptions;
+import dev.burrow.edge.PortRange;
+import dev.burrow.protocol.ErrorCode;
+import dev.burrow.protocol.Protocol;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Traffic policies bound with a tunnel and enforced by a real edge: HTTP/1.1 (the JDK's client) and HTTP/2 (curl)
+ * requests through basic auth, header rules and denials, TCP connections through restrict-ips, and a policy the edge
+ * refuses at bind. What a policy denies never reaches the upstream.
+ */
+class TrafficPolicyTunnelTest {
+    private static final String APP = "app.burrow.test";
+    private static final String POLICY = """
+            on_http_request:
+              - name: staff only
+                actions:
+                  - type: basic-auth
+                    config:
+                      credentials: ["ann:s3cret"]
+              - name: no admin
+                expressions:
+                  - "req.url.path.startsWith('/admin')"
+                actions:
+                  - type: deny
+              - name: tag
+                actions:
+                  - type: add-headers
+                    config:
+                      headers: {X-From-Policy: "yes"}
+                  - type: url-rewrite
+                    config: {from: "^/old/", to: "/echo/"}
+            on_http_response:
+              - actions:
+                  - type: add-headers
+                    config:
+                      headers: {X-Served-Through: burrow}
+            """;
+
+    @TempDir
+    Path dataDir;
+    private TunnelHarness harness;
+    private TestUpstream upstream;
+    private LoopbackServer echo;
+    private final AtomicInteger echoConnections = new AtomicInteger();
+
+    @BeforeEach
+    void setUp() throws IOException {
+        upstream = new TestUpstream();
+        PortRange ports = TcpTunnelTest.freeRange(2);
+        harness = new TunnelHarness(dataDir, edge -> edge.tcpPorts(ports));
+        echo = new LoopbackServer("echo-upstream", socket -> {
+            echoConnections.incrementAndGet();
+            socket.getInputStream().transferTo(socket.getOutputStream());
+        });
+    }
+
+    @AfterEach
+    void tearDown() throws IOException {
+        harness.close();
+        upstream.close();
+        echo.close();
+    }
+
+    private void bindHttp(String policy) {
+        harness.startAgent().http(HttpTunnelOptions.to(Integer.toString(upstream.port())).withSubdomain("app")
+                .withTrafficPolicy(policy));
+    }
+
+    private HttpResponse<String> get(String path, String credentials) throws Exception {
+        var request = harness.request(APP, path).GET();
+        if (credentials != null) {
+            request.header("Authorization", "Basic " + Base64.getEncoder()
+                    .encodeToString(credentials.getBytes(StandardCharsets.UTF_8)));
+        }
+        return harness.client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void basicAuthKeepsVisitorsWithoutThePasswordAwayFromTheUpstream() throws Exception {
+        bindHttp(POLICY);
+
+        HttpResponse<String> none = get("/echo/a", null);
+        HttpResponse<String> wrong = get("/echo/a", "ann:guess");
+
+        for (HttpResponse<String> refused : List.of(none, wrong)) {
+            assertThat(refused.statusCode()).isEqualTo(401);
+            assertThat(refused.headers().firstValue("www-authenticate")).hasValue(
+                    "Basic realm=\"burrow\", charset=\"UTF-8\"");
+        }
+        assertThat(upstream.requested).isEmpty();
+    }
+
+    @Test
+    void aVisitorLetInReachesTheUpstreamWithThePolicysChangesAndWithoutThePassword() throws Exception {
+        bindHttp(POLICY);
+
+        HttpResponse<String> response = get("/old/page?x=1", "ann:s3cret");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body().lines()).contains("uri=/echo/page?x=1", "h:x-from-policy=yes");
+        assertThat(response.body()).doesNotContain("h:authorization");
+        assertThat(response.headers().firstValue("x-served-through")).hasValue("burrow");
+    }
+
+    @Test
+    void aDeniedPathGets403AndNeverReachesTheUpstream() throws Exception {
+        bindHttp(POLICY);
+
+        HttpResponse<String> response = get("/admin/users", "ann:s3cret");
+
+        assertThat(response.statusCode()).isEqualTo(403);
+        assertThat(response.headers().firstValue(Protocol.AGENT_ERROR.toString())).hasValue("policy_denied");
+        assertThat(upstream.requested).isEmpty();
+        assertThat(get("/echo/b", "ann:s3cret").statusCode()).as("the connection serves on").isEqualTo(200);
+    }
+
+    @Test
+    void http2VisitorsMeetTheSamePolicy() throws Exception {
+        bindHttp(POLICY);
+        String url = "http://127.0.0.1:" + harness.httpPort();
+
+        Curl.Result refused = Curl.run(List.of("-sS", "--http2-prior-knowledge", "-o", "/dev/null", "-w",
+                "%{http_code}", "--max-time", "20", "-H", "Host: " + APP, url + "/echo/x"), null);
+        Curl.Result allowed = Curl.run(List.of("-sS", "--http2-prior-knowledge", "-D", "-", "--max-time", "20",
+                "-u", "ann:s3cret", "-H", "Host: " + APP, url + "/old/y"), null);
+
+        assertThat(refused.out()).isEqualTo("401");
+        assertThat(allowed.out()).contains("HTTP/2 200").containsIgnoringCase("x-served-through: burrow")
+                .contains("uri=/echo/y", "h:x-from-policy=yes").doesNotContain("h:authorization");
+    }
+
+    @Test
+    void aTcpTunnelRefusesAConnectionFromOutsideItsBlocksBeforeTheUpstreamSeesIt() throws Exception {
+        AgentTunnel closed = harness.startAgent().tcp(TcpTunnelOptions.to(Integer.toString(echo.port()))
+                .withTrafficPolicy("on_tcp_connect: [{actions: [{type: restrict-ips, config: {deny: [127.0.0.0/8]}}]}]"));
+        AgentTunnel open = harness.startAgent().tcp(TcpTunnelOptions.to(Integer.toString(echo.port()))
+                .withTrafficPolicy("on_tcp_connect: [{actions: [{type: restrict-ips, config: {allow: [127.0.0.0/8]}}]}]"));
+
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), closed.port())) {
+            socket.setSoTimeout(20_000);
+            socket.getOutputStream().write("hello".getBytes(StandardCharsets.US_ASCII));
+            assertThat(endOf(socket.getInputStream())).as("the connection ends without a byte").isEqualTo(-1);
+        }
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), open.port())) {
+            socket.setSoTimeout(20_000);
+            socket.getOutputStream().write("hello".getBytes(StandardCharsets.US_ASCII));
+            assertThat(socket.getInputStream().readNBytes(5)).isEqualTo("hello".getBytes(StandardCharsets.US_ASCII));
+        }
+        assertThat(echoConnections).as("only the allowed connection reached the upstream").hasValue(1);
+    }
+
+    @Test
+    void aPolicyTheEdgeCannotCompileFailsTheBindWithItsLine() {
+        assertThatThrownBy(() -> bindHttp("on_http_request:\n  - actions:\n      - type: deny\n      - type: nope\n"))
+                .isInstanceOfSatisfying(AgentException.class,
+                        e -> assertThat(e.code()).isEqualTo(ErrorCode.POLICY_INVALID))
+                .hasMessageStartingWith("line 4: unknown action type 'nope'");
+        assertThatThrownBy(() -> harness.startAgent().tcp(TcpTunnelOptions.to(Integer.toString(echo.port()))
+                .withTrafficPolicy("on_http_request: [{actions: [{type: deny}]}]")))
+                .hasMessageContaining("does not run on_http_request");
+    }
+
+    /** -1 at a clean end, -1 too at a reset: either way the client got nothing. */
+    private static int endOf(InputStream in) throws IOException {
+        try {
+            return in.read();
+        } catch (SocketException e) {
+            return -1;
+        }
+    }
+}
