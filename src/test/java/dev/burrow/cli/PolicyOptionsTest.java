@@ -86,10 +86,10 @@ class PolicyOptionsTest {
 
         TrafficPolicy policy = TrafficPolicy.compile(command.policy.policyText(line, TunnelType.HTTP));
 
-        FullHttpResponse anonymous = policy.onRequest(request(null), TUNNEL, CLIENT);
-        FullHttpResponse outsider = policy.onRequest(request("ann:pw"), TUNNEL,
+        FullHttpResponse anonymous = decide(policy, request(null), TUNNEL, CLIENT);
+        FullHttpResponse outsider = decide(policy, request("ann:pw"), TUNNEL,
                 new InetSocketAddress("198.51.100.1", 1));
-        FullHttpResponse member = policy.onRequest(request("ann:pw"), TUNNEL, CLIENT);
+        FullHttpResponse member = decide(policy, request("ann:pw"), TUNNEL, CLIENT);
         HttpResponse response = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
         response.headers().set("Server", "app");
         policy.onResponse(response, request(null), TUNNEL, CLIENT);
@@ -104,6 +104,11 @@ class PolicyOptionsTest {
             outsider.release();
             member.release();
         }
+    }
+
+    private static FullHttpResponse decide(TrafficPolicy policy, HttpRequest request, HttpTunnel tunnel,
+                                           InetSocketAddress client) {
+        return policy.decide(request, tunnel, client, Runnable::run).toCompletableFuture().join();
     }
 
     private static HttpRequest request(String credentials) {

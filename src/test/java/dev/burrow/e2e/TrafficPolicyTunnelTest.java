@@ -3,6 +3,15 @@ package dev.burrow.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import com.sun.net.httpserver.HttpServer;
 import dev.burrow.agent.AgentException;
 import dev.burrow.agent.AgentTunnel;
 import dev.burrow.agent.HttpTunnelOptions;
@@ -13,12 +22,14 @@ import dev.burrow.protocol.Protocol;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Base64;
+import java.util.Date;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -181,6 +192,48 @@ class TrafficPolicyTunnelTest {
         assertThatThrownBy(() -> harness.startAgent().tcp(TcpTunnelOptions.to(Integer.toString(echo.port()))
                 .withTrafficPolicy("on_http_request: [{actions: [{type: deny}]}]")))
                 .hasMessageContaining("does not run on_http_request");
+    }
+
+    @Test
+    void aJwtFromTheIssuersKeysLetsInAndTheKeysAreFetchedWithoutHoldingTheEdge() throws Exception {
+        RSAKey key = new RSAKeyGenerator(2048).keyID("k1").generate();
+        HttpServer jwks = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        byte[] published = new JWKSet(key.toPublicJWK()).toString().getBytes(StandardCharsets.UTF_8);
+        jwks.createContext("/jwks.json", exchange -> {
+            exchange.sendResponseHeaders(200, published.length);
+            exchange.getResponseBody().write(published);
+            exchange.close();
+        });
+        jwks.start();
+        try {
+            bindHttp("""
+                    on_http_request:
+                      - actions:
+                          - type: jwt-validation
+                            config:
+                              issuer: {allow_list: [{value: "https://issuer.test"}]}
+                              jws: {keys: {sources: {additional_jkus: ["http://127.0.0.1:%d/jwks.json"]}}}
+                    """.formatted(jwks.getAddress().getPort()));
+            SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("k1").build(),
+                    new JWTClaimsSet.Builder().issuer("https://issuer.test").subject("ann")
+                            .expirationTime(new Date(System.currentTimeMillis() + 600_000)).build());
+            jwt.sign(new RSASSASigner(key));
+
+            HttpResponse<String> allowed = harness.client.send(harness.request(APP, "/echo/jwt")
+                    .header("Authorization", "Bearer " + jwt.serialize()).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> refused = harness.client.send(harness.request(APP, "/echo/jwt")
+                    .header("Authorization", "Bearer " + jwt.serialize().replace('.', '!')).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+
+            assertThat(allowed.statusCode()).isEqualTo(200);
+            assertThat(allowed.body()).contains("h:authorization=Bearer ");
+            assertThat(refused.statusCode()).isEqualTo(401);
+            assertThat(refused.headers().firstValue("www-authenticate")).hasValue("Bearer error=\"invalid_token\"");
+            assertThat(upstream.requested).containsExactly("/echo/jwt");
+        } finally {
+            jwks.stop(0);
+        }
     }
 
     /** -1 at a clean end, -1 too at a reset: either way the client got nothing. */

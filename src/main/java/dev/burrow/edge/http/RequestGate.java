@@ -96,7 +96,7 @@ final class RequestGate {
 
     /**
      * The edge's request phase, then the tunnel's traffic policy, which sees the request as the phase left it. The
-     * policy decides at once, on the loop: after a phase that decided later, it runs in a task there.
+     * policy runs on the loop: at once, or in a task there after a phase that decided later.
      */
     private static CompletionStage<RequestDecision> decide(RequestPhase first, EventExecutor loop,
                                                            HttpRequest request, Tunnel tunnel,
@@ -106,20 +106,21 @@ final class RequestGate {
             return first.decide(request, tunnel, client);
         }
         if (first == RequestPhase.ALLOW_ALL) {
-            return CompletableFuture.completedStage(byPolicy(policy, request, tunnel, client));
+            return byPolicy(policy, request, tunnel, client, loop);
         }
-        return first.decide(request, tunnel, client).thenApplyAsync(decision -> {
+        return first.decide(request, tunnel, client).thenComposeAsync(decision -> {
             if (decision instanceof RequestDecision.Allow allow) {
                 allow.edit().accept(request);
-                return byPolicy(policy, request, tunnel, client);
+                return byPolicy(policy, request, tunnel, client, loop);
             }
-            return decision;
+            return CompletableFuture.completedStage(decision);
         }, loop);
     }
 
-    private static RequestDecision byPolicy(TrafficPolicy policy, HttpRequest request, Tunnel tunnel,
-                                            InetSocketAddress client) {
-        FullHttpResponse answer = policy.onRequest(request, tunnel, client);
-        return answer == null ? RequestDecision.allow() : RequestDecision.answer(answer);
+    private static CompletionStage<RequestDecision> byPolicy(TrafficPolicy policy, HttpRequest request,
+                                                             Tunnel tunnel, InetSocketAddress client,
+                                                             EventExecutor loop) {
+        return policy.decide(request, tunnel, client, loop)
+                .thenApply(answer -> answer == null ? RequestDecision.allow() : RequestDecision.answer(answer));
     }
 }

@@ -15,6 +15,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import java.util.function.BiConsumer;
 
 /**
  * What one phase of a traffic policy sees and does for one request, response or connection: the variables its
@@ -35,6 +37,8 @@ public final class PolicyContext {
     private State state = State.GOING_ON;
     private FullHttpResponse answer;
     private String rule;
+    /** What an action waits for before the phase goes on, and what it then does on the loop; null when none. */
+    private CompletionStage<Runnable> waiting;
 
     private PolicyContext(Phase phase, Tunnel tunnel, InetSocketAddress client, HttpRequest request,
                           HttpResponse response) {
@@ -108,6 +112,30 @@ public final class PolicyContext {
         }
         answer = page;
         state = State.ANSWERED;
+    }
+
+    /**
+     * Suspends the phase until {@code stage} completes (a key fetched, a token exchanged): then {@code then} runs on
+     * the connection's loop with its value, and may answer or change the request, and the phase goes on with the
+     * next action. A stage that fails fails the phase (the visitor gets {@code 500 policy_failed}). Request phase
+     * only: the others decide at once.
+     */
+    public <T> void await(CompletionStage<T> stage, BiConsumer<PolicyContext, T> then) {
+        if (phase != Phase.ON_HTTP_REQUEST) {
+            throw new IllegalStateException("only the request phase can wait");
+        }
+        waiting = stage.thenApply(value -> () -> then.accept(this, value));
+    }
+
+    boolean waiting() {
+        return waiting != null;
+    }
+
+    /** What the last action waits for, handed over to the caller; null if it did not wait. */
+    CompletionStage<Runnable> takeWaiting() {
+        CompletionStage<Runnable> taken = waiting;
+        waiting = null;
+        return taken;
     }
 
     /** Ends the phase: the connection is refused. Connection phase only. */

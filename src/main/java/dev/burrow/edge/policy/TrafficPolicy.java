@@ -10,6 +10,9 @@ import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,20 +65,14 @@ public final class TrafficPolicy {
     }
 
     /**
-     * Runs {@code on_http_request}: may change {@code request} in place.
+     * Runs {@code on_http_request}, which may change {@code request} in place. Decided at once unless an action
+     * waits ({@link PolicyContext#await}); the phase then goes on in tasks on {@code loop}, the connection's.
      *
      * @return null to let the request through, or the answer the client gets instead (the caller sends it)
      */
-    public FullHttpResponse onRequest(HttpRequest request, Tunnel tunnel, InetSocketAddress client) {
-        PolicyContext context = PolicyContext.request(request, tunnel, client);
-        run(context);
-        FullHttpResponse answer = context.takeAnswer();
-        if (answer != null && answer.status().code() >= 400) {
-            log.atInfo().addKeyValue("tunnel", tunnel.routeKey()).addKeyValue("rule", context.rule())
-                    .addKeyValue("client", client).addKeyValue("status", answer.status().code())
-                    .log("traffic policy denied a request");
-        }
-        return answer;
+    public CompletionStage<FullHttpResponse> decide(HttpRequest request, Tunnel tunnel, InetSocketAddress client,
+                                                    Executor loop) {
+        return runFrom(PolicyContext.request(request, tunnel, client), 0, 0, loop);
     }
 
     /** Runs {@code on_http_response} over the head of the upstream's answer, which it may change in place. */
@@ -95,26 +92,69 @@ public final class TrafficPolicy {
         return true;
     }
 
+    /** Runs the phase from action {@code action} of rule {@code rule}; mid-rule, its expressions already held. */
+    private CompletionStage<FullHttpResponse> runFrom(PolicyContext context, int rule, int action, Executor loop) {
+        int[] stop = run(context, rule, action);
+        if (stop == null) {
+            return CompletableFuture.completedStage(requestEnded(context));
+        }
+        return context.takeWaiting().thenComposeAsync(then -> {
+            then.run();
+            return context.ended() ? CompletableFuture.completedStage(requestEnded(context))
+                    : runFrom(context, stop[0], stop[1], loop);
+        }, loop);
+    }
+
+    private FullHttpResponse requestEnded(PolicyContext context) {
+        FullHttpResponse answer = context.takeAnswer();
+        if (answer != null && answer.status().code() >= 400) {
+            log.atInfo().addKeyValue("tunnel", context.tunnel().routeKey()).addKeyValue("rule", context.rule())
+                    .addKeyValue("client", context.client()).addKeyValue("status", answer.status().code())
+                    .log("traffic policy denied a request");
+        }
+        return answer;
+    }
+
     private void run(PolicyContext context) {
+        if (run(context, 0, 0) != null) {
+            context.takeWaiting();
+            throw new IllegalStateException("an action waited in a phase that decides at once");
+        }
+    }
+
+    /**
+     * Runs rules and actions from the given place until the phase ends or an action waits.
+     *
+     * @return null when the phase is over, else where to go on once the wait is over: {rule, action}
+     */
+    private int[] run(PolicyContext context, int fromRule, int fromAction) {
         List<Rule> rules = phases.get(context.phase());
         if (rules == null) {
-            return;
+            return null;
         }
         try {
-            for (Rule rule : rules) {
-                if (!rule.applies(context)) {
+            for (int r = fromRule; r < rules.size(); r++) {
+                Rule rule = rules.get(r);
+                boolean resuming = r == fromRule && fromAction > 0;
+                if (!resuming && !rule.applies(context)) {
                     continue;
                 }
                 context.rule(rule.name());
-                for (Action action : rule.actions()) {
-                    action.apply(context);
+                List<Action> actions = rule.actions();
+                for (int a = resuming ? fromAction : 0; a < actions.size(); a++) {
+                    actions.get(a).apply(context);
                     if (context.ended()) {
-                        return;
+                        return null;
+                    }
+                    if (context.waiting()) {
+                        return a + 1 < actions.size() ? new int[] {r, a + 1} : new int[] {r + 1, 0};
                     }
                 }
             }
+            return null;
         } catch (RuntimeException e) {
             ReferenceCountUtil.release(context.takeAnswer());
+            context.takeWaiting();
             throw e instanceof PolicyEvaluationException ? e
                     : new PolicyEvaluationException("rule '" + context.rule() + "' failed: " + e, e);
         }

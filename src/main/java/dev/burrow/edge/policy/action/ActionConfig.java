@@ -1,6 +1,7 @@
 package dev.burrow.edge.policy.action;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.burrow.edge.policy.PolicyException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -141,6 +142,37 @@ public final class ActionConfig {
             map.put(field.getKey(), converted);
         }
         return map;
+    }
+
+    /** The mapping under {@code key}, read with the same checks; an absent key reads as an empty mapping. */
+    public ActionConfig section(String key) throws PolicyException {
+        JsonNode value = node.get(key);
+        if (value == null || value.isNull()) {
+            return new ActionConfig(type, JsonNodeFactory.instance.objectNode(), line);
+        }
+        if (!value.isObject()) {
+            throw problem("'" + key + "' must be a mapping");
+        }
+        return new ActionConfig(type, value, line);
+    }
+
+    /** The list of mappings under {@code key}; absent is an empty list. */
+    public List<ActionConfig> sections(String key) throws PolicyException {
+        JsonNode value = node.get(key);
+        if (value == null || value.isNull()) {
+            return List.of();
+        }
+        if (!value.isArray()) {
+            throw problem("'" + key + "' must be a list");
+        }
+        List<ActionConfig> list = new ArrayList<>();
+        for (JsonNode item : value) {
+            if (!item.isObject()) {
+                throw problem("every item of '" + key + "' must be a mapping");
+            }
+            list.add(new ActionConfig(type, item, line));
+        }
+        return list;
     }
 
     /** A refusal of this action's config, on its line. */

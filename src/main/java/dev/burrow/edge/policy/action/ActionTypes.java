@@ -26,17 +26,18 @@ public final class ActionTypes {
     private static final Set<Phase> REQUEST_OR_CONNECT = EnumSet.of(Phase.ON_HTTP_REQUEST, Phase.ON_TCP_CONNECT);
     private static final Set<Phase> ANY = EnumSet.allOf(Phase.class);
 
-    private static final Map<String, Type> TYPES = new TreeMap<>(Map.of(
-            "add-headers", new Type(HTTP, AddHeaders::new),
-            "basic-auth", new Type(HTTP_REQUEST, BasicAuth::new),
-            "custom-response", new Type(HTTP_REQUEST, CustomResponse::new),
-            "deny", new Type(REQUEST_OR_CONNECT, Deny::new),
-            "log", new Type(ANY, Log::new),
-            "redirect", new Type(HTTP_REQUEST, Redirect::new),
-            "remove-headers", new Type(HTTP, RemoveHeaders::new),
-            "restrict-ips", new Type(REQUEST_OR_CONNECT, RestrictIps::new),
-            "set-vars", new Type(ANY, SetVars::new),
-            "url-rewrite", new Type(HTTP_REQUEST, UrlRewrite::new)));
+    private static final Map<String, Type> TYPES = new TreeMap<>(Map.ofEntries(
+            Map.entry("add-headers", new Type(HTTP, AddHeaders::new)),
+            Map.entry("basic-auth", new Type(HTTP_REQUEST, BasicAuth::new)),
+            Map.entry("custom-response", new Type(HTTP_REQUEST, CustomResponse::new)),
+            Map.entry("deny", new Type(REQUEST_OR_CONNECT, Deny::new)),
+            Map.entry("jwt-validation", new Type(HTTP_REQUEST, JwtValidation::new)),
+            Map.entry("log", new Type(ANY, Log::new)),
+            Map.entry("redirect", new Type(HTTP_REQUEST, Redirect::new)),
+            Map.entry("remove-headers", new Type(HTTP, RemoveHeaders::new)),
+            Map.entry("restrict-ips", new Type(REQUEST_OR_CONNECT, RestrictIps::new)),
+            Map.entry("set-vars", new Type(ANY, SetVars::new)),
+            Map.entry("url-rewrite", new Type(HTTP_REQUEST, UrlRewrite::new))));
 
     private ActionTypes() {
     }
