@@ -16,6 +16,32 @@ import picocli.CommandLine.ParameterException;
 final class HttpPolicyOptions extends PolicyOptions {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
+    @Option(names = "--oauth", paramLabel = "google|gitlab|oidc",
+            description = "Visitors sign in with this provider first (an oidc rule): google or gitlab, or any OpenID"
+                    + " provider with --oidc-issuer. Needs --oauth-client-id and --oauth-client-secret (or"
+                    + " $BURROW_OAUTH_CLIENT_SECRET); the provider must allow the redirect URL"
+                    + " <tunnel URL>/.burrow/oauth/callback.")
+    String oauth;
+
+    @Option(names = "--oidc-issuer", paramLabel = "URL", description = "The OpenID provider's issuer URL, for"
+            + " --oauth oidc (its /.well-known/openid-configuration is read).")
+    String oidcIssuer;
+
+    @Option(names = "--oauth-client-id", paramLabel = "ID", description = "The client id registered with the provider.")
+    String oauthClientId;
+
+    @Option(names = "--oauth-client-secret", paramLabel = "SECRET",
+            description = "The client secret; $BURROW_OAUTH_CLIENT_SECRET keeps it out of the process list.")
+    String oauthClientSecret;
+
+    @Option(names = "--oauth-allow-email", paramLabel = "EMAIL", split = ",",
+            description = "Only these accounts may sign in (repeatable).")
+    List<String> oauthAllowEmail = new ArrayList<>();
+
+    @Option(names = "--oauth-allow-domain", paramLabel = "DOMAIN", split = ",",
+            description = "Only accounts whose verified email is in these domains may sign in (repeatable).")
+    List<String> oauthAllowDomain = new ArrayList<>();
+
     @Option(names = "--basic-auth", paramLabel = "USER:PASSWORD",
             description = "Ask visitors for this user name and password (repeatable: any pair lets in). A shorthand"
                     + " for a basic-auth rule; the edge compares in constant time and never logs it.")
@@ -44,6 +70,13 @@ final class HttpPolicyOptions extends PolicyOptions {
 
     @Override
     void addShorthands(CommandLine commandLine, ObjectNode policy) {
+        if (oauth != null) {
+            add(commandLine, policy, Phase.ON_HTTP_REQUEST, "--oauth", "oidc", oauthConfig(commandLine));
+        } else if (oidcIssuer != null || oauthClientId != null || !oauthAllowEmail.isEmpty()
+                || !oauthAllowDomain.isEmpty()) {
+            throw new ParameterException(commandLine, "--oidc-issuer, --oauth-client-id and --oauth-allow-* go with"
+                    + " --oauth");
+        }
         if (!basicAuth.isEmpty()) {
             ObjectNode config = NODES.objectNode();
             config.set("credentials", strings(basicAuth));
@@ -57,6 +90,37 @@ final class HttpPolicyOptions extends PolicyOptions {
             ObjectNode config = NODES.objectNode().put("from", urlRewrite.get(i)).put("to", urlRewrite.get(i + 1));
             add(commandLine, policy, Phase.ON_HTTP_REQUEST, "--url-rewrite", "url-rewrite", config);
         }
+    }
+
+    private ObjectNode oauthConfig(CommandLine commandLine) {
+        String issuer = switch (oauth) {
+            case "google" -> "https://accounts.google.com";
+            case "gitlab" -> "https://gitlab.com";
+            case "oidc" -> {
+                if (oidcIssuer == null) {
+                    throw new ParameterException(commandLine, "--oauth oidc needs --oidc-issuer URL");
+                }
+                yield oidcIssuer;
+            }
+            case "github" -> throw new ParameterException(commandLine, "--oauth github: GitHub is not an OpenID"
+                    + " provider and its sign-in is not supported yet; use google, gitlab or oidc");
+            default -> throw new ParameterException(commandLine, "--oauth: '" + oauth + "' is not google, gitlab or"
+                    + " oidc");
+        };
+        String secret = oauthClientSecret != null ? oauthClientSecret : System.getenv("BURROW_OAUTH_CLIENT_SECRET");
+        if (oauthClientId == null || secret == null) {
+            throw new ParameterException(commandLine, "--oauth needs --oauth-client-id and --oauth-client-secret"
+                    + " (or $BURROW_OAUTH_CLIENT_SECRET)");
+        }
+        ObjectNode config = NODES.objectNode().put("issuer_url", issuer).put("client_id", oauthClientId)
+                .put("client_secret", secret);
+        if (!oauthAllowEmail.isEmpty()) {
+            config.set("allow_emails", strings(oauthAllowEmail));
+        }
+        if (!oauthAllowDomain.isEmpty()) {
+            config.set("allow_domains", strings(oauthAllowDomain));
+        }
+        return config;
     }
 
     private static void headers(CommandLine commandLine, ObjectNode policy, Phase phase, String flag,

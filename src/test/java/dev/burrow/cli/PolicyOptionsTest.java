@@ -70,6 +70,25 @@ class PolicyOptionsTest {
     }
 
     @Test
+    void oauthFlagsNeedTheirPartsAndNameTheProvidersIssuer() throws Exception {
+        assertThat(run("--oauth", "oidc", "--oauth-client-id", "c", "--oauth-client-secret", "s").err())
+                .isEqualTo("burrow: --oauth oidc needs --oidc-issuer URL\n");
+        assertThat(run("--oauth", "github", "--oauth-client-id", "c", "--oauth-client-secret", "s").err())
+                .contains("GitHub is not an OpenID provider");
+        assertThat(run("--oauth-allow-domain", "example.test").err()).contains("go with --oauth");
+        var root = BurrowCommand.commandLine(new PrintWriter(Writer.nullWriter()), new PrintWriter(Writer.nullWriter()));
+        var line = root.parseArgs("http", "8080", "--oauth", "google", "--oauth-client-id", "cid",
+                "--oauth-client-secret", "sec", "--oauth-allow-domain", "example.test").subcommand().commandSpec()
+                .commandLine();
+        HttpCommand command = line.getCommand();
+
+        String text = command.policy.policyText(line, TunnelType.HTTP);
+
+        assertThat(text).contains("\"type\":\"oidc\"", "\"issuer_url\":\"https://accounts.google.com\"",
+                "\"allow_domains\":[\"example.test\"]");
+    }
+
+    @Test
     void theShorthandsBecomeRulesAheadOfTheFilesOwn() throws Exception {
         Path file = dir.resolve("policy.yml");
         Files.writeString(file, """

@@ -19,12 +19,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
-import org.openqa.selenium.Dimension;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -34,8 +31,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * the list and the detail go to target/screenshots (the ones in docs/ were taken this way).
  */
 class InspectorPageTest {
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     private static final Duration WAIT = Duration.ofSeconds(20);
 
     @TempDir
@@ -48,22 +43,12 @@ class InspectorPageTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        assertThat(CHROMIUM).as("Debian's chromium (.ci/run installs it)").isExecutable();
-        assertThat(CHROMEDRIVER).as("Debian's chromium-driver (.ci/run installs it)").isExecutable();
         harness = new TunnelHarness(dataDir);
         upstream = new TestUpstream();
         var agent = harness.startAgent(harness.agentBuilder().inspect(ExchangeLog.withDefaults()));
         tunnel = agent.http(HttpTunnelOptions.to(Integer.toString(upstream.port())).withSubdomain("shop"));
         inspector = InspectorServer.start(agent, new InetSocketAddress("127.0.0.1", 0));
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--no-first-run", "--user-data-dir=" + dataDir.resolve("chromium"),
-                "--window-size=1400,900");
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
-        browser = new ChromeDriver(service, options);
-        browser.manage().window().setSize(new Dimension(1400, 900));
+        browser = Chromium.start(dataDir);
     }
 
     @AfterEach

@@ -9,7 +9,9 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
@@ -29,9 +31,14 @@ public final class TrafficPolicy {
     public static final TrafficPolicy NONE = new TrafficPolicy(Map.of());
 
     private final Map<Phase, List<Rule>> phases;
+    /** Fields some action of the request phase vouches for: a visitor's copies are removed before the rules run. */
+    private final Set<String> vouched = new HashSet<>();
 
     TrafficPolicy(Map<Phase, List<Rule>> phases) {
         this.phases = Map.copyOf(phases);
+        for (Rule rule : phases.getOrDefault(Phase.ON_HTTP_REQUEST, List.of())) {
+            rule.actions().forEach(action -> vouched.addAll(action.vouchedRequestHeaders()));
+        }
     }
 
     /**
@@ -72,6 +79,7 @@ public final class TrafficPolicy {
      */
     public CompletionStage<FullHttpResponse> decide(HttpRequest request, Tunnel tunnel, InetSocketAddress client,
                                                     Executor loop) {
+        vouched.forEach(request.headers()::remove);
         return runFrom(PolicyContext.request(request, tunnel, client), 0, 0, loop);
     }
 

@@ -1,6 +1,7 @@
 package dev.burrow.edge.policy.action;
 
 import dev.burrow.edge.policy.PolicyContext;
+import java.util.Set;
 
 /**
  * One action of a traffic policy rule, compiled from its config at bind. It runs when its rule's expressions all hold,
@@ -11,4 +12,12 @@ import dev.burrow.edge.policy.PolicyContext;
 @FunctionalInterface
 public interface Action {
     void apply(PolicyContext context);
+
+    /**
+     * Request fields this action vouches for (an identity it checked): the policy removes any copy a visitor sent
+     * from every request, before any rule runs, so that a rule that does not apply cannot let a forged one through.
+     */
+    default Set<String> vouchedRequestHeaders() {
+        return Set.of();
+    }
 }

@@ -1,14 +1,7 @@
 package dev.burrow.edge.policy.action;
 
-import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSVerifier;
-import com.nimbusds.jose.crypto.ECDSAVerifier;
-import com.nimbusds.jose.crypto.RSASSAVerifier;
-import com.nimbusds.jose.jwk.ECKey;
-import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
-import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.burrow.edge.policy.PolicyContext;
@@ -43,9 +36,6 @@ final class JwtValidation implements Action {
     static final int MAX_TOKEN = 8 * 1024;
     /** Clocks of the issuer and the edge may disagree by this much. */
     static final Duration SKEW = Duration.ofSeconds(60);
-    private static final Set<JWSAlgorithm> ASYMMETRIC = Set.of(JWSAlgorithm.RS256, JWSAlgorithm.RS384,
-            JWSAlgorithm.RS512, JWSAlgorithm.PS256, JWSAlgorithm.PS384, JWSAlgorithm.PS512, JWSAlgorithm.ES256,
-            JWSAlgorithm.ES384, JWSAlgorithm.ES512);
 
     /** Where a token is looked for: a header (with a prefix such as {@code Bearer }) or a query parameter. */
     private record TokenPlace(boolean header, String name, String prefix) {
@@ -84,7 +74,7 @@ final class JwtValidation implements Action {
         ActionConfig jws = config.section("jws").only("allowed_algorithms", "keys");
         for (String name : jws.strings("allowed_algorithms")) {
             JWSAlgorithm algorithm = JWSAlgorithm.parse(name);
-            if (!ASYMMETRIC.contains(algorithm)) {
+            if (!JwtSignatures.ASYMMETRIC.contains(algorithm)) {
                 throw config.problem("algorithm '" + name + "' is not allowed: only RS, PS and ES algorithms, whose"
                         + " keys the issuer publishes (never 'none', never an HMAC)");
             }
@@ -143,39 +133,9 @@ final class JwtValidation implements Action {
     }
 
     private void check(PolicyContext context, SignedJWT jwt, List<JWKSet> keySets) {
-        if (!verified(jwt, keySets) || !claimsHold(jwt)) {
+        if (!JwtSignatures.verified(jwt, keySets, algorithms) || !claimsHold(jwt)) {
             refuse(context, "Bearer error=\"invalid_token\"");
         }
-    }
-
-    private boolean verified(SignedJWT jwt, List<JWKSet> keySets) {
-        String keyId = jwt.getHeader().getKeyID();
-        for (JWKSet set : keySets) {
-            for (JWK key : set.getKeys()) {
-                if (keyId != null && !keyId.equals(key.getKeyID())) {
-                    continue;
-                }
-                try {
-                    JWSVerifier verifier = verifier(key, jwt.getHeader().getAlgorithm());
-                    if (verifier != null && jwt.verify(verifier)) {
-                        return true;
-                    }
-                } catch (JOSEException e) {
-                    // A key of the wrong kind or size for this token: try the next one.
-                }
-            }
-        }
-        return false;
-    }
-
-    private static JWSVerifier verifier(JWK key, JWSAlgorithm algorithm) throws JOSEException {
-        if (key instanceof RSAKey rsa && JWSAlgorithm.Family.RSA.contains(algorithm)) {
-            return new RSASSAVerifier(rsa.toRSAPublicKey());
-        }
-        if (key instanceof ECKey ec && JWSAlgorithm.Family.EC.contains(algorithm)) {
-            return new ECDSAVerifier(ec.toECPublicKey());
-        }
-        return null;
     }
 
     private boolean claimsHold(SignedJWT jwt) {
