@@ -57,6 +57,7 @@ final class ConfigCommand extends CommandGroup {
             Path path = config.path();
             AgentConfig file = AgentConfigFile.load(path);
             EdgeTarget.resolve(null, null, file, path);
+            PolicyOptions.checkDefinitions(path, file.tunnelsByName());
             spec.commandLine().getOut().println("OK: " + path + (Files.exists(path) ? "" : " (no such file yet)"));
             file.tunnelsByName().forEach((name, tunnel) -> spec.commandLine().getOut()
                     .println("tunnel " + name + ": " + tunnel.proto() + " -> " + tunnel.toOptions().forwardsTo()));

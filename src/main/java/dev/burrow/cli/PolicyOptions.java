@@ -1,10 +1,14 @@
 package dev.burrow.cli;
 
+import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.burrow.config.ConfigException;
+import dev.burrow.config.TunnelDefinition;
+import dev.burrow.config.YamlLines;
 import dev.burrow.edge.policy.Phase;
 import dev.burrow.edge.policy.PolicyException;
 import dev.burrow.edge.policy.TrafficPolicy;
@@ -15,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -74,6 +79,40 @@ class PolicyOptions {
             throw new ParameterException(commandLine, "traffic policy: " + e.getMessage());
         }
         return text;
+    }
+
+    /**
+     * Compiles the inline {@code traffic_policy} of each tunnel of a config file, as the edge will, so that a mistake
+     * is reported at the key's line before anything connects.
+     */
+    static void checkDefinitions(Path configFile, Map<String, TunnelDefinition> tunnels) throws ConfigException {
+        YamlLines lines = null;
+        for (Map.Entry<String, TunnelDefinition> tunnel : tunnels.entrySet()) {
+            String text = tunnel.getValue().policyText();
+            if (text == null) {
+                continue;
+            }
+            try {
+                TrafficPolicy.compile(text).checkFits(TunnelType.fromWire(tunnel.getValue().proto()));
+            } catch (PolicyException e) {
+                if (lines == null) {
+                    lines = linesOf(configFile);
+                }
+                int line = lines.lineOf(JsonPointer.empty().appendProperty("tunnels").appendProperty(tunnel.getKey())
+                        .appendProperty("traffic_policy"));
+                throw new ConfigException((line > 0 ? configFile + ":" + line : configFile.toString()) + ": tunnel '"
+                        + tunnel.getKey() + "': traffic_policy: " + e.getMessage().replaceFirst("^line \\d+: ", ""),
+                        e);
+            }
+        }
+    }
+
+    private static YamlLines linesOf(Path configFile) {
+        try {
+            return YamlLines.of(Files.readString(configFile, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            return YamlLines.of("");
+        }
     }
 
     /** Rules of the HTTP-only shorthands; none here. */

@@ -5,6 +5,7 @@ import dev.burrow.agent.AgentListener;
 import dev.burrow.agent.inspect.InspectorServer;
 import dev.burrow.config.AgentConfig;
 import dev.burrow.config.AgentConfigFile;
+import dev.burrow.config.ConfigException;
 import dev.burrow.config.TunnelDefinition;
 import dev.burrow.logging.LogSetup;
 import java.io.IOException;
@@ -110,8 +111,14 @@ final class StartCommand implements Callable<Integer> {
         }
     }
 
-    /** The tunnels this run is asked for, by name and in the file's order. */
-    private Map<String, TunnelDefinition> selected(AgentConfig file) {
+    /** The tunnels this run is asked for, by name and in the file's order, their traffic policies compiled. */
+    private Map<String, TunnelDefinition> selected(AgentConfig file) throws ConfigException {
+        Map<String, TunnelDefinition> chosen = chosen(file);
+        PolicyOptions.checkDefinitions(edge.config.path(), chosen);
+        return chosen;
+    }
+
+    private Map<String, TunnelDefinition> chosen(AgentConfig file) {
         Map<String, TunnelDefinition> defined = file.tunnelsByName();
         if (selection.all) {
             if (defined.isEmpty()) {

@@ -1,6 +1,7 @@
 package dev.burrow.config;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import dev.burrow.agent.HttpTunnelOptions;
@@ -29,12 +30,15 @@ import java.util.List;
  * @param upstreamProtocol http: {@code http1} (the default), {@code h2c} or {@code h2}
  * @param forwarded http: the edge adds an RFC 7239 {@code Forwarded} header
  * @param proxyProto tcp and tls: a PROXY protocol header of this version (1 or 2) before each connection's bytes
+ * @param trafficPolicy all: the tunnel's traffic policy, inline (docs/policy.md); the edge enforces it. Compiled
+ *     where the tunnel is started or checked ({@code burrow start}, {@code burrow config check}), not here
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TunnelDefinition(String proto, String addr, String subdomain, String hostname, String hostHeader,
                                Boolean upstreamInsecure, Integer remotePort, Boolean httpsRedirect,
-                               String upstreamProtocol, Boolean forwarded, String proxyProto) {
+                               String upstreamProtocol, Boolean forwarded, String proxyProto,
+                               JsonNode trafficPolicy) {
     public TunnelDefinition {
         if (proto == null) {
             throw new IllegalArgumentException("a tunnel needs 'proto': http, tcp or tls");
@@ -78,30 +82,38 @@ public record TunnelDefinition(String proto, String addr, String subdomain, Stri
         }
         // Parsed here so that a bad address is reported with its line, not when the tunnel starts.
         toOptions(proto, addr, subdomain, hostname, hostHeader, upstreamInsecure, remotePort, httpsRedirect,
-                upstreamProtocol, forwarded, proxyProto);
+                upstreamProtocol, forwarded, proxyProto, null);
+        if (trafficPolicy != null && !trafficPolicy.isObject()) {
+            throw new IllegalArgumentException("traffic_policy must be a mapping of phases to rules");
+        }
     }
 
     /** What the agent binds for this tunnel. */
     public TunnelOptions toOptions() {
         return toOptions(proto, addr, subdomain, hostname, hostHeader, upstreamInsecure, remotePort, httpsRedirect,
-                upstreamProtocol, forwarded, proxyProto);
+                upstreamProtocol, forwarded, proxyProto, policyText());
+    }
+
+    /** The inline traffic policy as the text a bind carries (JSON), or null. */
+    public String policyText() {
+        return trafficPolicy == null || trafficPolicy.isEmpty() ? null : trafficPolicy.toString();
     }
 
     private static TunnelOptions toOptions(String proto, String addr, String subdomain, String hostname,
                                            String hostHeader, Boolean upstreamInsecure, Integer remotePort,
                                            Boolean httpsRedirect, String upstreamProtocol, Boolean forwarded,
-                                           String proxyProto) {
+                                           String proxyProto, String policy) {
         Upstream upstream = Upstream.parse(addr);
         ProxyProtocol proxy = proxyProto == null ? ProxyProtocol.OFF : ProxyProtocol.version(proxyProto);
         if (proto.equals("tcp")) {
-            return new TcpTunnelOptions(upstream, remotePort, proxy, null);
+            return new TcpTunnelOptions(upstream, remotePort, proxy, policy);
         }
         if (proto.equals("tls")) {
-            return new TlsTunnelOptions(upstream, subdomain, hostname, proxy, null);
+            return new TlsTunnelOptions(upstream, subdomain, hostname, proxy, policy);
         }
         return new HttpTunnelOptions(upstream, subdomain, hostname, hostHeader, !Boolean.TRUE.equals(upstreamInsecure),
                 Boolean.TRUE.equals(httpsRedirect), Boolean.TRUE.equals(forwarded),
-                upstreamProtocol == null ? UpstreamProtocol.HTTP1 : UpstreamProtocol.parse(upstreamProtocol), null);
+                upstreamProtocol == null ? UpstreamProtocol.HTTP1 : UpstreamProtocol.parse(upstreamProtocol), policy);
     }
 
     private static void addIfSet(List<String> names, String name, Object value) {

@@ -77,4 +77,33 @@ class ConfigCommandTest {
         assertThat(refused.err()).isEqualTo("burrow: " + config + ":2: remote_port cannot be used with proto http"
                 + System.lineSeparator());
     }
+
+    @Test
+    void checkCompilesATunnelsTrafficPolicyAndReportsItsLine() throws IOException {
+        Path config = Files.writeString(dir.resolve("burrow.yml"), """
+                tunnels:
+                  web:
+                    proto: http
+                    addr: 8080
+                    traffic_policy:
+                      on_http_request:
+                        - expressions: ["req.url.path.startsWith('/admin')"]
+                          actions: [{type: deny}]
+                  ssh:
+                    proto: tcp
+                    addr: 22
+                    traffic_policy:
+                      on_http_request:
+                        - actions: [{type: deny}]
+                """);
+
+        Cli.Result refused = Cli.run("config", "check", "--config", config.toString());
+
+        assertThat(refused.exitCode()).isEqualTo(1);
+        assertThat(refused.err()).isEqualTo("burrow: " + config + ":12: tunnel 'ssh': traffic_policy: a tcp tunnel"
+                + " does not run on_http_request; use on_tcp_connect" + System.lineSeparator());
+        Files.writeString(config, Files.readString(config).replace("on_http_request:\n            - actions",
+                "on_tcp_connect:\n            - actions"));
+        assertThat(Cli.run("config", "check", "--config", config.toString()).exitCode()).isZero();
+    }
 }
