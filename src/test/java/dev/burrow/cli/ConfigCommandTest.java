@@ -102,8 +102,8 @@ class ConfigCommandTest {
         assertThat(refused.exitCode()).isEqualTo(1);
         assertThat(refused.err()).isEqualTo("burrow: " + config + ":12: tunnel 'ssh': traffic_policy: a tcp tunnel"
                 + " does not run on_http_request; use on_tcp_connect" + System.lineSeparator());
-        Files.writeString(config, Files.readString(config).replace("on_http_request:\n            - actions",
-                "on_tcp_connect:\n            - actions"));
+        Files.writeString(config, Files.readString(config).replace("on_http_request:\n        - actions",
+                "on_tcp_connect:\n        - actions"));
         assertThat(Cli.run("config", "check", "--config", config.toString()).exitCode()).isZero();
     }
 }
