@@ -4,6 +4,7 @@ import dev.burrow.edge.AgentSession;
 import dev.burrow.edge.Hostnames;
 import dev.burrow.edge.Tunnel;
 import dev.burrow.edge.TunnelRegistry;
+import dev.burrow.edge.policy.TrafficPolicy;
 import dev.burrow.protocol.TunnelType;
 import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
@@ -123,6 +124,16 @@ public class RoutingBenchmark {
         @Override
         public AgentSession session() {
             return null;
+        }
+
+        @Override
+        public TrafficPolicy policy() {
+            return TrafficPolicy.NONE;
+        }
+
+        @Override
+        public void replacePolicy(TrafficPolicy next) {
+            throw new UnsupportedOperationException("a benchmark's name has no policy");
         }
 
         @Override

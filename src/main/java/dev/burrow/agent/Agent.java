@@ -171,6 +171,13 @@ public final class Agent implements AutoCloseable {
         return supervisor.stopped();
     }
 
+    /** Has the edge run {@code policy} for {@code tunnel} from now on; the tunnel's rebinds carry it too. */
+    void updateTrafficPolicy(AgentTunnel tunnel, String policy) {
+        AgentException.await(requireConnection().update(tunnel, policy), config.connectTimeout);
+        tunnel.options(tunnel.options().withTrafficPolicy(policy));
+        log.atInfo().addKeyValue("url", tunnel.url()).log("traffic policy replaced");
+    }
+
     void closeTunnel(AgentTunnel tunnel) {
         if (tunnels.remove(tunnel)) {
             if (tunnel.name() != null) {

@@ -6,7 +6,7 @@ import dev.burrow.protocol.ControlMessage;
 public final class AgentTunnel implements AutoCloseable {
     private final Agent agent;
     private final String name;
-    private final TunnelOptions options;
+    private volatile TunnelOptions options;
     private volatile ControlMessage.Bound bound;
 
     AgentTunnel(Agent agent, String name, TunnelOptions options) {
@@ -47,6 +47,20 @@ public final class AgentTunnel implements AutoCloseable {
     /** What the tunnel was started with. */
     public TunnelOptions options() {
         return options;
+    }
+
+    void options(TunnelOptions next) {
+        this.options = next;
+    }
+
+    /**
+     * Has the edge enforce {@code policy} (YAML or JSON, docs/policy.md; null for none) for this tunnel from now on,
+     * without unbinding it: its address and open connections stay. Returns once the edge took it.
+     *
+     * @throws AgentException {@code policy_invalid} naming the line and the problem, if the edge refuses it
+     */
+    public void updateTrafficPolicy(String policy) {
+        agent.updateTrafficPolicy(this, policy);
     }
 
     String tunnelId() {

@@ -89,6 +89,15 @@ final class EdgeConnection {
         });
     }
 
+    /** Asks the edge to run {@code policy} for a bound tunnel from now on; completes with the tunnel as it stands. */
+    CompletableFuture<ControlMessage.Bound> update(AgentTunnel tunnel, String policy) {
+        long id = nextBindId.getAndIncrement();
+        CompletableFuture<ControlMessage.Bound> answer = new CompletableFuture<>();
+        pendingBinds.put(id, answer);
+        send(new ControlMessage.Update(id, tunnel.tunnelId(), policy));
+        return answer;
+    }
+
     void unbind(AgentTunnel tunnel) {
         if (tunnel.tunnelId() != null && tunnelsById.remove(tunnel.tunnelId()) != null) {
             send(new ControlMessage.Unbind(tunnel.tunnelId()));

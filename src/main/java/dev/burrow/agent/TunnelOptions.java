@@ -18,6 +18,12 @@ public sealed interface TunnelOptions permits HttpTunnelOptions, TcpTunnelOption
      */
     ControlMessage.Bind bindRequest(long id, ControlMessage.Bound held);
 
+    /** The traffic policy the edge enforces for this tunnel (YAML or JSON), or null. */
+    String trafficPolicy();
+
+    /** These options with {@code text} as the tunnel's traffic policy. */
+    TunnelOptions withTrafficPolicy(String text);
+
     /**
      * The PROXY protocol header the upstream gets before each public connection's first byte, for tunnels that pipe
      * connections (TCP, TLS); HTTP tunnels tell their upstream in forwarded headers instead.

@@ -11,8 +11,9 @@ import java.util.Map;
 
 /**
  * The named tunnels one agent runs, brought to a wanted set as a difference: a tunnel whose definition is unchanged
- * keeps running, one no longer wanted stops, a new one starts, a changed one stops and starts again (its old name
- * or port is freed first, so it can be asked for again). The connection to the edge is never touched.
+ * keeps running, one whose traffic policy alone changed gets the new policy in place (address and connections
+ * kept), one no longer wanted stops, a new one starts, a changed one stops and starts again (its old name or port is
+ * freed first, so it can be asked for again). The connection to the edge is never touched.
  */
 final class RunningTunnels {
     private record Running(TunnelDefinition definition, AgentTunnel tunnel) {
@@ -34,11 +35,17 @@ final class RunningTunnels {
      */
     synchronized void apply(Map<String, TunnelDefinition> wanted) {
         List<String> stopping = new ArrayList<>();
-        byName.forEach((name, running) -> {
-            if (!running.definition().equals(wanted.get(name))) {
-                stopping.add(name);
+        for (Map.Entry<String, Running> entry : byName.entrySet()) {
+            Running running = entry.getValue();
+            TunnelDefinition next = wanted.get(entry.getKey());
+            if (running.definition().differsOnlyInPolicy(next)) {
+                running.tunnel().updateTrafficPolicy(next.policyText());
+                entry.setValue(new Running(next, running.tunnel()));
+                line("policy   " + entry.getKey() + " updated");
+            } else if (!running.definition().equals(next)) {
+                stopping.add(entry.getKey());
             }
-        });
+        }
         for (String name : stopping) {
             byName.remove(name).tunnel().close();
             if (!wanted.containsKey(name)) {

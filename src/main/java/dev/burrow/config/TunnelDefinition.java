@@ -13,6 +13,7 @@ import dev.burrow.agent.Upstream;
 import dev.burrow.agent.UpstreamProtocol;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * One named tunnel in {@code burrow.yml}, as {@code burrow start NAME} runs it. Checked whole when read, so a
@@ -92,6 +93,17 @@ public record TunnelDefinition(String proto, String addr, String subdomain, Stri
     public TunnelOptions toOptions() {
         return toOptions(proto, addr, subdomain, hostname, hostHeader, upstreamInsecure, remotePort, httpsRedirect,
                 upstreamProtocol, forwarded, proxyProto, policyText());
+    }
+
+    /** Whether {@code other} is this tunnel with another traffic policy only, which the edge can swap in place. */
+    public boolean differsOnlyInPolicy(TunnelDefinition other) {
+        return other != null && !Objects.equals(trafficPolicy, other.trafficPolicy)
+                && withoutPolicy().equals(other.withoutPolicy());
+    }
+
+    private TunnelDefinition withoutPolicy() {
+        return new TunnelDefinition(proto, addr, subdomain, hostname, hostHeader, upstreamInsecure, remotePort,
+                httpsRedirect, upstreamProtocol, forwarded, proxyProto, null);
     }
 
     /** The inline traffic policy as the text a bind carries (JSON), or null. */

@@ -58,6 +58,8 @@ final class EdgeControlHandler implements ControlLink.Listener {
             bind(link, bind);
         } else if (message instanceof ControlMessage.Unbind unbind) {
             unbind(unbind);
+        } else if (message instanceof ControlMessage.Update update) {
+            link.send(update(update));
         } else {
             link.send(new ControlMessage.Error(null, ErrorCode.BAD_MESSAGE,
                     "unexpected message from agent: " + message.getClass().getSimpleName()));
@@ -160,6 +162,27 @@ final class EdgeControlHandler implements ControlLink.Listener {
                     "at most " + edge.config.maxTunnelsPerSession() + " tunnels per agent session");
         }
         return null;
+    }
+
+    /** Replaces a tunnel's traffic policy, compiled as at bind; the tunnel keeps its address and connections. */
+    private ControlMessage update(ControlMessage.Update update) {
+        for (Tunnel tunnel : session.tunnels()) {
+            if (tunnel.id().equals(update.tunnelId())) {
+                TrafficPolicy policy;
+                try {
+                    policy = TrafficPolicy.compile(update.trafficPolicy());
+                    policy.checkFits(tunnel.type());
+                } catch (PolicyException e) {
+                    return new ControlMessage.Error(update.id(), ErrorCode.POLICY_INVALID, e.getMessage());
+                }
+                tunnel.replacePolicy(policy);
+                log.atInfo().addKeyValue("session", session.id()).addKeyValue("tunnel", tunnel.id())
+                        .log("traffic policy replaced");
+                return tunnel.bound(update.id());
+            }
+        }
+        return new ControlMessage.Error(update.id(), ErrorCode.BAD_MESSAGE, "no tunnel " + update.tunnelId()
+                + " in this session");
     }
 
     private void unbind(ControlMessage.Unbind unbind) {

@@ -1,5 +1,6 @@
 package dev.burrow.edge;
 
+import dev.burrow.edge.policy.PolicySlot;
 import dev.burrow.edge.policy.TrafficPolicy;
 import dev.burrow.protocol.ControlMessage;
 import dev.burrow.protocol.ErrorCode;
@@ -40,14 +41,14 @@ final class HostnameBinder implements TunnelBinder {
     static HostnameBinder http(EdgeContext edge, Function<String, String> urlOf) {
         return new HostnameBinder(edge, TunnelType.HTTP, (id, hostname, bind, session, policy) ->
                 new HttpTunnel(id, hostname, urlOf.apply(hostname), bind.redirectsToHttps(),
-                        Boolean.TRUE.equals(bind.forwarded()), session, policy));
+                        Boolean.TRUE.equals(bind.forwarded()), session, new PolicySlot(policy)));
     }
 
     /** TLS tunnels, with URLs on the edge's public TLS port. */
     static HostnameBinder tls(EdgeContext edge, Function<String, String> urlOf) {
         return new HostnameBinder(edge, TunnelType.TLS,
                 (id, hostname, bind, session, policy) -> new TlsTunnel(id, hostname, urlOf.apply(hostname), session,
-                        policy));
+                        new PolicySlot(policy)));
     }
 
     @Override
@@ -113,6 +114,6 @@ final class HostnameBinder implements TunnelBinder {
             return new ControlMessage.Error(bind.id(), ErrorCode.HOSTNAME_TAKEN,
                     "hostname " + hostname + " is already bound by another tunnel");
         }
-        return new ControlMessage.Bound(bind.id(), tunnel.id(), hostname, tunnel.url(), null);
+        return tunnel.bound(bind.id());
     }
 }

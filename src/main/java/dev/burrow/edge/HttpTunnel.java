@@ -1,16 +1,17 @@
 package dev.burrow.edge;
 
+import dev.burrow.edge.policy.PolicySlot;
 import dev.burrow.edge.policy.TrafficPolicy;
 import dev.burrow.protocol.TunnelType;
 
 /**
  * An HTTP tunnel: public requests whose Host is {@code hostname} go to {@code session}; with {@code httpsRedirect},
  * plain-HTTP requests are sent to HTTPS instead (on an edge that serves it). With {@code forwardedHeader}, the agent
- * asked for an RFC 7239 {@code Forwarded} header on every request. Its {@code policy} runs on every request and
- * response.
+ * asked for an RFC 7239 {@code Forwarded} header on every request. The policy in {@code policySlot} runs on every
+ * request and response.
  */
 public record HttpTunnel(String id, String hostname, String url, boolean httpsRedirect, boolean forwardedHeader,
-                         AgentSession session, TrafficPolicy policy)
+                         AgentSession session, PolicySlot policySlot)
         implements Tunnel {
     @Override
     public TunnelType type() {
@@ -20,5 +21,15 @@ public record HttpTunnel(String id, String hostname, String url, boolean httpsRe
     @Override
     public String routeKey() {
         return hostname;
+    }
+
+    @Override
+    public TrafficPolicy policy() {
+        return policySlot.get();
+    }
+
+    @Override
+    public void replacePolicy(TrafficPolicy next) {
+        policySlot.set(next);
     }
 }

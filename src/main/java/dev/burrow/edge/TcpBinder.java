@@ -114,7 +114,7 @@ final class TcpBinder implements TunnelBinder {
                 answer.complete(new ControlMessage.Error(bind.id(), ErrorCode.INTERNAL,
                         "the agent's connection closed while its port opened"));
             } else {
-                answer.complete(new ControlMessage.Bound(bind.id(), tunnel.id(), null, url, port));
+                answer.complete(tunnel.bound(bind.id()));
             }
         });
         return answer;

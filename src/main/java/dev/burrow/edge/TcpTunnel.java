@@ -13,7 +13,7 @@ final class TcpTunnel implements Tunnel {
     private final int port;
     private final String url;
     private final AgentSession session;
-    private final TrafficPolicy policy;
+    private volatile TrafficPolicy policy;
     private Channel listener;
     private boolean released;
 
@@ -43,6 +43,11 @@ final class TcpTunnel implements Tunnel {
     @Override
     public TrafficPolicy policy() {
         return policy;
+    }
+
+    @Override
+    public void replacePolicy(TrafficPolicy next) {
+        policy = next;
     }
 
     @Override

@@ -1,13 +1,14 @@
 package dev.burrow.edge;
 
+import dev.burrow.edge.policy.PolicySlot;
 import dev.burrow.edge.policy.TrafficPolicy;
 import dev.burrow.protocol.TunnelType;
 
 /**
  * A TLS tunnel: public TLS connections whose ClientHello names {@code hostname} go to {@code session}, undecrypted,
- * if {@code policy} lets them.
+ * if the policy in {@code policySlot} lets them.
  */
-record TlsTunnel(String id, String hostname, String url, AgentSession session, TrafficPolicy policy)
+record TlsTunnel(String id, String hostname, String url, AgentSession session, PolicySlot policySlot)
         implements Tunnel {
     @Override
     public TunnelType type() {
@@ -17,5 +18,15 @@ record TlsTunnel(String id, String hostname, String url, AgentSession session, T
     @Override
     public String routeKey() {
         return hostname;
+    }
+
+    @Override
+    public TrafficPolicy policy() {
+        return policySlot.get();
+    }
+
+    @Override
+    public void replacePolicy(TrafficPolicy next) {
+        policySlot.set(next);
     }
 }

@@ -1,6 +1,7 @@
 package dev.burrow.edge;
 
 import dev.burrow.edge.policy.TrafficPolicy;
+import dev.burrow.protocol.ControlMessage;
 import dev.burrow.protocol.TunnelType;
 
 /**
@@ -22,10 +23,19 @@ public interface Tunnel {
     /** The key this tunnel holds in the registry among tunnels of its type: a hostname, or a port for TCP. */
     String routeKey();
 
-    /** The traffic policy the agent bound the tunnel with; {@link TrafficPolicy#NONE} when it gave none. */
-    default TrafficPolicy policy() {
-        return TrafficPolicy.NONE;
+    /** The answer to a bind (or an update) of this tunnel: its id and address. */
+    default ControlMessage.Bound bound(long bindId) {
+        if (type() == TunnelType.TCP) {
+            return new ControlMessage.Bound(bindId, id(), null, url(), Integer.valueOf(routeKey()));
+        }
+        return new ControlMessage.Bound(bindId, id(), routeKey(), url(), null);
     }
+
+    /** The tunnel's traffic policy now; {@link TrafficPolicy#NONE} when the agent gave none. */
+    TrafficPolicy policy();
+
+    /** Replaces the policy for the requests and connections that come from now on; those under way keep theirs. */
+    void replacePolicy(TrafficPolicy next);
 
     /** The tunnel no longer holds its address: it lets go of what it holds beyond the registry (a listener). */
     default void unbound() {

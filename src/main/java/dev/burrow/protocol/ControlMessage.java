@@ -15,6 +15,7 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
         @JsonSubTypes.Type(value = ControlMessage.Bind.class, name = "bind"),
         @JsonSubTypes.Type(value = ControlMessage.Bound.class, name = "bound"),
         @JsonSubTypes.Type(value = ControlMessage.Unbind.class, name = "unbind"),
+        @JsonSubTypes.Type(value = ControlMessage.Update.class, name = "update"),
         @JsonSubTypes.Type(value = ControlMessage.Error.class, name = "error"),
         @JsonSubTypes.Type(value = ControlMessage.Drain.class, name = "drain"),
 })
@@ -81,6 +82,14 @@ public sealed interface ControlMessage {
      * for HTTP and TLS tunnels, {@code port} for TCP ones.
      */
     record Bound(long id, String tunnelId, String hostname, String url, Integer port) implements ControlMessage {
+    }
+
+    /**
+     * Agent to edge: from now on, run {@code trafficPolicy} (null or empty: none) for this tunnel, which keeps its
+     * address and its connections. Answered like a bind, with {@code bound} for the tunnel as it stands, or an
+     * {@code error} ({@code policy_invalid}, or {@code bad_message} for a tunnel this session does not hold).
+     */
+    record Update(long id, String tunnelId, String trafficPolicy) implements ControlMessage {
     }
 
     /** Agent to edge: free this tunnel's address now. */

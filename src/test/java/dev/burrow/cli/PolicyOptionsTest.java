@@ -3,6 +3,7 @@ package dev.burrow.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.burrow.edge.HttpTunnel;
+import dev.burrow.edge.policy.PolicySlot;
 import dev.burrow.edge.policy.TrafficPolicy;
 import dev.burrow.protocol.TunnelType;
 import io.netty.handler.codec.http.DefaultHttpRequest;
@@ -30,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 class PolicyOptionsTest {
     private static final InetSocketAddress CLIENT = new InetSocketAddress("192.0.2.10", 5000);
     private static final HttpTunnel TUNNEL = new HttpTunnel("t1", "app.example.test", "http://app.example.test", false,
-            false, null, TrafficPolicy.NONE);
+            false, null, new PolicySlot(TrafficPolicy.NONE));
 
     @TempDir
     Path dir;

@@ -121,6 +121,31 @@ class StartCommandTest {
     }
 
     @Test
+    @Timeout(value = 2, unit = TimeUnit.MINUTES)
+    void aChangedTrafficPolicyIsAppliedOnSighupWithoutRebindingTheTunnel() throws Exception {
+        writeConfig("web:", "    proto: http", "    addr: " + upstreamPort(), "    subdomain: web");
+        Process process = BurrowProcess.start(dir, "start", "--all", "--config", config.toString(), "--log-level", "warn",
+                "--inspect=false");
+        try (BufferedReader out = BurrowProcess.stdout(process)) {
+            awaitForwarding(out, 1);
+            String tunnelId = edge.tunnels().get(0).id();
+            assertThat(get("web.burrow.test")).startsWith("HTTP/1.1 200");
+
+            writeConfig("web:", "    proto: http", "    addr: " + upstreamPort(), "    subdomain: web",
+                    "    traffic_policy:", "      on_http_request:", "        - actions: [{type: deny}]");
+            hangup(process);
+
+            assertThat(BurrowProcess.awaitLine(out, Pattern.compile("policy +(\\S+) updated")).group(1))
+                    .isEqualTo("web");
+            assertThat(get("web.burrow.test")).startsWith("HTTP/1.1 403");
+            assertThat(edge.tunnels()).extracting(Tunnel::id).as("the same tunnel, never unbound")
+                    .containsExactly(tunnelId);
+        } finally {
+            process.destroyForcibly();
+        }
+    }
+
+    @Test
     void aNameNotInTheFileIsAUsageErrorNamingTheOnesThatAre() throws Exception {
         writeConfig("web:", "    proto: http", "    addr: 8080");
 

@@ -2,6 +2,7 @@ package dev.burrow.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
@@ -28,6 +29,7 @@ import java.net.SocketException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.Date;
 import java.util.List;
@@ -234,6 +236,32 @@ class TrafficPolicyTunnelTest {
         } finally {
             jwks.stop(0);
         }
+    }
+
+    @Test
+    void aPolicyReplacedWhileTheTunnelServesAppliesAtOnceAndSurvivesAReconnect() throws Exception {
+        AgentTunnel tunnel = harness.startAgent().http(HttpTunnelOptions.to(Integer.toString(upstream.port()))
+                .withSubdomain("app"));
+        assertThat(get("/echo/a", null).statusCode()).isEqualTo(200);
+
+        tunnel.updateTrafficPolicy("on_http_request: [{expressions: [\"req.url.path == '/echo/a'\"], "
+                + "actions: [{type: deny}]}]");
+        HttpResponse<String> denied = get("/echo/a", null);
+        assertThatThrownBy(() -> tunnel.updateTrafficPolicy("on_http_request: [{actions: [{type: nope}]}]"))
+                .isInstanceOfSatisfying(AgentException.class,
+                        e -> assertThat(e.code()).isEqualTo(ErrorCode.POLICY_INVALID));
+
+        assertThat(denied.statusCode()).isEqualTo(403);
+        assertThat(get("/echo/a", null).statusCode()).as("a refused update leaves the policy as it was")
+                .isEqualTo(403);
+        assertThat(tunnel.url()).isEqualTo("http://app.burrow.test:" + harness.httpPort());
+        harness.restartEdge();
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                assertThat(get("/echo/a", null).statusCode()).as("the rebind carries the new policy").isEqualTo(403));
+        assertThat(get("/echo/b", null).statusCode()).isEqualTo(200);
+
+        tunnel.updateTrafficPolicy(null);
+        assertThat(get("/echo/a", null).statusCode()).isEqualTo(200);
     }
 
     /** -1 at a clean end, -1 too at a reset: either way the client got nothing. */

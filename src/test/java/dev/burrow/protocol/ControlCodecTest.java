@@ -25,6 +25,7 @@ class ControlCodecTest {
                 new ControlMessage.Bind(10, "tcp", null, null, 20022, null, null, null),
                 new ControlMessage.Bind(11, "http", "app", null, null, true, null, null),
                 new ControlMessage.Bind(12, "http", "app", null, null, null, true, null),
+                new ControlMessage.Update(13, "0b6c7a52", "on_http_request: [{actions: [{type: deny}]}]"),
                 new ControlMessage.Bound(7, "tunnel-1", "app.burrow.test", "http://app.burrow.test:8080", null),
                 new ControlMessage.Bound(10, "tunnel-2", null, "tcp://burrow.test:20022", 20022),
                 new ControlMessage.Unbind("tunnel-1"),

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 class TrafficPolicyTest {
     private static final InetSocketAddress CLIENT = new InetSocketAddress("203.0.113.7", 40000);
     private static final Tunnel TUNNEL = new HttpTunnel("t1", "app.example.test", "http://app.example.test", false,
-            false, null, TrafficPolicy.NONE);
+            false, null, new PolicySlot(TrafficPolicy.NONE));
 
     private static HttpRequest get(String target) {
         HttpRequest request = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, target);

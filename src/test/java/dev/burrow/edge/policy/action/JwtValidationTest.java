@@ -17,6 +17,7 @@ import com.nimbusds.jwt.SignedJWT;
 import com.sun.net.httpserver.HttpServer;
 import dev.burrow.edge.HttpTunnel;
 import dev.burrow.edge.policy.PolicyException;
+import dev.burrow.edge.policy.PolicySlot;
 import dev.burrow.edge.policy.TrafficPolicy;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -43,7 +44,7 @@ class JwtValidationTest {
     private static final String ISSUER = "https://issuer.example.test";
     private static final InetSocketAddress CLIENT = new InetSocketAddress("192.0.2.1", 1000);
     private static final HttpTunnel TUNNEL = new HttpTunnel("t", "api.example.test", "http://api.example.test", false,
-            false, null, TrafficPolicy.NONE);
+            false, null, new PolicySlot(TrafficPolicy.NONE));
 
     private HttpServer jwks;
     private final AtomicReference<String> published = new AtomicReference<>();
