@@ -210,6 +210,26 @@ class InspectorApiTest {
     }
 
     @Test
+    void aTunnelStartedWithATrafficPolicyIsEnforcedAndListedWithItsSecretsMasked() throws Exception {
+        String definition = "{\"name\":\"guarded\",\"proto\":\"http\",\"addr\":\"" + upstream.port()
+                + "\",\"subdomain\":\"guarded\",\"traffic_policy\":{\"on_http_request\":[{\"actions\":"
+                + "[{\"type\":\"basic-auth\",\"config\":{\"credentials\":[\"ann:hunter2\"]}}]}]}}";
+
+        Reply started = send(HttpRequest.newBuilder(inspectorUri("/api/tunnels"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(definition))
+                .build());
+        Reply badPolicy = send(HttpRequest.newBuilder(inspectorUri("/api/tunnels")).POST(HttpRequest.BodyPublishers
+                .ofString(definition.replace("guarded", "other").replace("basic-auth", "basic-oath"))).build());
+
+        assertThat(started.status()).isEqualTo(201);
+        assertThat(harness.get("guarded.burrow.test", "/hi").statusCode()).isEqualTo(401);
+        String listed = api("GET", "/api/tunnels").json().toString();
+        assertThat(listed).contains("\"credentials\":[\"ann:********\"]").doesNotContain("hunter2");
+        assertThat(badPolicy.status()).isEqualTo(400);
+        assertThat(badPolicy.json().get("message").asText()).contains("unknown action type 'basic-oath'");
+    }
+
+    @Test
     void aTunnelDefinitionThatDoesNotReadIsRefusedWithTheReason() throws Exception {
         Reply refused = send(HttpRequest.newBuilder(inspectorUri("/api/tunnels")).POST(
                 HttpRequest.BodyPublishers.ofString("{\"name\":\"x\",\"proto\":\"ftp\",\"addr\":\"21\"}")).build());

@@ -7,6 +7,7 @@ import dev.burrow.agent.Agent;
 import dev.burrow.agent.AgentException;
 import dev.burrow.agent.AgentTunnel;
 import dev.burrow.config.TunnelDefinition;
+import dev.burrow.protocol.ErrorCode;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
@@ -155,6 +156,10 @@ final class InspectorApi extends SimpleChannelInboundHandler<FullHttpRequest> {
             if (tunnel.port() != null) {
                 item.put("port", tunnel.port());
             }
+            JsonNode policy = PolicyView.masked(tunnel.options().trafficPolicy());
+            if (policy != null) {
+                item.set("traffic_policy", policy);
+            }
         }
         return node;
     }
@@ -217,14 +222,24 @@ final class InspectorApi extends SimpleChannelInboundHandler<FullHttpRequest> {
                             send(ctx, request, HttpResponseStatus.CREATED, created);
                         } else {
                             Throwable cause = error.getCause() != null ? error.getCause() : error;
-                            send(ctx, request, cause instanceof IllegalArgumentException ? HttpResponseStatus.CONFLICT
-                                    : HttpResponseStatus.BAD_GATEWAY, InspectorJson.error("tunnel_not_started",
+                            send(ctx, request, statusOf(cause), InspectorJson.error("tunnel_not_started",
                                     cause.getMessage()));
                         }
                     } finally {
                         request.release();
                     }
                 });
+    }
+
+    /** A name in use is a conflict, a policy the edge refused a bad request, anything else the edge's doing. */
+    private static HttpResponseStatus statusOf(Throwable cause) {
+        if (cause instanceof IllegalArgumentException) {
+            return HttpResponseStatus.CONFLICT;
+        }
+        if (cause instanceof AgentException agent && agent.code() == ErrorCode.POLICY_INVALID) {
+            return HttpResponseStatus.BAD_REQUEST;
+        }
+        return HttpResponseStatus.BAD_GATEWAY;
     }
 
     private void stopTunnel(ChannelHandlerContext ctx, FullHttpRequest request, String name) {
