@@ -5,9 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.burrow.agent.Agent;
 import dev.burrow.agent.AgentException;
-import dev.burrow.agent.AgentTunnel;
-import dev.burrow.config.TunnelDefinition;
-import dev.burrow.protocol.ErrorCode;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
@@ -33,9 +30,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /**
  * The inspector's JSON API, in the spirit of ngrok's agent API: the session's status, the tunnels, the captured
@@ -50,16 +44,12 @@ final class InspectorApi extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     private final Agent agent;
     private final LiveUpdates live;
-    /** Binds wait for the edge's answer: they run here, never on the inspector's event loop. */
-    private final ExecutorService binder = Executors.newSingleThreadExecutor(r -> {
-        Thread thread = new Thread(r, "burrow-inspector-bind");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final TunnelsEndpoint tunnels;
 
     InspectorApi(Agent agent, LiveUpdates live) {
         this.agent = agent;
         this.live = live;
+        this.tunnels = new TunnelsEndpoint(agent);
     }
 
     @Override
@@ -97,12 +87,12 @@ final class InspectorApi extends SimpleChannelInboundHandler<FullHttpRequest> {
         } else if (get && path.equals("/api/status")) {
             send(ctx, request, HttpResponseStatus.OK, status());
         } else if (get && path.equals("/api/tunnels")) {
-            send(ctx, request, HttpResponseStatus.OK, tunnels());
+            send(ctx, request, HttpResponseStatus.OK, tunnels.list());
         } else if (post && path.equals("/api/tunnels")) {
-            startTunnel(ctx, request);
+            tunnels.start(ctx, request);
         } else if (HttpMethod.DELETE.equals(request.method()) && parts.size() == 3 && parts.get(0).equals("api")
                 && parts.get(1).equals("tunnels")) {
-            stopTunnel(ctx, request, QueryStringDecoder.decodeComponent(parts.get(2)));
+            tunnels.stop(ctx, request, QueryStringDecoder.decodeComponent(parts.get(2)));
         } else if (get && path.equals("/api/requests")) {
             send(ctx, request, HttpResponseStatus.OK, requests(query));
         } else if (parts.size() >= 3 && parts.get(0).equals("api") && parts.get(1).equals("requests")) {
@@ -140,30 +130,6 @@ final class InspectorApi extends SimpleChannelInboundHandler<FullHttpRequest> {
         return node;
     }
 
-    private ObjectNode tunnels() {
-        ObjectNode node = InspectorJson.MAPPER.createObjectNode();
-        ArrayNode list = node.putArray("tunnels");
-        for (AgentTunnel tunnel : agent.tunnels()) {
-            ObjectNode item = list.addObject();
-            if (tunnel.name() != null) {
-                item.put("name", tunnel.name());
-            }
-            item.put("url", tunnel.url());
-            item.put("forwards_to", tunnel.forwardsTo());
-            if (tunnel.hostname() != null) {
-                item.put("hostname", tunnel.hostname());
-            }
-            if (tunnel.port() != null) {
-                item.put("port", tunnel.port());
-            }
-            JsonNode policy = PolicyView.masked(tunnel.options().trafficPolicy());
-            if (policy != null) {
-                item.set("traffic_policy", policy);
-            }
-        }
-        return node;
-    }
-
     /** Newest first; {@code limit}, and filters on path text ({@code path}) and status ({@code status=404}). */
     private ObjectNode requests(QueryStringDecoder query) {
         int limit = intParam(query, "limit", DEFAULT_LIST_LIMIT);
@@ -186,74 +152,6 @@ final class InspectorApi extends SimpleChannelInboundHandler<FullHttpRequest> {
             }
         }
         return node;
-    }
-
-    /**
-     * Starts a tunnel described as in the config file ({@code proto}, {@code addr}, ...) under {@code name}. The
-     * bind waits for the edge, so it runs off the inspector's loop.
-     */
-    private void startTunnel(ChannelHandlerContext ctx, FullHttpRequest request) {
-        String name;
-        TunnelDefinition definition;
-        try {
-            JsonNode json = InspectorJson.MAPPER.readTree(request.content().toString(StandardCharsets.UTF_8));
-            if (json == null || !json.isObject() || !json.hasNonNull("name") || json.get("name").asText().isBlank()) {
-                throw new IllegalArgumentException("expected a JSON object with a name, proto and addr");
-            }
-            name = json.get("name").asText();
-            ((ObjectNode) json).remove("name");
-            definition = InspectorJson.MAPPER.treeToValue(json, TunnelDefinition.class);
-        } catch (IOException | IllegalArgumentException e) {
-            Throwable reason = e.getCause() instanceof IllegalArgumentException ? e.getCause() : e;
-            String message = reason instanceof com.fasterxml.jackson.core.JsonProcessingException json
-                    ? json.getOriginalMessage() : reason.getMessage();
-            send(ctx, request, HttpResponseStatus.BAD_REQUEST, InspectorJson.error("bad_request", message));
-            return;
-        }
-        request.retain();
-        CompletableFuture.supplyAsync(() -> agent.bind(name, definition.toOptions()), binder)
-                .whenComplete((tunnel, error) -> {
-                    try {
-                        if (error == null) {
-                            ObjectNode created = InspectorJson.MAPPER.createObjectNode();
-                            created.put("name", name);
-                            created.put("url", tunnel.url());
-                            created.put("forwards_to", tunnel.forwardsTo());
-                            send(ctx, request, HttpResponseStatus.CREATED, created);
-                        } else {
-                            Throwable cause = error.getCause() != null ? error.getCause() : error;
-                            send(ctx, request, statusOf(cause), InspectorJson.error("tunnel_not_started",
-                                    cause.getMessage()));
-                        }
-                    } finally {
-                        request.release();
-                    }
-                });
-    }
-
-    /** A name in use is a conflict, a policy the edge refused a bad request, anything else the edge's doing. */
-    private static HttpResponseStatus statusOf(Throwable cause) {
-        if (cause instanceof IllegalArgumentException) {
-            return HttpResponseStatus.CONFLICT;
-        }
-        if (cause instanceof AgentException agent && agent.code() == ErrorCode.POLICY_INVALID) {
-            return HttpResponseStatus.BAD_REQUEST;
-        }
-        return HttpResponseStatus.BAD_GATEWAY;
-    }
-
-    private void stopTunnel(ChannelHandlerContext ctx, FullHttpRequest request, String name) {
-        AgentTunnel tunnel = agent.tunnels().stream().filter(t -> name.equals(t.name())).findFirst().orElse(null);
-        if (tunnel == null) {
-            send(ctx, request, HttpResponseStatus.NOT_FOUND, InspectorJson.error("not_found",
-                    "no running tunnel named " + name));
-            return;
-        }
-        tunnel.close();
-        ObjectNode stopped = InspectorJson.MAPPER.createObjectNode();
-        stopped.put("name", name);
-        stopped.put("url", tunnel.url());
-        send(ctx, request, HttpResponseStatus.OK, stopped);
     }
 
     private void one(ChannelHandlerContext ctx, FullHttpRequest request, long id) {
@@ -352,8 +250,8 @@ final class InspectorApi extends SimpleChannelInboundHandler<FullHttpRequest> {
                 "no such API path: " + request.method() + " " + new QueryStringDecoder(request.uri()).path()));
     }
 
-    private static void send(ChannelHandlerContext ctx, FullHttpRequest request, HttpResponseStatus status,
-                             JsonNode body) {
+    static void send(ChannelHandlerContext ctx, FullHttpRequest request, HttpResponseStatus status,
+                     JsonNode body) {
         byte[] bytes;
         try {
             bytes = InspectorJson.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(body);
@@ -431,7 +329,7 @@ final class InspectorApi extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
 
     void close() {
-        binder.shutdownNow();
+        tunnels.close();
     }
 
     @Override

@@ -1,0 +1,131 @@
+package dev.burrow.agent.inspect;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.burrow.agent.Agent;
+import dev.burrow.agent.AgentException;
+import dev.burrow.agent.AgentTunnel;
+import dev.burrow.config.TunnelDefinition;
+import dev.burrow.protocol.ErrorCode;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/** {@code /api/tunnels} of the inspector API: list the agent's tunnels, start one by name, stop one by name. */
+final class TunnelsEndpoint {
+    private final Agent agent;
+    /** Binds wait for the edge's answer: they run here, never on the inspector's event loop. */
+    private final ExecutorService binder = Executors.newSingleThreadExecutor(r -> {
+        Thread thread = new Thread(r, "burrow-inspector-bind");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    TunnelsEndpoint(Agent agent) {
+        this.agent = agent;
+    }
+
+    /** Every running tunnel: its address, where it forwards, and its traffic policy with the secrets masked. */
+    ObjectNode list() {
+        ObjectNode node = InspectorJson.MAPPER.createObjectNode();
+        ArrayNode list = node.putArray("tunnels");
+        for (AgentTunnel tunnel : agent.tunnels()) {
+            ObjectNode item = list.addObject();
+            if (tunnel.name() != null) {
+                item.put("name", tunnel.name());
+            }
+            item.put("url", tunnel.url());
+            item.put("forwards_to", tunnel.forwardsTo());
+            if (tunnel.hostname() != null) {
+                item.put("hostname", tunnel.hostname());
+            }
+            if (tunnel.port() != null) {
+                item.put("port", tunnel.port());
+            }
+            JsonNode policy = PolicyView.masked(tunnel.options().trafficPolicy());
+            if (policy != null) {
+                item.set("traffic_policy", policy);
+            }
+        }
+        return node;
+    }
+
+    /**
+     * Starts a tunnel described as in the config file ({@code proto}, {@code addr}, ...) under {@code name}. The
+     * bind waits for the edge, so it runs off the inspector's loop.
+     */
+    void start(ChannelHandlerContext ctx, FullHttpRequest request) {
+        String name;
+        TunnelDefinition definition;
+        try {
+            JsonNode json = InspectorJson.MAPPER.readTree(request.content().toString(StandardCharsets.UTF_8));
+            if (json == null || !json.isObject() || !json.hasNonNull("name") || json.get("name").asText().isBlank()) {
+                throw new IllegalArgumentException("expected a JSON object with a name, proto and addr");
+            }
+            name = json.get("name").asText();
+            ((ObjectNode) json).remove("name");
+            definition = InspectorJson.MAPPER.treeToValue(json, TunnelDefinition.class);
+        } catch (IOException | IllegalArgumentException e) {
+            Throwable reason = e.getCause() instanceof IllegalArgumentException ? e.getCause() : e;
+            String message = reason instanceof com.fasterxml.jackson.core.JsonProcessingException json
+                    ? json.getOriginalMessage() : reason.getMessage();
+            InspectorApi.send(ctx, request, HttpResponseStatus.BAD_REQUEST, InspectorJson.error("bad_request", message));
+            return;
+        }
+        request.retain();
+        CompletableFuture.supplyAsync(() -> agent.bind(name, definition.toOptions()), binder)
+                .whenComplete((tunnel, error) -> {
+                    try {
+                        if (error == null) {
+                            ObjectNode created = InspectorJson.MAPPER.createObjectNode();
+                            created.put("name", name);
+                            created.put("url", tunnel.url());
+                            created.put("forwards_to", tunnel.forwardsTo());
+                            InspectorApi.send(ctx, request, HttpResponseStatus.CREATED, created);
+                        } else {
+                            Throwable cause = error.getCause() != null ? error.getCause() : error;
+                            InspectorApi.send(ctx, request, statusOf(cause), InspectorJson.error("tunnel_not_started",
+                                    cause.getMessage()));
+                        }
+                    } finally {
+                        request.release();
+                    }
+                });
+    }
+
+    /** A name in use is a conflict, a policy the edge refused a bad request, anything else the edge's doing. */
+    private static HttpResponseStatus statusOf(Throwable cause) {
+        if (cause instanceof IllegalArgumentException) {
+            return HttpResponseStatus.CONFLICT;
+        }
+        if (cause instanceof AgentException agent && agent.code() == ErrorCode.POLICY_INVALID) {
+            return HttpResponseStatus.BAD_REQUEST;
+        }
+        return HttpResponseStatus.BAD_GATEWAY;
+    }
+
+    /** Stops the tunnel started under {@code name}; its address is freed at the edge at once. */
+    void stop(ChannelHandlerContext ctx, FullHttpRequest request, String name) {
+        AgentTunnel tunnel = agent.tunnels().stream().filter(t -> name.equals(t.name())).findFirst().orElse(null);
+        if (tunnel == null) {
+            InspectorApi.send(ctx, request, HttpResponseStatus.NOT_FOUND, InspectorJson.error("not_found",
+                    "no running tunnel named " + name));
+            return;
+        }
+        tunnel.close();
+        ObjectNode stopped = InspectorJson.MAPPER.createObjectNode();
+        stopped.put("name", name);
+        stopped.put("url", tunnel.url());
+        InspectorApi.send(ctx, request, HttpResponseStatus.OK, stopped);
+    }
+
+    void close() {
+        binder.shutdownNow();
+    }
+}
