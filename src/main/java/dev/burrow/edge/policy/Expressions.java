@@ -13,6 +13,7 @@ import dev.cel.compiler.CelCompilerFactory;
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelRuntime;
 import dev.cel.runtime.CelRuntimeFactory;
+import dev.cel.runtime.CelVariableResolver;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -71,7 +72,7 @@ final class Expressions {
         }
 
         /** @throws PolicyEvaluationException when the expression fails at run time (a missing map key, say) */
-        boolean test(Map<String, ?> variables) {
+        boolean test(CelVariableResolver variables) {
             try {
                 return (Boolean) program.eval(variables);
             } catch (CelEvaluationException e) {

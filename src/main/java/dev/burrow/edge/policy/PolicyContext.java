@@ -1,6 +1,7 @@
 package dev.burrow.edge.policy;
 
 import dev.burrow.edge.Tunnel;
+import dev.cel.runtime.CelVariableResolver;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -15,12 +16,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.function.BiConsumer;
 
 /**
  * What one phase of a traffic policy sees and does for one request, response or connection: the variables its
- * expressions read (built when first read, again after an action changed the request or response), the variables
+ * expressions read (each computed when first read, again after an action changed the request or response), those
  * {@code set-vars} set, and how the phase ended, if an action ended it. On the connection's event loop only.
  */
 public final class PolicyContext {
@@ -33,7 +35,9 @@ public final class PolicyContext {
     private final HttpRequest request;
     private final HttpResponse response;
     private final Map<String, Object> vars = new HashMap<>();
-    private Map<String, Object> variables;
+    /** Variables computed so far for the expressions; emptied when an action changes what they are made from. */
+    private final Map<String, Object> values = new HashMap<>();
+    private final CelVariableResolver resolver = this::find;
     private State state = State.GOING_ON;
     private FullHttpResponse answer;
     private String rule;
@@ -96,12 +100,12 @@ public final class PolicyContext {
     /** Sets a variable that later expressions read as {@code vars.NAME}. */
     public void setVar(String name, Object value) {
         vars.put(name, value);
-        variables = null;
+        values.remove("vars");
     }
 
     /** The request or response changed: expressions read the new values. */
     public void changed() {
-        variables = null;
+        values.clear();
     }
 
     /** Ends the phase: the client gets {@code page} instead of the upstream's answer. Request phase only. */
@@ -161,38 +165,58 @@ public final class PolicyContext {
         return taken;
     }
 
-    /** The values of the phase's CEL variables, by their names. */
-    Map<String, Object> variables() {
-        if (variables == null) {
-            variables = build();
-        }
-        return variables;
+    /** The phase's CEL variables, each computed when an expression first reads it, kept until a change. */
+    CelVariableResolver variables() {
+        return resolver;
     }
 
-    private Map<String, Object> build() {
-        Map<String, Object> values = new HashMap<>();
-        values.put("conn.client_ip", client.getAddress().getHostAddress());
-        values.put("conn.client_port", (long) client.getPort());
-        values.put("vars", Map.copyOf(vars));
-        if (request != null) {
+    private Optional<Object> find(String name) {
+        Object value = values.get(name);
+        if (value == null) {
+            value = compute(name);
+            if (value == null) {
+                return Optional.empty();
+            }
+            values.put(name, value);
+        }
+        return Optional.of(value);
+    }
+
+    /** The variable's value now, or null when the phase has no such variable. */
+    private Object compute(String name) {
+        switch (name) {
+            case "conn.client_ip":
+                return client.getAddress().getHostAddress();
+            case "conn.client_port":
+                return (long) client.getPort();
+            case "vars":
+                return Map.copyOf(vars);
+            default:
+                break;
+        }
+        if (request != null && name.startsWith("req.")) {
             String target = request.uri();
             int query = target.indexOf('?');
-            values.put("req.method", request.method().name());
-            values.put("req.url.path", query < 0 ? target : target.substring(0, query));
-            values.put("req.url.query", query < 0 ? "" : target.substring(query + 1));
-            values.put("req.url.query_params", query < 0 ? Map.of()
-                    : new QueryStringDecoder(target).parameters());
-            String host = request.headers().get(HttpHeaderNames.HOST, "");
-            values.put("req.host", hostWithoutPort(host));
-            values.put("req.headers", headers(request.headers()));
-            values.put("req.user_agent", request.headers().get(HttpHeaderNames.USER_AGENT, ""));
-            values.put("req.content_length", HttpUtil.getContentLength(request, -1L));
+            return switch (name) {
+                case "req.method" -> request.method().name();
+                case "req.url.path" -> query < 0 ? target : target.substring(0, query);
+                case "req.url.query" -> query < 0 ? "" : target.substring(query + 1);
+                case "req.url.query_params" -> query < 0 ? Map.of() : new QueryStringDecoder(target).parameters();
+                case "req.host" -> hostWithoutPort(request.headers().get(HttpHeaderNames.HOST, ""));
+                case "req.headers" -> headers(request.headers());
+                case "req.user_agent" -> request.headers().get(HttpHeaderNames.USER_AGENT, "");
+                case "req.content_length" -> HttpUtil.getContentLength(request, -1L);
+                default -> null;
+            };
         }
-        if (response != null) {
-            values.put("res.status_code", (long) response.status().code());
-            values.put("res.headers", headers(response.headers()));
+        if (response != null && name.startsWith("res.")) {
+            return switch (name) {
+                case "res.status_code" -> (long) response.status().code();
+                case "res.headers" -> headers(response.headers());
+                default -> null;
+            };
         }
-        return values;
+        return null;
     }
 
     /** Field names in lower case, each with its values in order. */
