@@ -359,7 +359,7 @@ public final class TunnelStream {
 
     /** The connection closed: the stream closes now, and what it held for its handler is dropped. */
     void connectionClosed() {
-        closed(resetBy);
+        closed(null);
     }
 
     private void closed(Http2Error reset) {

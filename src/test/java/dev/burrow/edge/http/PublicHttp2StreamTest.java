@@ -114,6 +114,26 @@ class PublicHttp2StreamTest {
     }
 
     @Test
+    void aClientsUploadStopsWhileTheAgentsStreamCannotTakeMore() {
+        TunnelStream upload = postHeld(new Recorder());
+        decision.complete(RequestDecision.allow());
+        publicSide.runPendingTasks();
+        agentWrote();
+
+        // The agent never opens its window beyond HTTP/2's first 64 KiB: the body piles up in the agent's stream
+        // until that is unwritable, and from then on the client's window is not returned.
+        for (int i = 0; i < 32; i++) {
+            upload.write(Unpooled.wrappedBuffer(new byte[64 * 1024]), false);
+        }
+        upload.flush();
+        exchange();
+        agentWrote();
+        exchange();
+
+        assertThat(upload.isWritable()).as("the client still has most of its 2 MiB to send").isFalse();
+    }
+
+    @Test
     void aClientThatLeavesWhileTheRequestPhaseDecidesNeverReachesTheAgent() {
         postHeld(new Recorder());
 
