@@ -3,7 +3,6 @@ package dev.burrow.edge.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.burrow.edge.AgentSession;
-import dev.burrow.edge.EmbeddedSessions;
 import dev.burrow.edge.HttpTunnel;
 import dev.burrow.edge.Tunnel;
 import dev.burrow.edge.policy.PolicyPhases;
@@ -36,7 +35,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The streams of one public HTTP/2 connection, in memory: a client (Netty's codec and a {@link StreamMux}) joined to
  * the edge's public pipeline, and an agent connection whose session the tunnel routes to. The e2e tests cover the
- * relay; these cover what only shows on one stream: its failures and a client that leaves while it is held.
+ * relay; these cover what only shows on one stream: its failures, a client that leaves while it is held, and
+ * backpressure both ways.
  */
 class PublicHttp2StreamTest {
     private static final InetSocketAddress CLIENT = new InetSocketAddress("127.0.0.1", 40000);
@@ -45,9 +45,8 @@ class PublicHttp2StreamTest {
     private final StreamMux clientMux = new StreamMux(null);
     private final EmbeddedChannel client = new EmbeddedChannel(Http2FrameCodecBuilder.forClient().build(), clientMux);
     private final EmbeddedChannel publicSide = new EmbeddedChannel();
-    private final StreamMux agentMux = new StreamMux(null);
-    private final EmbeddedChannel agent = new EmbeddedChannel(Http2FrameCodecBuilder.forClient().build(), agentMux);
-    private final AgentSession session = EmbeddedSessions.on(agent, agentMux);
+    private final EmbeddedAgentConnection agent = new EmbeddedAgentConnection();
+    private final AgentSession session = agent.session();
     /** The request phase's decision, which the test makes. */
     private final CompletableFuture<RequestDecision> decision = new CompletableFuture<>();
 
@@ -66,19 +65,16 @@ class PublicHttp2StreamTest {
     void tearDown() {
         client.finishAndReleaseAll();
         publicSide.finishAndReleaseAll();
-        agent.finishAndReleaseAll();
+        agent.close();
     }
 
     private void exchange() {
         EmbeddedLink.exchange(client, publicSide);
     }
 
-    /** Whether the edge wrote anything to the agent since last asked; what it wrote is dropped. */
+    /** Whether the edge wrote anything to the agent since last asked. */
     private boolean agentWrote() {
-        agent.runPendingTasks();
-        boolean wrote = !agent.outboundMessages().isEmpty();
-        agent.releaseOutbound();
-        return wrote;
+        return !agent.sent().isEmpty();
     }
 
     private static Http2Headers request(String method) {
@@ -102,14 +98,15 @@ class PublicHttp2StreamTest {
     @Test
     void aRequestAllowedGoesToTheAgentWithWhatTheClientSentMeanwhile() {
         postHeld(new Recorder());
-        assertThat(agentMux.openStreams()).isZero();
+        assertThat(agentWrote()).isFalse();
 
         decision.complete(RequestDecision.allow());
         publicSide.runPendingTasks();
-        agent.runPendingTasks();
 
-        assertThat(agentWrote()).isTrue();
-        assertThat(agentMux.openStreams()).isEqualTo(1);
+        List<EmbeddedAgentConnection.Frame> frames = agent.sent();
+        assertThat(frames).extracting(EmbeddedAgentConnection.Frame::type)
+                .containsExactly(EmbeddedAgentConnection.HEADERS, EmbeddedAgentConnection.DATA);
+        assertThat(frames.get(1).text()).isEqualTo("first part");
         assertThat(edge.inFlight()).isEqualTo(1);
     }
 
@@ -134,13 +131,53 @@ class PublicHttp2StreamTest {
     }
 
     @Test
+    void theAgentsStreamIsPausedWhileTheClientTakesNoMoreOfTheResponse() {
+        TunnelStream download = clientMux.open(new Recorder());
+        download.write(request("GET"), true);
+        download.flush();
+        exchange();
+        // The client stops reading: its window, 64 KiB, is not returned.
+        download.reading(false);
+        decision.complete(RequestDecision.allow());
+        publicSide.runPendingTasks();
+        int id = agent.sent().get(0).streamId();
+        agent.headers(id, new DefaultHttp2Headers().status("200"), false);
+
+        // The agent sends as much as the edge lets it, 16 KiB at a time, up to 2 MiB.
+        String chunk = "x".repeat(16 * 1024);
+        long streamWindow = 65_535;
+        long connectionWindow = 65_535;
+        long sent = 0;
+        for (int round = 0; round < 128 && Math.min(streamWindow, connectionWindow) >= chunk.length(); round++) {
+            agent.data(id, chunk, false);
+            sent += chunk.length();
+            streamWindow -= chunk.length();
+            connectionWindow -= chunk.length();
+            exchange();
+            for (EmbeddedAgentConnection.Frame frame : agent.sent()) {
+                if (frame.type() == EmbeddedAgentConnection.WINDOW_UPDATE) {
+                    int increment = ((frame.payload()[0] & 0x7f) << 24) | ((frame.payload()[1] & 0xff) << 16)
+                            | ((frame.payload()[2] & 0xff) << 8) | (frame.payload()[3] & 0xff);
+                    if (frame.streamId() == id) {
+                        streamWindow += increment;
+                    } else {
+                        connectionWindow += increment;
+                    }
+                }
+            }
+        }
+
+        assertThat(sent).as("what the edge took before it stopped returning the agent's window")
+                .isLessThan(1024 * 1024);
+    }
+
+    @Test
     void aClientThatLeavesWhileTheRequestPhaseDecidesNeverReachesTheAgent() {
         postHeld(new Recorder());
 
         publicSide.close();
         decision.complete(RequestDecision.allow());
         publicSide.runPendingTasks();
-        agent.runPendingTasks();
 
         assertThat(agentWrote()).isFalse();
         assertThat(edge.inFlight()).isZero();
@@ -155,7 +192,6 @@ class PublicHttp2StreamTest {
         exchange();
         decision.complete(RequestDecision.allow());
         publicSide.runPendingTasks();
-        agent.runPendingTasks();
 
         assertThat(agentWrote()).isFalse();
         assertThat(publicSide.isActive()).isTrue();
