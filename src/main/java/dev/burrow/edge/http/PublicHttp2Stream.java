@@ -49,6 +49,7 @@ final class PublicHttp2Stream implements TunnelStream.Handler {
     private final PublicConnection connection;
     /** The public connection, which knows the client and takes a GOAWAY. */
     private final Channel channel;
+    /** This stream, the client's. */
     private final TunnelStream client;
     private State state = State.AWAITING_HEADERS;
     private Response response = Response.AWAITED;
@@ -82,7 +83,8 @@ final class PublicHttp2Stream implements TunnelStream.Handler {
                 agent.write(headers, endStream);
                 relayed(endStream);
             }
-            // Nothing is read while the request phase decides or the agent's stream opens.
+            // Nothing is read while the request phase decides or the agent's stream opens; once the exchange is
+            // over, the client's trailers go nowhere.
             case DECIDING, OPENING, DONE -> {
             }
         }
