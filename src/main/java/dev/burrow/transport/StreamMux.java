@@ -153,6 +153,16 @@ public final class StreamMux extends Http2ChannelDuplexHandler {
     }
 
     @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        // The codec closed every stream before this, but a stream holding frames for its handler waits to hand
+        // them on first, and with the connection gone its handler may never read again.
+        for (TunnelStream stream : streams.values().toArray(new TunnelStream[0])) {
+            stream.connectionClosed();
+        }
+        ctx.fireChannelInactive();
+    }
+
+    @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (cause instanceof Http2FrameStreamException streamError) {
             // The codec only reports an error of one stream (a malformed message, a body longer or shorter than its

@@ -357,6 +357,11 @@ public final class TunnelStream {
         closed(resetBy);
     }
 
+    /** The connection closed: the stream closes now, and what it held for its handler is dropped. */
+    void connectionClosed() {
+        closed(null);
+    }
+
     private void closed(Http2Error reset) {
         if (state == State.CLOSED) {
             return;

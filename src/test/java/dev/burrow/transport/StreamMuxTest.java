@@ -129,6 +129,28 @@ class StreamMuxTest {
     }
 
     @Test
+    void aStreamHoldingFramesWhenItsConnectionClosesIsClosedAndDropsThem() {
+        exchange();
+        TunnelStream stream = clientMux.open(new Recorder());
+        stream.write(request(), false);
+        stream.flush();
+        exchange();
+        Recorder serverSide = serverStreams.get(0);
+        serverSide.stream.reading(false);
+        ByteBuf held = text("never read");
+        stream.write(held.retain(), false);
+        stream.flush();
+        exchange();
+
+        server.close();
+
+        assertThat(serverSide.events).containsExactly("headers POST", "closed null");
+        assertThat(held.refCnt()).isEqualTo(1);
+        assertThat(serverMux.openStreams()).isZero();
+        held.release();
+    }
+
+    @Test
     void aStreamIsNotWritableWhileMoreThanItsBoundWaitsForTheWindowAndWritableOnceItMoved() {
         exchange();
         Recorder clientSide = new Recorder();

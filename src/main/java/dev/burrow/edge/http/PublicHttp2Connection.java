@@ -15,8 +15,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The rules of a public HTTP/2 connection as a whole: the client's SETTINGS must arrive within the handshake
  * timeout of the connection turning HTTP/2 (a client that sends the preface and stops holds a connection for
- * nothing), and an idle connection is closed. Sits after the multiplexer, so it sees only connection-level frames;
- * it releases them.
+ * nothing), and an idle connection is closed. Sits after the {@link dev.burrow.transport.StreamMux}, so it sees only
+ * connection-level frames (SETTINGS, PING, GOAWAY); it releases them.
  */
 final class PublicHttp2Connection extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(PublicHttp2Connection.class);

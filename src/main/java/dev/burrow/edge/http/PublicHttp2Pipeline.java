@@ -2,11 +2,9 @@ package dev.burrow.edge.http;
 
 import dev.burrow.transport.ConnectionWindow;
 import dev.burrow.transport.Http2Tuning;
-import io.netty.channel.ChannelHandler;
-import io.netty.channel.ChannelInitializer;
+import dev.burrow.transport.StreamMux;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelPipeline;
-import io.netty.handler.codec.http2.Http2MultiplexHandler;
-import io.netty.handler.codec.http2.Http2StreamChannel;
 
 /**
  * Assembles public HTTP/2 on a connection that speaks it from the next byte on: after the cleartext preface
@@ -19,27 +17,12 @@ public final class PublicHttp2Pipeline {
 
     /** Adds the HTTP/2 handlers at the end of {@code pipeline}, whose channel is active. */
     public static void configure(ChannelPipeline pipeline, HttpEdge edge, PublicConnection connection) {
+        Channel channel = pipeline.channel();
         // Flow control bounds what a client may send, and the codec must read to see PINGs and SETTINGS.
-        pipeline.channel().config().setAutoRead(true);
+        channel.config().setAutoRead(true);
         pipeline.addLast("h2", Http2Tuning.publicCodec(edge.maxStreamsPerConnection(), edge.maxHeaderSize()))
                 .addLast("h2-window", new ConnectionWindow(Http2Tuning.PUBLIC_CONNECTION_WINDOW))
-                .addLast("h2-mux", new Http2MultiplexHandler(new StreamInitializer(edge, connection)))
+                .addLast("h2-mux", new StreamMux(stream -> new PublicHttp2Stream(edge, connection, channel, stream)))
                 .addLast("h2-connection", new PublicHttp2Connection(edge.headerReadTimeout()));
-    }
-
-    @ChannelHandler.Sharable
-    private static final class StreamInitializer extends ChannelInitializer<Http2StreamChannel> {
-        private final HttpEdge edge;
-        private final PublicConnection connection;
-
-        StreamInitializer(HttpEdge edge, PublicConnection connection) {
-            this.edge = edge;
-            this.connection = connection;
-        }
-
-        @Override
-        protected void initChannel(Http2StreamChannel stream) {
-            stream.pipeline().addLast("relay", new PublicHttp2Stream(edge, connection));
-        }
     }
 }

@@ -7,149 +7,152 @@ import dev.burrow.transport.HopByHopHeaders;
 import dev.burrow.transport.Http2Answers;
 import dev.burrow.transport.PendingDecision;
 import dev.burrow.transport.TunnelStream;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
 import io.netty.handler.codec.http2.DefaultHttp2GoAwayFrame;
-import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
-import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
 import io.netty.handler.codec.http2.Http2DataFrame;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
-import io.netty.handler.codec.http2.Http2ResetFrame;
-import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import java.net.InetSocketAddress;
-import java.util.ArrayDeque;
 import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * One stream of a public HTTP/2 connection: routes its request as an HTTP/1.1 request is routed, asks the request
- * phase ({@link RequestGate}; the stream reads nothing while it decides), opens a stream to the tunnel's agent, and
- * relays frames both ways without converting them: HEADERS, DATA, trailers, and resets with their error code. All exchange state lives here, on the public connection's loop; the agent's stream hands its
- * frames over through an {@link EdgeFrameExchange}.
+ * One stream of a public HTTP/2 connection, the handler of its {@link TunnelStream}: routes its request as an
+ * HTTP/1.1 request is routed, asks the request phase ({@link RequestGate}; the stream reads nothing while it
+ * decides), opens a stream to the tunnel's agent, and relays frames both ways without converting them: HEADERS,
+ * DATA, trailers, and resets with their error code. All exchange state lives here, on the public connection's loop;
+ * the agent's stream hands its frames over through an {@link EdgeFrameExchange}.
  *
  * <p>Backpressure: the public stream reads only while the agent's stream is writable, and the client's window is
- * returned only as frames are read, so a slow agent slows the client's upload; the agent's stream is paused
- * (through the session's pacing) while the public stream cannot take more.
+ * returned only as the stream's bytes are taken, so a slow agent slows the client's upload; the agent's stream is
+ * paused (through the session's pacing) while the public stream cannot take more.
  *
- * <p>Relays frames as new frames holding the same buffers; releases what it drops.
+ * <p>Relays the frames' buffers as they are; releases what it drops.
  */
-final class PublicHttp2Stream extends ChannelInboundHandlerAdapter {
+final class PublicHttp2Stream implements TunnelStream.Handler {
     private enum State { AWAITING_HEADERS, DECIDING, OPENING, RELAYING, DONE }
+
+    /** How far the agent's answer has reached the client. */
+    private enum Response { AWAITED, STARTED, ENDED }
 
     private final HttpEdge edge;
     /** Plain text or TLS: the scheme the tunnel stream carries, and the routing rules that apply. */
     private final PublicConnection connection;
-    private ChannelHandlerContext ctx;
+    /** The public connection, which knows the client and takes a GOAWAY. */
+    private final Channel channel;
+    /** This stream, the client's. */
+    private final TunnelStream client;
     private State state = State.AWAITING_HEADERS;
-    /** Frames read while the request phase decides or the agent's stream opens; reading is paused meanwhile. */
-    private final ArrayDeque<Object> early = new ArrayDeque<>();
+    private Response response = Response.AWAITED;
     /** The request phase's decision, to drop if the client goes away first. */
     private PendingDecision<RequestDecision> decision;
     /** The edge's response phase, for this stream's request once it is relayed. */
     private Consumer<HttpResponse> responsePhase;
     private EdgeFrameExchange exchange;
-    /** The tunnel stream, once open. */
-    private TunnelStream stream;
+    /** The agent's stream, once open. */
+    private TunnelStream agent;
     /** Set while the exchange counts as in flight for the edge's drain. */
     private InFlight inFlight;
     private boolean headRequest;
     private boolean requestEnded;
-    private boolean responseStarted;
-    private boolean responseEnded;
     private boolean agentDirty;
 
-    PublicHttp2Stream(HttpEdge edge, PublicConnection connection) {
+    PublicHttp2Stream(HttpEdge edge, PublicConnection connection, Channel channel, TunnelStream client) {
         this.edge = edge;
         this.connection = connection;
+        this.channel = channel;
+        this.client = client;
     }
 
     @Override
-    public void handlerAdded(ChannelHandlerContext ctx) {
-        this.ctx = ctx;
-    }
-
-    @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    public void headersRead(TunnelStream stream, Http2Headers headers, boolean endStream) {
         switch (state) {
-            case AWAITING_HEADERS -> {
-                if (msg instanceof Http2HeadersFrame headers) {
-                    onRequest(headers);
-                } else {
-                    ReferenceCountUtil.release(msg);
-                }
+            case AWAITING_HEADERS -> onRequest(headers, endStream);
+            case RELAYING -> {
+                HopByHopHeaders.strip(headers);
+                HopByHopHeaders.stripInternal(headers);
+                agent.write(headers, endStream);
+                relayed(endStream);
             }
-            case DECIDING, OPENING -> early.add(msg);
-            case RELAYING -> toAgent(msg);
-            case DONE -> ReferenceCountUtil.release(msg);
+            // Nothing is read while the request phase decides or the agent's stream opens; once the exchange is
+            // over, the client's trailers go nowhere.
+            case DECIDING, OPENING, DONE -> {
+            }
         }
     }
 
     @Override
-    public void channelReadComplete(ChannelHandlerContext ctx) {
-        flushAgent();
-        ctx.fireChannelReadComplete();
+    public void dataRead(TunnelStream stream, ByteBuf data, boolean endStream) {
+        if (state == State.RELAYING) {
+            agent.write(data, endStream);
+            relayed(endStream);
+        } else {
+            data.release();
+        }
     }
 
-    private void onRequest(Http2HeadersFrame frame) {
-        requestEnded = frame.isEndStream();
-        Http2Headers headers = frame.headers();
+    @Override
+    public void readComplete(TunnelStream stream) {
+        flushAgent();
+    }
+
+    private void onRequest(Http2Headers headers, boolean endStream) {
+        requestEnded = endStream;
         headRequest = AsciiString.contentEquals(HttpMethod.HEAD.asciiName(), headers.method());
         PublicRequests.Rejection rejection = PublicRequests.check(headers);
         if (rejection != null) {
-            answer(rejection.page(ctx.alloc()));
+            answer(rejection.page(client.alloc()));
             return;
         }
-        HttpRequest request = PublicRequests.asHttpRequest(((Http2StreamChannel) ctx.channel()).stream().id(),
-                headers);
+        HttpRequest request = PublicRequests.asHttpRequest(client.id(), headers);
         // The connection, not the stream, knows the client a load balancer's PROXY header named.
-        InetSocketAddress client = ClientAddress.of(ctx.channel().parent());
-        PublicRouting.Route route = PublicRouting.route(edge, ctx.alloc(), request, client, connection);
+        InetSocketAddress address = ClientAddress.of(channel);
+        PublicRouting.Route route = PublicRouting.route(edge, client.alloc(), request, address, connection);
         if (route.answer() != null) {
             answer(route.answer());
             if (edge.draining()) {
                 // The client should take its next requests elsewhere; streams already open run on.
-                ctx.channel().parent().writeAndFlush(new DefaultHttp2GoAwayFrame(Http2Error.NO_ERROR));
+                channel.writeAndFlush(new DefaultHttp2GoAwayFrame(Http2Error.NO_ERROR));
             }
             return;
         }
         Tunnel tunnel = route.tunnel();
         state = State.DECIDING;
         // Nothing more is read until the request may go on and the agent's stream can take it.
-        ctx.channel().config().setAutoRead(false);
-        decision = RequestGate.ask(edge, ctx.executor(), ctx.alloc(), request, tunnel, client,
-                () -> relay(request, tunnel, client, frame.isEndStream()), this::answer);
+        client.reading(false);
+        decision = RequestGate.ask(edge, client.eventLoop(), client.alloc(), request, tunnel, address,
+                () -> relay(request, tunnel, address, endStream), this::answer);
     }
 
-    private void relay(HttpRequest request, Tunnel tunnel, InetSocketAddress client, boolean endStream) {
+    private void relay(HttpRequest request, Tunnel tunnel, InetSocketAddress address, boolean endStream) {
         if (!tunnel.session().acceptsStreams()) {
             // The agent went away while the request phase decided.
-            answer(PublicRouting.notRouted(ctx.alloc(), tunnel.routeKey(), true));
+            answer(PublicRouting.notRouted(client.alloc(), tunnel.routeKey(), true));
             return;
         }
         if (!tunnel.session().hasStreamCapacity()) {
-            answer(PublicRouting.busy(ctx.alloc()));
+            answer(PublicRouting.busy(client.alloc()));
             return;
         }
-        PublicRequests.prepareForTunnel(request, tunnel, client, connection, edge.trustedProxies(), null);
+        PublicRequests.prepareForTunnel(request, tunnel, address, connection, edge.trustedProxies(), null);
         // Without a phase the head is stripped as it is: a phase needs its HTTP/1.1 view, two conversions a response.
-        responsePhase = ResponseShaping.of(edge, request, tunnel, client);
+        responsePhase = ResponseShaping.of(edge, request, tunnel, address);
         open(tunnel, PublicRequests.toStreamHeaders(request, connection.scheme()), endStream);
     }
 
     private void open(Tunnel tunnel, Http2Headers headers, boolean endStream) {
         state = State.OPENING;
         inFlight = new InFlight(edge);
-        EdgeFrameExchange opening = new EdgeFrameExchange(this, ctx.executor(), tunnel.session().pausedStreams());
+        EdgeFrameExchange opening = new EdgeFrameExchange(this, client.eventLoop(), tunnel.session().pausedStreams());
         exchange = opening;
         tunnel.session().openStream(opening).addListener(future -> {
             if (future.isSuccess()) {
@@ -171,46 +174,30 @@ final class PublicHttp2Stream extends ChannelInboundHandlerAdapter {
         }
         if (!future.isSuccess()) {
             endExchange();
-            answer(PublicRouting.agentUnreachable(ctx.alloc()));
+            answer(PublicRouting.agentUnreachable(client.alloc()));
             return;
         }
-        stream = (TunnelStream) future.getNow();
+        agent = (TunnelStream) future.getNow();
         state = State.RELAYING;
-        Object msg;
-        while ((msg = early.poll()) != null) {
-            toAgent(msg);
-        }
-        flushAgent();
-        ctx.channel().config().setAutoRead(stream.isWritable());
+        // What the client sent meanwhile, held by its stream, comes now.
+        client.reading(agent.isWritable());
     }
 
-    private void toAgent(Object msg) {
-        boolean end;
-        if (msg instanceof Http2DataFrame data) {
-            end = data.isEndStream();
-            stream.write(data.content(), end);
-        } else if (msg instanceof Http2HeadersFrame trailers) {
-            end = trailers.isEndStream();
-            HopByHopHeaders.strip(trailers.headers());
-            HopByHopHeaders.stripInternal(trailers.headers());
-            stream.write(trailers.headers(), end);
-        } else {
-            ReferenceCountUtil.release(msg);
-            return;
-        }
+    /** A part of the request went to the agent's stream, unflushed. */
+    private void relayed(boolean end) {
         agentDirty = true;
         if (end) {
             requestEnded = true;
             // A stream that has ended both ways closes before its read completes: flush now, not then.
             flushAgent();
-        } else if (!stream.isWritable()) {
-            ctx.channel().config().setAutoRead(false);
+        } else if (!agent.isWritable()) {
+            client.reading(false);
         }
     }
 
     private void flushAgent() {
-        if (agentDirty && stream != null) {
-            stream.flush();
+        if (agentDirty && agent != null) {
+            agent.flush();
         }
         agentDirty = false;
     }
@@ -218,29 +205,31 @@ final class PublicHttp2Stream extends ChannelInboundHandlerAdapter {
     /** The agent's stream can take more, or can no longer: the public stream reads accordingly. */
     void agentWritabilityChanged(EdgeFrameExchange source) {
         if (source == exchange && state == State.RELAYING) {
-            ctx.channel().config().setAutoRead(stream.isWritable());
+            client.reading(agent.isWritable());
         }
     }
 
     void fromAgent(EdgeFrameExchange source, List<Object> frames) {
         boolean written = false;
         for (Object msg : frames) {
-            if (source != exchange || state != State.RELAYING || responseEnded) {
+            if (source != exchange || state != State.RELAYING || response == Response.ENDED) {
                 ReferenceCountUtil.release(msg);
             } else if (msg instanceof Http2HeadersFrame headers) {
                 written |= responseHeaders(headers);
-            } else if (msg instanceof Http2DataFrame data && responseStarted) {
-                responseEnded = data.isEndStream();
-                inFlight.wrote(ctx.write(new DefaultHttp2DataFrame(data.content(), data.isEndStream())));
+            } else if (msg instanceof Http2DataFrame data && response == Response.STARTED) {
+                if (data.isEndStream()) {
+                    response = Response.ENDED;
+                }
+                inFlight.wrote(client.write(data.content(), data.isEndStream()));
                 written = true;
             } else {
                 ReferenceCountUtil.release(msg);
             }
         }
         if (written) {
-            ctx.flush();
+            client.flush();
         }
-        if (responseEnded && state == State.RELAYING) {
+        if (response == Response.ENDED && state == State.RELAYING) {
             responseComplete();
         }
     }
@@ -248,7 +237,7 @@ final class PublicHttp2Stream extends ChannelInboundHandlerAdapter {
     /** @return whether the headers were passed on; interim (1xx) answers are not */
     private boolean responseHeaders(Http2HeadersFrame frame) {
         Http2Headers headers = frame.headers();
-        if (responseStarted) {
+        if (response == Response.STARTED) {
             HopByHopHeaders.strip(headers);
             HopByHopHeaders.stripInternal(headers);
         } else {
@@ -256,18 +245,19 @@ final class PublicHttp2Stream extends ChannelInboundHandlerAdapter {
             if (status != null && status.length() == 3 && status.charAt(0) == '1') {
                 return false;
             }
-            responseStarted = true;
+            response = Response.STARTED;
             if (responsePhase == null) {
                 PublicResponseHead.forHttp2Client(headers);
             } else {
-                HttpResponse view = PublicResponseHead.view(((Http2StreamChannel) ctx.channel()).stream().id(),
-                        headers);
+                HttpResponse view = PublicResponseHead.view(client.id(), headers);
                 PublicResponseHead.forClient(view, responsePhase);
                 headers = PublicResponseHead.toHttp2(view);
             }
         }
-        responseEnded = frame.isEndStream();
-        inFlight.wrote(ctx.write(new DefaultHttp2HeadersFrame(headers, frame.isEndStream())));
+        if (frame.isEndStream()) {
+            response = Response.ENDED;
+        }
+        inFlight.wrote(client.write(headers, frame.isEndStream()));
         return true;
     }
 
@@ -279,32 +269,32 @@ final class PublicHttp2Stream extends ChannelInboundHandlerAdapter {
         state = State.DONE;
         endExchange();
         if (!requestEnded) {
-            ctx.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.NO_ERROR));
-            stream.close();
+            client.reset(Http2Error.NO_ERROR);
+            agent.close();
         }
     }
 
     /** The agent's stream closed: before the answer began the client gets 502, after it the stream is reset. */
     void agentClosed(EdgeFrameExchange source, Http2Error reset) {
-        if (source != exchange || state != State.RELAYING || responseEnded) {
+        if (source != exchange || state != State.RELAYING || response == Response.ENDED) {
             return;
         }
         endExchange();
-        if (responseStarted) {
+        if (response == Response.STARTED) {
             state = State.DONE;
             // Cut short with the agent's reason: a client must never take a partial body for a whole one.
-            ctx.writeAndFlush(new DefaultHttp2ResetFrame(reset != null ? reset : Http2Error.CANCEL));
+            client.reset(reset != null ? reset : Http2Error.CANCEL);
         } else {
-            answer(source.closedBeforeAnswer(ctx.alloc()));
+            answer(source.closedBeforeAnswer(client.alloc()));
         }
     }
 
     /** Answers without the agent, and stops the client sending any request body it has left. */
-    private void answer(FullHttpResponse response) {
+    private void answer(FullHttpResponse page) {
         state = State.DONE;
-        Http2Answers.send(ctx, response, !headRequest);
+        Http2Answers.send(client, page, !headRequest);
         if (!requestEnded) {
-            ctx.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.NO_ERROR));
+            client.reset(Http2Error.NO_ERROR);
         }
     }
 
@@ -316,44 +306,24 @@ final class PublicHttp2Stream extends ChannelInboundHandlerAdapter {
     }
 
     @Override
-    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    public void writabilityChanged(TunnelStream stream) {
         // A slow client stops the agent's stream; the tunnel's window then stops the agent.
-        if (stream != null && state == State.RELAYING) {
-            exchange.pace(stream, ctx.channel().isWritable());
+        if (agent != null && state == State.RELAYING) {
+            exchange.pace(agent, client.isWritable());
         }
-        ctx.fireChannelWritabilityChanged();
     }
 
     @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt instanceof Http2ResetFrame reset && stream != null
-                && state == State.RELAYING) {
-            // The client's reason goes on to the agent, and from there to the upstream.
-            Http2Error error = Http2Error.valueOf(reset.errorCode());
-            stream.reset(error != null ? error : Http2Error.CANCEL);
-            state = State.DONE;
-        }
-        ctx.fireUserEventTriggered(evt);
-    }
-
-    @Override
-    public void channelInactive(ChannelHandlerContext ctx) {
+    public void closed(TunnelStream stream, Http2Error resetBy) {
         if (decision != null) {
             decision.cancel();
         }
-        early.forEach(ReferenceCountUtil::release);
-        early.clear();
-        if (stream != null && state != State.DONE) {
-            // Resets the agent's stream (if the client's reset did not already), so the upstream stops too.
-            stream.close();
+        if (agent != null && state == State.RELAYING) {
+            // The client's reason goes on to the agent, and from there to the upstream; a client that merely went
+            // away cancels.
+            agent.reset(resetBy != null ? resetBy : Http2Error.CANCEL);
         }
         endExchange();
         state = State.DONE;
-        ctx.fireChannelInactive();
-    }
-
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        ctx.close();
     }
 }

@@ -1,5 +1,7 @@
 package dev.burrow.edge.http;
 
+import dev.burrow.edge.AgentSession;
+import dev.burrow.edge.EmbeddedSessions;
 import dev.burrow.transport.Http2Tuning;
 import dev.burrow.transport.StreamMux;
 import io.netty.buffer.ByteBuf;
@@ -28,6 +30,7 @@ final class EmbeddedAgentConnection implements AutoCloseable {
     static final int HEADERS = 0x1;
     static final int RST_STREAM = 0x3;
     private static final int SETTINGS = 0x4;
+    static final int WINDOW_UPDATE = 0x8;
     private static final int END_STREAM = 0x1;
     private static final int END_HEADERS = 0x4;
 
@@ -58,6 +61,11 @@ final class EmbeddedAgentConnection implements AutoCloseable {
     AgentStreams streams() {
         return new AgentStreams(handler -> channel.eventLoop().newSucceededFuture(mux.open(handler)),
                 Http2Tuning.pausedStreams(), () -> -1);
+    }
+
+    /** A session on this connection, for a tunnel that routes to it. */
+    AgentSession session() {
+        return EmbeddedSessions.on(channel, mux);
     }
 
     /** An agent connection on which no stream can be opened. */

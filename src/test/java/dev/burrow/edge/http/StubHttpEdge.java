@@ -9,10 +9,24 @@ import io.netty.channel.Channel;
 import java.time.Duration;
 import java.util.List;
 
-/** An edge with no tunnels that counts the exchanges in flight, for tests of one exchange or handler. */
+/**
+ * An edge with at most one tunnel, serving every host, that counts the exchanges in flight, for tests of one exchange
+ * or handler.
+ */
 final class StubHttpEdge implements HttpEdge {
     private int inFlight;
     private boolean draining;
+    private Tunnel tunnel;
+    private PolicyPhases phases = PolicyPhases.NONE;
+
+    /** Routes every host to {@code tunnel}. */
+    void serve(Tunnel tunnel) {
+        this.tunnel = tunnel;
+    }
+
+    void phases(PolicyPhases phases) {
+        this.phases = phases;
+    }
 
     /** Exchanges started and not yet ended. */
     int inFlight() {
@@ -44,7 +58,7 @@ final class StubHttpEdge implements HttpEdge {
 
     @Override
     public Tunnel find(String hostname) {
-        return null;
+        return tunnel;
     }
 
     @Override
@@ -64,7 +78,7 @@ final class StubHttpEdge implements HttpEdge {
 
     @Override
     public PolicyPhases policyPhases() {
-        return PolicyPhases.NONE;
+        return phases;
     }
 
     @Override
