@@ -4,6 +4,7 @@ import dev.burrow.Version;
 import dev.burrow.agent.ProxyProtocol;
 import dev.burrow.agent.Upstream;
 import dev.burrow.agent.UpstreamProtocol;
+import dev.burrow.config.Durations;
 import dev.burrow.edge.PortRange;
 import dev.burrow.edge.proxy.Cidr;
 import dev.burrow.transport.HostPort;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.burrow.agent.ProxyProtocol;
+import dev.burrow.config.Durations;
 import dev.burrow.edge.PortRange;
 import dev.burrow.edge.proxy.Cidr;
 import dev.burrow.transport.HostPort;
@@ -24,6 +25,7 @@ class ParsingTest {
         assertThat(Durations.parse("PT1M30S")).isEqualTo(Duration.ofSeconds(90));
         assertThatThrownBy(() -> Durations.parse("30")).hasMessageContaining("not a duration");
         assertThatThrownBy(() -> Durations.parse("PT-1S")).hasMessageContaining("negative");
+        assertThatThrownBy(() -> Durations.parse("99999999999999999999h")).hasMessageContaining("too long");
     }
 
     @Test
