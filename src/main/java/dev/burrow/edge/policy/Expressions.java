@@ -17,13 +17,15 @@ import dev.cel.runtime.CelVariableResolver;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
  * The CEL of a traffic policy: which variables each phase declares (ngrok's names, so that an expression written for
- * one carries over), compiling an expression to a program once at bind, and running it per request. Every expression
- * must be a bool; an undeclared variable, a type mismatch or a syntax error is refused at compile time. At run time a
- * comprehension may take at most {@link #MAX_ITERATIONS} steps, and regular expressions are RE2 (linear time).
+ * one carries over), compiling an expression to a program once at bind, and running it per request. A rule's
+ * expression must be a bool ({@link #compile}), an action's key a string ({@link #compileString}); an undeclared
+ * variable, a type mismatch or a syntax error is refused at compile time. At run time a comprehension may take at
+ * most {@link #MAX_ITERATIONS} steps, and regular expressions are RE2 (linear time).
  */
 final class Expressions {
     /** Steps of all comprehensions ({@code all}, {@code exists}, {@code map}, ...) in one evaluation. */
@@ -73,11 +75,27 @@ final class Expressions {
 
         /** @throws PolicyEvaluationException when the expression fails at run time (a missing map key, say) */
         boolean test(CelVariableResolver variables) {
+            return eval(variables, Boolean.class);
+        }
+
+        /** The value of a string expression; a {@code dyn} one that is no string fails like a missing key. */
+        String text(CelVariableResolver variables) {
+            return eval(variables, String.class);
+        }
+
+        private <T> T eval(CelVariableResolver variables, Class<T> type) {
+            Object value;
             try {
-                return (Boolean) program.eval(variables);
+                value = program.eval(variables);
             } catch (CelEvaluationException e) {
                 throw new PolicyEvaluationException("expression '" + source + "' failed: " + e.getMessage(), e);
             }
+            if (!type.isInstance(value)) {
+                // Only a dyn expression (vars.NAME) gets here: the compiler checked every other one's type.
+                throw new PolicyEvaluationException("expression '" + source + "' is not a "
+                        + type.getSimpleName().toLowerCase(Locale.ROOT) + " but " + value);
+            }
+            return type.cast(value);
         }
 
         @Override
@@ -86,10 +104,24 @@ final class Expressions {
         }
     }
 
-    /** Compiles {@code source} for {@code phase}; the message of a refusal is CEL's first line, without the excerpt. */
+    /** Compiles a bool {@code source} for {@code phase}; a refusal's message is CEL's first line, without the excerpt. */
     static Program compile(Phase phase, String source, int line) throws PolicyException {
+        return compile(phase, source, line, SimpleType.BOOL);
+    }
+
+    /** Compiles {@code source} for {@code phase} as {@link #compile} does, but it must be a string. */
+    static Program compileString(Phase phase, String source, int line) throws PolicyException {
+        return compile(phase, source, line, SimpleType.STRING);
+    }
+
+    private static Program compile(Phase phase, String source, int line, CelType result) throws PolicyException {
         try {
             CelAbstractSyntaxTree ast = COMPILERS.get(phase).compile(source).getAst();
+            CelType type = ast.getResultType();
+            if (!type.equals(result) && !type.equals(SimpleType.DYN)) {
+                throw new PolicyException(line, "expression '" + source + "' must be a " + result.name() + ", not "
+                        + type.name());
+            }
             return new Program(source, RUNTIME.createProgram(ast));
         } catch (CelValidationException e) {
             String message = e.getMessage();
@@ -112,8 +144,8 @@ final class Expressions {
 
     @SafeVarargs
     private static CelCompiler compiler(Map<String, CelType>... groups) {
-        CelCompilerBuilder builder = CelCompilerFactory.standardCelCompilerBuilder().setOptions(OPTIONS)
-                .setResultType(SimpleType.BOOL);
+        // The result type is checked per expression, so that one compiler per phase serves bools and strings.
+        CelCompilerBuilder builder = CelCompilerFactory.standardCelCompilerBuilder().setOptions(OPTIONS);
         for (Map<String, CelType> group : groups) {
             group.forEach(builder::addVar);
         }
