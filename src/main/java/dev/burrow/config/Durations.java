@@ -35,6 +35,18 @@ public final class Durations {
         return duration;
     }
 
+    /** {@code duration} the way {@link #parse} reads it, in its largest whole unit: {@code 24h}, {@code 90s}. */
+    public static String format(Duration duration) {
+        long millis = duration.toMillis();
+        if (millis % 3_600_000 == 0 && millis != 0) {
+            return millis / 3_600_000 + "h";
+        }
+        if (millis % 60_000 == 0 && millis != 0) {
+            return millis / 60_000 + "m";
+        }
+        return millis % 1000 == 0 ? millis / 1000 + "s" : millis + "ms";
+    }
+
     private static Duration shortForm(String text, String digits, String unit) {
         try {
             long amount = Long.parseLong(digits);

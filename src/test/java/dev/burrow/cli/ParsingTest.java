@@ -26,6 +26,9 @@ class ParsingTest {
         assertThatThrownBy(() -> Durations.parse("30")).hasMessageContaining("not a duration");
         assertThatThrownBy(() -> Durations.parse("PT-1S")).hasMessageContaining("negative");
         assertThatThrownBy(() -> Durations.parse("99999999999999999999h")).hasMessageContaining("too long");
+        assertThat(Durations.format(Duration.ofHours(24))).isEqualTo("24h");
+        assertThat(Durations.format(Duration.ofSeconds(90))).isEqualTo("90s");
+        assertThat(Durations.format(Duration.ofMillis(1500))).isEqualTo("1500ms");
     }
 
     @Test

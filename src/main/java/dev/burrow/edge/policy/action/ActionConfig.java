@@ -2,7 +2,9 @@ package dev.burrow.edge.policy.action;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.burrow.config.Durations;
 import dev.burrow.edge.policy.PolicyException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -73,6 +75,55 @@ public final class ActionConfig {
             throw problem("'" + key + "' must be between " + min + " and " + max + ", not " + number);
         }
         return number;
+    }
+
+    /** A number from {@code min} to {@code max}, fractions allowed; {@code otherwise} when absent. */
+    public double number(String key, double otherwise, double min, double max) throws PolicyException {
+        JsonNode value = node.get(key);
+        if (value == null || value.isNull()) {
+            return otherwise;
+        }
+        if (!value.isNumber()) {
+            throw problem("'" + key + "' must be a number");
+        }
+        double number = value.asDouble();
+        if (!(number >= min && number <= max)) {
+            throw problem("'" + key + "' must be between " + min + " and " + max + ", not " + value.asText());
+        }
+        return number;
+    }
+
+    /** {@code true} or {@code false}; {@code otherwise} when absent. */
+    public boolean bool(String key, boolean otherwise) throws PolicyException {
+        JsonNode value = node.get(key);
+        if (value == null || value.isNull()) {
+            return otherwise;
+        }
+        if (!value.isBoolean()) {
+            throw problem("'" + key + "' must be true or false");
+        }
+        return value.asBoolean();
+    }
+
+    /**
+     * A duration as people type it ({@code 30s}, {@code 5m}, {@code 1h}, see {@link Durations}) from {@code min} to
+     * {@code max}; {@code otherwise} when absent, and when that is null the key is required.
+     */
+    public Duration duration(String key, Duration otherwise, Duration min, Duration max) throws PolicyException {
+        if (!has(key) && otherwise != null) {
+            return otherwise;
+        }
+        Duration duration;
+        try {
+            duration = Durations.parse(string(key));
+        } catch (IllegalArgumentException e) {
+            throw problem("'" + key + "': " + e.getMessage());
+        }
+        if (duration.compareTo(min) < 0 || duration.compareTo(max) > 0) {
+            throw problem("'" + key + "' must be from " + Durations.format(min) + " to " + Durations.format(max)
+                    + ", not " + string(key));
+        }
+        return duration;
     }
 
     /** A list of strings; absent is an empty list. */
