@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.burrow.edge.HttpTunnel;
 import dev.burrow.edge.policy.PolicySlot;
+import dev.burrow.edge.policy.TestPolicies;
 import dev.burrow.edge.policy.TrafficPolicy;
 import dev.burrow.protocol.TunnelType;
 import io.netty.handler.codec.http.DefaultHttpRequest;
@@ -128,7 +129,8 @@ class PolicyOptionsTest {
 
     private static FullHttpResponse decide(TrafficPolicy policy, HttpRequest request, HttpTunnel tunnel,
                                            InetSocketAddress client) {
-        return policy.decide(request, tunnel, client, Runnable::run).toCompletableFuture().join();
+        return policy.decide(request, tunnel, client, Runnable::run, TestPolicies.UNOBSERVED).toCompletableFuture()
+                .join();
     }
 
     private static HttpRequest request(String credentials) {

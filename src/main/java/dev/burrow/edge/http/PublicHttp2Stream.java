@@ -2,6 +2,7 @@ package dev.burrow.edge.http;
 
 import dev.burrow.edge.Tunnel;
 import dev.burrow.edge.policy.RequestDecision;
+import dev.burrow.edge.policy.ResponseObserver;
 import dev.burrow.transport.ClientAddress;
 import dev.burrow.transport.HopByHopHeaders;
 import dev.burrow.transport.Http2Answers;
@@ -130,10 +131,11 @@ final class PublicHttp2Stream implements TunnelStream.Handler {
         // Nothing more is read until the request may go on and the agent's stream can take it.
         client.reading(false);
         decision = RequestGate.ask(edge, client.eventLoop(), client.alloc(), request, tunnel, address,
-                () -> relay(request, tunnel, address, endStream), this::answer);
+                observer -> relay(request, tunnel, address, observer, endStream), this::answer);
     }
 
-    private void relay(HttpRequest request, Tunnel tunnel, InetSocketAddress address, boolean endStream) {
+    private void relay(HttpRequest request, Tunnel tunnel, InetSocketAddress address, ResponseObserver observer,
+                       boolean endStream) {
         if (!tunnel.session().acceptsStreams()) {
             // The agent went away while the request phase decided.
             answer(PublicRouting.notRouted(client.alloc(), tunnel.routeKey(), true));
@@ -145,7 +147,7 @@ final class PublicHttp2Stream implements TunnelStream.Handler {
         }
         PublicRequests.prepareForTunnel(request, tunnel, address, connection, edge.trustedProxies(), null);
         // Without a phase the head is stripped as it is: a phase needs its HTTP/1.1 view, two conversions a response.
-        responsePhase = ResponseShaping.of(edge, request, tunnel, address);
+        responsePhase = ResponseShaping.of(edge, request, tunnel, address, observer);
         open(tunnel, PublicRequests.toStreamHeaders(request, connection.scheme()), endStream);
     }
 

@@ -3,6 +3,7 @@ package dev.burrow.edge.http;
 import dev.burrow.edge.AgentSession;
 import dev.burrow.edge.Tunnel;
 import dev.burrow.edge.policy.RequestDecision;
+import dev.burrow.edge.policy.ResponseObserver;
 import dev.burrow.transport.ClientAddress;
 import dev.burrow.transport.ErrorPages;
 import dev.burrow.transport.LoopMove;
@@ -178,7 +179,8 @@ final class PublicHttpHandler extends ChannelInboundHandlerAdapter implements Pu
         Tunnel tunnel = route.tunnel();
         state = State.DECIDING;
         decision = RequestGate.ask(edge, ctx.executor(), ctx.alloc(), msg, tunnel, client,
-                () -> toTunnel(msg, tunnel, client), answer -> respondLocally(answer, request.hasBody()));
+                observer -> toTunnel(msg, tunnel, client, observer),
+                answer -> respondLocally(answer, request.hasBody()));
     }
 
     /**
@@ -186,22 +188,22 @@ final class PublicHttpHandler extends ChannelInboundHandlerAdapter implements Pu
      * agent connection that serves it, once: later exchanges to that agent then run on one thread end to end, with
      * no hand-over between loops.
      */
-    private void toTunnel(HttpRequest msg, Tunnel tunnel, InetSocketAddress client) {
+    private void toTunnel(HttpRequest msg, Tunnel tunnel, InetSocketAddress client, ResponseObserver observer) {
         EventLoop agentLoop = tunnel.session().eventLoop();
         if (moved || ctx.channel().eventLoop() == agentLoop) {
-            relay(msg, tunnel, client);
+            relay(msg, tunnel, client, observer);
             return;
         }
         moved = true;
         state = State.MOVING;
         LoopMove.to(ctx.channel(), agentLoop, () -> {
             if (state == State.MOVING) {
-                relay(msg, tunnel, client);
+                relay(msg, tunnel, client, observer);
             }
         });
     }
 
-    private void relay(HttpRequest msg, Tunnel tunnel, InetSocketAddress client) {
+    private void relay(HttpRequest msg, Tunnel tunnel, InetSocketAddress client, ResponseObserver observer) {
         AgentSession session = tunnel.session();
         if (!session.acceptsStreams()) {
             // The agent went away while the request phase decided or the connection moved.
@@ -219,7 +221,7 @@ final class PublicHttpHandler extends ChannelInboundHandlerAdapter implements Pu
         }
         state = State.EXCHANGE;
         exchange = new PublicHttpExchange(this, ctx, request, bodyTimeout, edge, AgentStreams.of(session),
-                ResponseShaping.of(edge, msg, tunnel, client));
+                ResponseShaping.of(edge, msg, tunnel, client, observer));
         exchange.open(msg, connection);
     }
 

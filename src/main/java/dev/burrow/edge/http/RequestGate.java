@@ -4,6 +4,7 @@ import dev.burrow.edge.Tunnel;
 import dev.burrow.edge.policy.Phase;
 import dev.burrow.edge.policy.RequestDecision;
 import dev.burrow.edge.policy.RequestPhase;
+import dev.burrow.edge.policy.ResponseObserver;
 import dev.burrow.edge.policy.TrafficPolicy;
 import dev.burrow.transport.ErrorPages;
 import dev.burrow.transport.PendingDecision;
@@ -16,6 +17,7 @@ import io.netty.util.concurrent.EventExecutor;
 import java.net.InetSocketAddress;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,16 +36,21 @@ final class RequestGate {
     }
 
     /**
-     * @param allowed runs on the loop when the request may go on to its tunnel
+     * @param allowed runs on the loop when the request may go on to its tunnel, with what the tunnel's policy wants
+     *     told the status of its answer (null for nothing)
      * @param answered runs on the loop with the response the client gets instead (the receiver sends and releases it)
      * @return the pending decision: cancel it if the client goes away first
      */
     static PendingDecision<RequestDecision> ask(HttpEdge edge, EventExecutor loop, ByteBufAllocator alloc,
                                                 HttpRequest request, Tunnel tunnel, InetSocketAddress client,
-                                                Runnable allowed, Consumer<FullHttpResponse> answered) {
+                                                Consumer<ResponseObserver> allowed,
+                                                Consumer<FullHttpResponse> answered) {
         BodyFraming framing = BodyFraming.of(request.headers());
         String target = request.uri();
-        return PendingDecision.await(() -> decide(edge.policyPhases().request(), loop, request, tunnel, client), loop,
+        // Set by the policy on the loop, read there once it decided: the decision itself is the edge's public API.
+        AtomicReference<ResponseObserver> observer = new AtomicReference<>();
+        return PendingDecision.await(() -> decide(edge.policyPhases().request(), loop, request, tunnel, client,
+                        observer::set), loop,
                 edge.policyTimeout(), new PendingDecision.Handler<>() {
                     @Override
                     public void decided(RequestDecision decision) {
@@ -70,7 +77,7 @@ final class RequestGate {
                                     + changed));
                             return;
                         }
-                        allowed.run();
+                        allowed.accept(observer.get());
                     }
 
                     @Override
@@ -100,18 +107,19 @@ final class RequestGate {
      */
     private static CompletionStage<RequestDecision> decide(RequestPhase first, EventExecutor loop,
                                                            HttpRequest request, Tunnel tunnel,
-                                                           InetSocketAddress client) {
+                                                           InetSocketAddress client,
+                                                           Consumer<ResponseObserver> observed) {
         TrafficPolicy policy = tunnel.policy();
         if (!policy.has(Phase.ON_HTTP_REQUEST)) {
             return first.decide(request, tunnel, client);
         }
         if (first == RequestPhase.ALLOW_ALL) {
-            return byPolicy(policy, request, tunnel, client, loop);
+            return byPolicy(policy, request, tunnel, client, loop, observed);
         }
         return first.decide(request, tunnel, client).thenComposeAsync(decision -> {
             if (decision instanceof RequestDecision.Allow allow) {
                 allow.edit().accept(request);
-                return byPolicy(policy, request, tunnel, client, loop);
+                return byPolicy(policy, request, tunnel, client, loop, observed);
             }
             return CompletableFuture.completedStage(decision);
         }, loop);
@@ -119,8 +127,9 @@ final class RequestGate {
 
     private static CompletionStage<RequestDecision> byPolicy(TrafficPolicy policy, HttpRequest request,
                                                              Tunnel tunnel, InetSocketAddress client,
-                                                             EventExecutor loop) {
-        return policy.decide(request, tunnel, client, loop)
+                                                             EventExecutor loop,
+                                                             Consumer<ResponseObserver> observed) {
+        return policy.decide(request, tunnel, client, loop, observed)
                 .thenApply(answer -> answer == null ? RequestDecision.allow() : RequestDecision.answer(answer));
     }
 }

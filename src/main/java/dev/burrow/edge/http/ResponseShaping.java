@@ -2,6 +2,7 @@ package dev.burrow.edge.http;
 
 import dev.burrow.edge.Tunnel;
 import dev.burrow.edge.policy.Phase;
+import dev.burrow.edge.policy.ResponseObserver;
 import dev.burrow.edge.policy.ResponsePhase;
 import dev.burrow.edge.policy.TrafficPolicy;
 import io.netty.handler.codec.http.HttpRequest;
@@ -10,27 +11,34 @@ import java.net.InetSocketAddress;
 import java.util.function.Consumer;
 
 /**
- * What shapes the head of one request's answer, whatever its HTTP version: the edge's response phase, then the
- * tunnel's traffic policy ({@code on_http_response}). Null when neither would change anything, so that an HTTP/2
- * answer skips its HTTP/1.1 view.
+ * What sees and shapes the head of one request's answer, whatever its HTTP version: the observer the request phase
+ * left (told the status the agent relayed, before anything changes the head), the edge's response phase, then the
+ * tunnel's traffic policy ({@code on_http_response}). Null when none would see or change anything, so that an
+ * HTTP/2 answer skips its HTTP/1.1 view.
  */
 final class ResponseShaping {
     private ResponseShaping() {
     }
 
-    static Consumer<HttpResponse> of(HttpEdge edge, HttpRequest request, Tunnel tunnel, InetSocketAddress client) {
+    /** @param observer what the request phase wants told the status, or null */
+    static Consumer<HttpResponse> of(HttpEdge edge, HttpRequest request, Tunnel tunnel, InetSocketAddress client,
+                                     ResponseObserver observer) {
+        Consumer<HttpResponse> steps = null;
+        if (observer != null) {
+            steps = response -> observer.answered(response.status().code());
+        }
         ResponsePhase phase = edge.policyPhases().response();
+        if (phase != ResponsePhase.NONE) {
+            steps = then(steps, response -> phase.shape(response, request, tunnel, client));
+        }
         TrafficPolicy policy = tunnel.policy();
-        boolean byPolicy = policy.has(Phase.ON_HTTP_RESPONSE);
-        if (phase == ResponsePhase.NONE) {
-            return byPolicy ? response -> policy.onResponse(response, request, tunnel, client) : null;
+        if (policy.has(Phase.ON_HTTP_RESPONSE)) {
+            steps = then(steps, response -> policy.onResponse(response, request, tunnel, client));
         }
-        if (!byPolicy) {
-            return response -> phase.shape(response, request, tunnel, client);
-        }
-        return response -> {
-            phase.shape(response, request, tunnel, client);
-            policy.onResponse(response, request, tunnel, client);
-        };
+        return steps;
+    }
+
+    private static Consumer<HttpResponse> then(Consumer<HttpResponse> first, Consumer<HttpResponse> next) {
+        return first == null ? next : first.andThen(next);
     }
 }

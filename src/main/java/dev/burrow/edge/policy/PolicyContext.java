@@ -41,6 +41,7 @@ public final class PolicyContext {
     private State state = State.GOING_ON;
     private FullHttpResponse answer;
     private String rule;
+    private ResponseObserver observer;
     /** What an action waits for before the phase goes on, and what it then does on the loop; null when none. */
     private CompletionStage<Runnable> waiting;
 
@@ -140,6 +141,26 @@ public final class PolicyContext {
         CompletionStage<Runnable> taken = waiting;
         waiting = null;
         return taken;
+    }
+
+    /**
+     * Has {@code more} told the status of the upstream's answer, if the request is let through. Request phase only:
+     * an action that needs the outcome of the requests it lets through registers here.
+     */
+    public void observeResponse(ResponseObserver more) {
+        if (phase != Phase.ON_HTTP_REQUEST) {
+            throw new IllegalStateException("only the request phase can observe its response");
+        }
+        ResponseObserver before = observer;
+        observer = before == null ? more : status -> {
+            before.answered(status);
+            more.answered(status);
+        };
+    }
+
+    /** What the actions registered with {@link #observeResponse}, in one; null if none did. */
+    ResponseObserver observer() {
+        return observer;
     }
 
     /** Ends the phase: the connection is refused. Connection phase only. */

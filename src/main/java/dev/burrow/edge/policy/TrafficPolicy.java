@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,12 +76,15 @@ public final class TrafficPolicy {
      * Runs {@code on_http_request}, which may change {@code request} in place. Decided at once unless an action
      * waits ({@link PolicyContext#await}); the phase then goes on in tasks on {@code loop}, the connection's.
      *
+     * @param observed given on the loop, when the request is let through, what must be told the status of the
+     *     upstream's answer ({@link ResponseObserver}); the caller relays the request and tells it. Not called when
+     *     no action asked for it.
      * @return null to let the request through, or the answer the client gets instead (the caller sends it)
      */
     public CompletionStage<FullHttpResponse> decide(HttpRequest request, Tunnel tunnel, InetSocketAddress client,
-                                                    Executor loop) {
+                                                    Executor loop, Consumer<ResponseObserver> observed) {
         vouched.forEach(request.headers()::remove);
-        return runFrom(PolicyContext.request(request, tunnel, client), 0, 0, loop);
+        return runFrom(PolicyContext.request(request, tunnel, client), 0, 0, loop, observed);
     }
 
     /** Runs {@code on_http_response} over the head of the upstream's answer, which it may change in place. */
@@ -101,20 +105,24 @@ public final class TrafficPolicy {
     }
 
     /** Runs the phase from action {@code action} of rule {@code rule}; mid-rule, its expressions already held. */
-    private CompletionStage<FullHttpResponse> runFrom(PolicyContext context, int rule, int action, Executor loop) {
+    private CompletionStage<FullHttpResponse> runFrom(PolicyContext context, int rule, int action, Executor loop,
+                                                      Consumer<ResponseObserver> observed) {
         int[] stop = run(context, rule, action);
         if (stop == null) {
-            return CompletableFuture.completedStage(requestEnded(context));
+            return CompletableFuture.completedStage(requestEnded(context, observed));
         }
         return context.takeWaiting().thenComposeAsync(then -> {
             then.run();
-            return context.ended() ? CompletableFuture.completedStage(requestEnded(context))
-                    : runFrom(context, stop[0], stop[1], loop);
+            return context.ended() ? CompletableFuture.completedStage(requestEnded(context, observed))
+                    : runFrom(context, stop[0], stop[1], loop, observed);
         }, loop);
     }
 
-    private FullHttpResponse requestEnded(PolicyContext context) {
+    private FullHttpResponse requestEnded(PolicyContext context, Consumer<ResponseObserver> observed) {
         FullHttpResponse answer = context.takeAnswer();
+        if (answer == null && context.observer() != null) {
+            observed.accept(context.observer());
+        }
         if (answer != null && answer.status().code() >= 400) {
             log.atInfo().addKeyValue("tunnel", context.tunnel().routeKey()).addKeyValue("rule", context.rule())
                     .addKeyValue("client", context.client()).addKeyValue("status", answer.status().code())

@@ -239,7 +239,8 @@ class TrafficPolicyTest {
     /** The request phase, decided at once: no action here waits. */
     static FullHttpResponse decide(TrafficPolicy policy, HttpRequest request, Tunnel tunnel,
                                    InetSocketAddress client) {
-        return policy.decide(request, tunnel, client, Runnable::run).toCompletableFuture().join();
+        return policy.decide(request, tunnel, client, Runnable::run, TestPolicies.UNOBSERVED).toCompletableFuture()
+                .join();
     }
 
     private static String base64(String text) {

@@ -18,6 +18,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.burrow.edge.HttpTunnel;
 import dev.burrow.edge.policy.PolicyException;
 import dev.burrow.edge.policy.PolicySlot;
+import dev.burrow.edge.policy.TestPolicies;
 import dev.burrow.edge.policy.TrafficPolicy;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -104,7 +105,8 @@ class JwtValidationTest {
         if (authorization != null) {
             request.headers().set("Authorization", authorization);
         }
-        return policy.decide(request, TUNNEL, CLIENT, Runnable::run).toCompletableFuture().join();
+        return policy.decide(request, TUNNEL, CLIENT, Runnable::run, TestPolicies.UNOBSERVED).toCompletableFuture()
+                .join();
     }
 
     private void assertRefused(String authorization, String challenge) {
