@@ -29,6 +29,7 @@ public final class ActionTypes {
     private static final Map<String, Type> TYPES = new TreeMap<>(Map.ofEntries(
             Map.entry("add-headers", new Type(HTTP, AddHeaders::new)),
             Map.entry("basic-auth", new Type(HTTP_REQUEST, BasicAuth::new)),
+            Map.entry("circuit-breaker", new Type(HTTP_REQUEST, CircuitBreaker::new)),
             Map.entry("custom-response", new Type(HTTP_REQUEST, CustomResponse::new)),
             Map.entry("deny", new Type(REQUEST_OR_CONNECT, Deny::new)),
             Map.entry("jwt-validation", new Type(HTTP_REQUEST, JwtValidation::new)),
