@@ -37,6 +37,7 @@ final class TestUpstream implements AutoCloseable {
         server.createContext("/bytes/", recorded(this::bytes));
         server.createContext("/count", recorded(this::count));
         server.createContext("/hang", recorded(this::hang));
+        server.createContext("/fail", recorded(exchange -> respond(exchange, 500, "failed on purpose")));
         server.createContext("/", recorded(this::hello));
         server.start();
     }

@@ -41,8 +41,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Traffic policies bound with a tunnel and enforced by a real edge: HTTP/1.1 (the JDK's client) and HTTP/2 (curl)
- * requests through basic auth, header rules and denials, TCP connections through restrict-ips, and a policy the edge
- * refuses at bind. What a policy denies never reaches the upstream.
+ * requests through basic auth, header rules, denials, a rate limit and a circuit breaker, TCP connections through
+ * restrict-ips, and a policy the edge refuses at bind. What a policy denies never reaches the upstream.
  */
 class TrafficPolicyTunnelTest {
     private static final String APP = "app.burrow.test";
@@ -163,6 +163,66 @@ class TrafficPolicyTunnelTest {
         assertThat(refused.out()).isEqualTo("401");
         assertThat(allowed.out()).contains("HTTP/2 200").containsIgnoringCase("x-served-through: burrow")
                 .contains("uri=/echo/y", "h:x-from-policy=yes").doesNotContain("h:authorization");
+    }
+
+    @Test
+    void aRateLimitByHeaderAnswersTheFourthRequestOfAKeyAtTheEdge() throws Exception {
+        bindHttp("""
+                on_http_request:
+                  - actions:
+                      - type: rate-limit
+                        config:
+                          capacity: 3
+                          rate: 60s
+                          bucket_key: ["req.headers['x-api-key'][0]"]
+                """);
+
+        for (int i = 0; i < 3; i++) {
+            assertThat(keyed("/echo/" + i, "alpha").statusCode()).isEqualTo(200);
+        }
+        HttpResponse<String> limited = keyed("/echo/3", "alpha");
+        HttpResponse<String> other = keyed("/echo/4", "beta");
+
+        assertThat(limited.statusCode()).isEqualTo(429);
+        assertThat(limited.headers().firstValue(Protocol.AGENT_ERROR.toString())).hasValue("policy_rate_limited");
+        // Within the first window the approximation frees a slot at most 80 s on (see SlidingWindow).
+        assertThat(limited.headers().firstValue("retry-after").map(Integer::parseInt)).hasValueSatisfying(
+                seconds -> assertThat(seconds).isBetween(1, 80));
+        assertThat(other.statusCode()).as("another key has its own count").isEqualTo(200);
+        assertThat(upstream.requested).containsExactly("/echo/0", "/echo/1", "/echo/2", "/echo/4");
+    }
+
+    @Test
+    void aCircuitBreakerOpensOnAFailingUpstreamAndThenKeepsRequestsFromIt() throws Exception {
+        bindHttp("""
+                on_http_request:
+                  - actions:
+                      - type: circuit-breaker
+                        config: {volume_threshold: 3, error_threshold: 0.5, window_duration: 60s,
+                                 tripped_duration: 60s}
+                """);
+        String url = "http://127.0.0.1:" + harness.httpPort();
+        List<String> http2 = List.of("-sS", "--http2-prior-knowledge", "-o", "/dev/null", "-w", "%{http_code}",
+                "--max-time", "20", "-H", "Host: " + APP, url + "/fail");
+
+        assertThat(get("/fail", null).statusCode()).isEqualTo(500);
+        assertThat(get("/fail", null).statusCode()).isEqualTo(500);
+        assertThat(Curl.run(http2, null).out()).as("an HTTP/2 answer counts too").isEqualTo("500");
+        HttpResponse<String> open = get("/fail", null);
+        HttpResponse<String> elsewhere = get("/echo/a", null);
+
+        assertThat(open.statusCode()).isEqualTo(503);
+        assertThat(open.headers().firstValue(Protocol.AGENT_ERROR.toString())).hasValue("policy_circuit_open");
+        assertThat(open.headers().firstValue("retry-after").map(Integer::parseInt)).hasValueSatisfying(
+                seconds -> assertThat(seconds).isBetween(1, 60));
+        assertThat(elsewhere.statusCode()).as("the breaker guards the whole rule").isEqualTo(503);
+        assertThat(Curl.run(http2, null).out()).isEqualTo("503");
+        assertThat(upstream.requested).containsExactly("/fail", "/fail", "/fail");
+    }
+
+    private HttpResponse<String> keyed(String path, String key) throws Exception {
+        return harness.client.send(harness.request(APP, path).header("X-Api-Key", key).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
