@@ -24,6 +24,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
 import java.net.http.HttpResponse;
@@ -218,6 +219,26 @@ class TrafficPolicyTunnelTest {
         assertThat(elsewhere.statusCode()).as("the breaker guards the whole rule").isEqualTo(503);
         assertThat(Curl.run(http2, null).out()).isEqualTo("503");
         assertThat(upstream.requested).containsExactly("/fail", "/fail", "/fail");
+    }
+
+    @Test
+    void theAgentsPageForAnUnreachableUpstreamCountsAsAFailure() throws Exception {
+        int closed;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closed = socket.getLocalPort();
+        }
+        harness.startAgent().http(HttpTunnelOptions.to(Integer.toString(closed)).withSubdomain("app")
+                .withTrafficPolicy("on_http_request: [{actions: [{type: circuit-breaker,"
+                        + " config: {volume_threshold: 2, tripped_duration: 60s}}]}]"));
+
+        HttpResponse<String> first = get("/a", null);
+        HttpResponse<String> second = get("/b", null);
+        HttpResponse<String> third = get("/c", null);
+
+        assertThat(first.headers().firstValue(Protocol.AGENT_ERROR.toString())).hasValue("upstream_unreachable");
+        assertThat(second.statusCode()).isEqualTo(502);
+        assertThat(third.statusCode()).isEqualTo(503);
+        assertThat(third.headers().firstValue(Protocol.AGENT_ERROR.toString())).hasValue("policy_circuit_open");
     }
 
     private HttpResponse<String> keyed(String path, String key) throws Exception {
