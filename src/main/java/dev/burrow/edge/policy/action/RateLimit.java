@@ -18,8 +18,8 @@ import java.util.function.LongSupplier;
  * {@code rate-limit}: at most {@code capacity} requests per {@code rate} (a sliding window) for each bucket key, the
  * values of the {@code bucket_key} expressions (the client's address by default). A request over the limit gets 429
  * with {@code Retry-After}, the whole seconds until its key has room again, and never reaches the upstream. The
- * counts live as long as the tunnel's bind, in {@link Buckets}: at most {@link #MAX_KEYS} keys, the least recently
- * used forgotten first.
+ * counts live as long as the compiled policy (a policy replaced while the tunnel serves starts from none), in
+ * {@link Buckets}: at most {@link #MAX_KEYS} keys, the least recently used forgotten first.
  */
 final class RateLimit implements Action {
     static final int MAX_KEYS = 100_000;
