@@ -6,6 +6,7 @@ import dev.burrow.edge.AgentSession;
 import dev.burrow.edge.HttpTunnel;
 import dev.burrow.edge.Tunnel;
 import dev.burrow.edge.policy.PolicyPhases;
+import dev.burrow.edge.policy.PolicySlot;
 import dev.burrow.edge.policy.RequestDecision;
 import dev.burrow.edge.policy.TrafficPolicy;
 import dev.burrow.protocol.TunnelType;
@@ -55,7 +56,7 @@ class PublicHttp2StreamTest {
         ClientAddress.set(publicSide, CLIENT, CLIENT);
         PublicHttp2Pipeline.configure(publicSide.pipeline(), edge, PublicConnection.PLAIN);
         edge.serve(new HttpTunnel("t1", "app.burrow.test", "http://app.burrow.test", false, false, session,
-                TrafficPolicy.NONE));
+                new PolicySlot(TrafficPolicy.NONE)));
         edge.phases(PolicyPhases.NONE.withRequest((request, tunnel, address) -> decision));
         exchange();
         agentWrote();
@@ -259,6 +260,16 @@ class PublicHttp2StreamTest {
         @Override
         public String routeKey() {
             return "broken.burrow.test";
+        }
+
+        @Override
+        public TrafficPolicy policy() {
+            return TrafficPolicy.NONE;
+        }
+
+        @Override
+        public void replacePolicy(TrafficPolicy next) {
+            throw new UnsupportedOperationException("the test never replaces it");
         }
     }
 
