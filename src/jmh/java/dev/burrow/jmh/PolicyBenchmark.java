@@ -76,11 +76,11 @@ public class PolicyBenchmark {
 
     @Benchmark
     public FullHttpResponse basicAuth() {
-        return basic.decide(request(), tunnel, CLIENT, Runnable::run).toCompletableFuture().join();
+        return basic.decide(request(), tunnel, CLIENT, Runnable::run, observer -> { }).toCompletableFuture().join();
     }
 
     @Benchmark
     public FullHttpResponse tenRules() {
-        return rules.decide(request(), tunnel, CLIENT, Runnable::run).toCompletableFuture().join();
+        return rules.decide(request(), tunnel, CLIENT, Runnable::run, observer -> { }).toCompletableFuture().join();
     }
 }
