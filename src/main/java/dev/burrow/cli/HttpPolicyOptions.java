@@ -47,6 +47,16 @@ final class HttpPolicyOptions extends PolicyOptions {
                     + " for a basic-auth rule; the edge compares in constant time and never logs it.")
     List<String> basicAuth = new ArrayList<>();
 
+    @Option(names = "--rate-limit", paramLabel = "N/DURATION",
+            description = "At most N requests per DURATION (such as 100/1m) from each client address, or from each"
+                    + " value of --rate-limit-header; more get 429 with Retry-After. A shorthand for a rate-limit rule.")
+    String rateLimit;
+
+    @Option(names = "--rate-limit-header", paramLabel = "NAME",
+            description = "Count --rate-limit per value of this request header (an API key, say) instead of per"
+                    + " client address; requests without it are counted by address.")
+    String rateLimitHeader;
+
     @Option(names = "--request-header-add", paramLabel = "NAME:VALUE",
             description = "Add this header to every request sent upstream (repeatable).")
     List<String> requestHeaderAdd = new ArrayList<>();
@@ -82,6 +92,11 @@ final class HttpPolicyOptions extends PolicyOptions {
             config.set("credentials", strings(basicAuth));
             add(commandLine, policy, Phase.ON_HTTP_REQUEST, "--basic-auth", "basic-auth", config);
         }
+        if (rateLimit != null) {
+            add(commandLine, policy, Phase.ON_HTTP_REQUEST, "--rate-limit", "rate-limit", rateLimitConfig(commandLine));
+        } else if (rateLimitHeader != null) {
+            throw new ParameterException(commandLine, "--rate-limit-header goes with --rate-limit");
+        }
         headers(commandLine, policy, Phase.ON_HTTP_REQUEST, "--request-header-add", requestHeaderAdd);
         removals(commandLine, policy, Phase.ON_HTTP_REQUEST, "--request-header-remove", requestHeaderRemove);
         headers(commandLine, policy, Phase.ON_HTTP_RESPONSE, "--response-header-add", responseHeaderAdd);
@@ -90,6 +105,27 @@ final class HttpPolicyOptions extends PolicyOptions {
             ObjectNode config = NODES.objectNode().put("from", urlRewrite.get(i)).put("to", urlRewrite.get(i + 1));
             add(commandLine, policy, Phase.ON_HTTP_REQUEST, "--url-rewrite", "url-rewrite", config);
         }
+    }
+
+    private ObjectNode rateLimitConfig(CommandLine commandLine) {
+        int slash = rateLimit.indexOf('/');
+        if (slash <= 0 || !rateLimit.substring(0, slash).matches("\\d{1,7}")) {
+            throw new ParameterException(commandLine, "--rate-limit: '" + rateLimit + "' is not N/DURATION, such as"
+                    + " 100/1m");
+        }
+        ObjectNode config = NODES.objectNode().put("capacity", Integer.parseInt(rateLimit.substring(0, slash)))
+                .put("rate", rateLimit.substring(slash + 1));
+        if (rateLimitHeader != null) {
+            if (!rateLimitHeader.matches("[A-Za-z0-9!#$%&'*+.^_`|~-]+")) {
+                throw new ParameterException(commandLine, "--rate-limit-header: '" + rateLimitHeader
+                        + "' is not a header name");
+            }
+            String name = rateLimitHeader.toLowerCase(java.util.Locale.ROOT);
+            // A request without the header is counted by its address rather than failing the expression.
+            config.set("bucket_key", NODES.arrayNode().add("'" + name + "' in req.headers ? req.headers['" + name
+                    + "'][0] : conn.client_ip"));
+        }
+        return config;
     }
 
     private ObjectNode oauthConfig(CommandLine commandLine) {

@@ -21,7 +21,9 @@ import java.io.Writer;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -88,6 +90,42 @@ class PolicyOptionsTest {
 
         assertThat(text).contains("\"type\":\"oidc\"", "\"issuer_url\":\"https://accounts.google.com\"",
                 "\"allow_domains\":[\"example.test\"]");
+    }
+
+    @Test
+    void aRateLimitFlagCountsPerHeaderValueAndFallsBackToTheAddress() throws Exception {
+        assertThat(run("--rate-limit", "100").err()).contains("is not N/DURATION");
+        assertThat(run("--rate-limit-header", "X-Api-Key").err()).contains("goes with --rate-limit");
+        var root = BurrowCommand.commandLine(new PrintWriter(Writer.nullWriter()), new PrintWriter(Writer.nullWriter()));
+        var line = root.parseArgs("http", "8080", "--rate-limit", "2/1m", "--rate-limit-header", "X-Api-Key")
+                .subcommand().commandSpec().commandLine();
+        HttpCommand command = line.getCommand();
+        TrafficPolicy policy = TrafficPolicy.compile(command.policy.policyText(line, TunnelType.HTTP));
+
+        List<Integer> keyed = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            HttpRequest request = request(null);
+            request.headers().set("X-Api-Key", "k1");
+            keyed.add(status(decide(policy, request, TUNNEL, CLIENT)));
+        }
+        HttpRequest other = request(null);
+        other.headers().set("X-Api-Key", "k2");
+        int otherKey = status(decide(policy, other, TUNNEL, CLIENT));
+        int noHeader = status(decide(policy, request(null), TUNNEL, CLIENT));
+
+        assertThat(keyed).containsExactly(200, 200, 429);
+        assertThat(otherKey).isEqualTo(200);
+        assertThat(noHeader).as("counted by address, not failing").isEqualTo(200);
+    }
+
+    /** 200 for a request let through, else the answer's status (released). */
+    private static int status(FullHttpResponse answer) {
+        if (answer == null) {
+            return 200;
+        }
+        int code = answer.status().code();
+        answer.release();
+        return code;
     }
 
     @Test
