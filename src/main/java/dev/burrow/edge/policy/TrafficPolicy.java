@@ -34,6 +34,8 @@ public final class TrafficPolicy {
     private final Map<Phase, List<Rule>> phases;
     /** Fields some action of the request phase vouches for: a visitor's copies are removed before the rules run. */
     private final Set<String> vouched = new HashSet<>();
+    /** One line per denial, bounded against floods; per policy, so per tunnel. */
+    private final DenialLog denials = new DenialLog(System::nanoTime);
 
     TrafficPolicy(Map<Phase, List<Rule>> phases) {
         this.phases = Map.copyOf(phases);
@@ -97,8 +99,7 @@ public final class TrafficPolicy {
         PolicyContext context = PolicyContext.connection(tunnel, client);
         run(context);
         if (context.refused()) {
-            log.atInfo().addKeyValue("tunnel", tunnel.routeKey()).addKeyValue("rule", context.rule())
-                    .addKeyValue("client", client).log("traffic policy refused a connection");
+            logDenial(context, 0, "traffic policy refused a connection");
             return false;
         }
         return true;
@@ -124,11 +125,26 @@ public final class TrafficPolicy {
             observed.accept(context.observer());
         }
         if (answer != null && answer.status().code() >= 400) {
-            log.atInfo().addKeyValue("tunnel", context.tunnel().routeKey()).addKeyValue("rule", context.rule())
-                    .addKeyValue("client", context.client()).addKeyValue("status", answer.status().code())
-                    .log("traffic policy denied a request");
+            logDenial(context, answer.status().code(), "traffic policy denied a request");
         }
         return answer;
+    }
+
+    /** One line: tunnel, rule, client, status (0 for a connection), and how many lines the bound left out before. */
+    private void logDenial(PolicyContext context, int status, String message) {
+        long skipped = denials.admit();
+        if (skipped < 0) {
+            return;
+        }
+        var line = log.atInfo().addKeyValue("tunnel", context.tunnel().routeKey()).addKeyValue("rule", context.rule())
+                .addKeyValue("client", context.client());
+        if (status > 0) {
+            line = line.addKeyValue("status", status);
+        }
+        if (skipped > 0) {
+            line = line.addKeyValue("suppressed", skipped);
+        }
+        line.log(message);
     }
 
     private void run(PolicyContext context) {
