@@ -16,7 +16,6 @@ import dev.cel.runtime.CelRuntimeFactory;
 import dev.cel.runtime.CelVariableResolver;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -133,15 +132,6 @@ final class Expressions {
         }
     }
 
-    /** The names a phase's expressions may use, in the order the documentation lists them. */
-    static List<String> variables(Phase phase) {
-        return switch (phase) {
-            case ON_TCP_CONNECT -> List.copyOf(CONNECTION.keySet());
-            case ON_HTTP_REQUEST -> concat(CONNECTION, REQUEST);
-            case ON_HTTP_RESPONSE -> concat(CONNECTION, REQUEST, RESPONSE);
-        };
-    }
-
     @SafeVarargs
     private static CelCompiler compiler(Map<String, CelType>... groups) {
         // The result type is checked per expression, so that one compiler per phase serves bools and strings.
@@ -150,11 +140,6 @@ final class Expressions {
             group.forEach(builder::addVar);
         }
         return builder.build();
-    }
-
-    @SafeVarargs
-    private static List<String> concat(Map<String, CelType>... groups) {
-        return java.util.Arrays.stream(groups).flatMap(group -> group.keySet().stream()).toList();
     }
 
     private static Map<String, CelType> ordered(Object... pairs) {
