@@ -4,6 +4,7 @@ import dev.burrow.edge.AgentSession;
 import dev.burrow.edge.Hostnames;
 import dev.burrow.edge.Tunnel;
 import dev.burrow.edge.TunnelRegistry;
+import dev.burrow.edge.policy.PolicySlot;
 import dev.burrow.edge.policy.TrafficPolicy;
 import dev.burrow.protocol.TunnelType;
 import java.lang.reflect.Method;
@@ -127,13 +128,8 @@ public class RoutingBenchmark {
         }
 
         @Override
-        public TrafficPolicy policy() {
-            return TrafficPolicy.NONE;
-        }
-
-        @Override
-        public void replacePolicy(TrafficPolicy next) {
-            throw new UnsupportedOperationException("a benchmark's name has no policy");
+        public PolicySlot policySlot() {
+            return new PolicySlot(TrafficPolicy.NONE);
         }
 
         @Override

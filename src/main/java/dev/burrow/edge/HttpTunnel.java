@@ -1,7 +1,6 @@
 package dev.burrow.edge;
 
 import dev.burrow.edge.policy.PolicySlot;
-import dev.burrow.edge.policy.TrafficPolicy;
 import dev.burrow.protocol.TunnelType;
 
 /**
@@ -23,13 +22,4 @@ public record HttpTunnel(String id, String hostname, String url, boolean httpsRe
         return hostname;
     }
 
-    @Override
-    public TrafficPolicy policy() {
-        return policySlot.get();
-    }
-
-    @Override
-    public void replacePolicy(TrafficPolicy next) {
-        policySlot.set(next);
-    }
 }

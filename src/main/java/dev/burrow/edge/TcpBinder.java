@@ -1,6 +1,7 @@
 package dev.burrow.edge;
 
 import dev.burrow.edge.tcp.PublicConnectionHandler;
+import dev.burrow.edge.policy.PolicySlot;
 import dev.burrow.edge.policy.TrafficPolicy;
 import dev.burrow.protocol.ControlMessage;
 import dev.burrow.protocol.ErrorCode;
@@ -77,7 +78,7 @@ final class TcpBinder implements TunnelBinder {
     /** Claims the port and listens on it; completes with null if the port is taken, in the registry or the OS. */
     private CompletionStage<ControlMessage> listen(ControlMessage.Bind bind, AgentSession session, TrafficPolicy policy, int port) {
         String url = "tcp://" + edge.config.domain() + ":" + port;
-        TcpTunnel tunnel = new TcpTunnel(UUID.randomUUID().toString(), port, url, session, policy);
+        TcpTunnel tunnel = new TcpTunnel(UUID.randomUUID().toString(), port, url, session, new PolicySlot(policy));
         if (!edge.claim(tunnel)) {
             return CompletableFuture.completedFuture(null);
         }

@@ -1,6 +1,6 @@
 package dev.burrow.edge;
 
-import dev.burrow.edge.policy.TrafficPolicy;
+import dev.burrow.edge.policy.PolicySlot;
 import dev.burrow.protocol.TunnelType;
 import io.netty.channel.Channel;
 
@@ -13,16 +13,16 @@ final class TcpTunnel implements Tunnel {
     private final int port;
     private final String url;
     private final AgentSession session;
-    private volatile TrafficPolicy policy;
+    private final PolicySlot policySlot;
     private Channel listener;
     private boolean released;
 
-    TcpTunnel(String id, int port, String url, AgentSession session, TrafficPolicy policy) {
+    TcpTunnel(String id, int port, String url, AgentSession session, PolicySlot policySlot) {
         this.id = id;
         this.port = port;
         this.url = url;
         this.session = session;
-        this.policy = policy;
+        this.policySlot = policySlot;
     }
 
     @Override
@@ -41,13 +41,8 @@ final class TcpTunnel implements Tunnel {
     }
 
     @Override
-    public TrafficPolicy policy() {
-        return policy;
-    }
-
-    @Override
-    public void replacePolicy(TrafficPolicy next) {
-        policy = next;
+    public PolicySlot policySlot() {
+        return policySlot;
     }
 
     @Override

@@ -1,7 +1,6 @@
 package dev.burrow.edge;
 
 import dev.burrow.edge.policy.PolicySlot;
-import dev.burrow.edge.policy.TrafficPolicy;
 import dev.burrow.protocol.TunnelType;
 
 /**
@@ -20,13 +19,4 @@ record TlsTunnel(String id, String hostname, String url, AgentSession session, P
         return hostname;
     }
 
-    @Override
-    public TrafficPolicy policy() {
-        return policySlot.get();
-    }
-
-    @Override
-    public void replacePolicy(TrafficPolicy next) {
-        policySlot.set(next);
-    }
 }

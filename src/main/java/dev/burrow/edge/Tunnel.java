@@ -1,5 +1,6 @@
 package dev.burrow.edge;
 
+import dev.burrow.edge.policy.PolicySlot;
 import dev.burrow.edge.policy.TrafficPolicy;
 import dev.burrow.protocol.ControlMessage;
 import dev.burrow.protocol.TunnelType;
@@ -31,11 +32,18 @@ public interface Tunnel {
         return new ControlMessage.Bound(bindId, id(), routeKey(), url(), null);
     }
 
+    /** Where the tunnel keeps its traffic policy. */
+    PolicySlot policySlot();
+
     /** The tunnel's traffic policy now; {@link TrafficPolicy#NONE} when the agent gave none. */
-    TrafficPolicy policy();
+    default TrafficPolicy policy() {
+        return policySlot().get();
+    }
 
     /** Replaces the policy for the requests and connections that come from now on; those under way keep theirs. */
-    void replacePolicy(TrafficPolicy next);
+    default void replacePolicy(TrafficPolicy next) {
+        policySlot().set(next);
+    }
 
     /** The tunnel no longer holds its address: it lets go of what it holds beyond the registry (a listener). */
     default void unbound() {

@@ -263,13 +263,8 @@ class PublicHttp2StreamTest {
         }
 
         @Override
-        public TrafficPolicy policy() {
-            return TrafficPolicy.NONE;
-        }
-
-        @Override
-        public void replacePolicy(TrafficPolicy next) {
-            throw new UnsupportedOperationException("the test never replaces it");
+        public PolicySlot policySlot() {
+            return new PolicySlot(TrafficPolicy.NONE);
         }
     }
 
