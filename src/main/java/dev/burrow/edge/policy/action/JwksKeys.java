@@ -3,7 +3,6 @@ package dev.burrow.edge.policy.action;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -25,8 +24,6 @@ final class JwksKeys {
     /** A key set this large is far beyond any issuer's: refused rather than parsed. */
     static final int MAX_BODY = 256 * 1024;
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(TIMEOUT)
-            .followRedirects(HttpClient.Redirect.NEVER).build();
 
     private final URI url;
     private final LongSupplier nanos;
@@ -59,7 +56,7 @@ final class JwksKeys {
             // An issuer that failed a moment ago is not asked again for every request.
             return keys != null ? CompletableFuture.completedFuture(keys) : CompletableFuture.failedFuture(lastFailure);
         }
-        CompletableFuture<JWKSet> fetching = HTTP.sendAsync(HttpRequest.newBuilder(url).timeout(TIMEOUT)
+        CompletableFuture<JWKSet> fetching = IssuerHttp.CLIENT.sendAsync(HttpRequest.newBuilder(url).timeout(TIMEOUT)
                         .header("Accept", "application/json").GET().build(), HttpResponse.BodyHandlers.ofString())
                 .thenApply(this::parse);
         inFlight = fetching;

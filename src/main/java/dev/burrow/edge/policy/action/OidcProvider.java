@@ -9,7 +9,6 @@ import com.nimbusds.jwt.SignedJWT;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -38,8 +37,6 @@ final class OidcProvider {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
     private static final int MAX_BODY = 256 * 1024;
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(TIMEOUT)
-            .followRedirects(HttpClient.Redirect.NEVER).build();
     private static final Set<JWSAlgorithm> ID_TOKEN_ALGORITHMS = JwtSignatures.ASYMMETRIC;
 
     private final URI issuer;
@@ -100,7 +97,7 @@ final class OidcProvider {
                     .header("Accept", "application/json")
                     .header("Authorization", "Basic " + credentials)
                     .POST(HttpRequest.BodyPublishers.ofString(form)).build();
-            return HTTP.sendAsync(request, HttpResponse.BodyHandlers.ofString())
+            return IssuerHttp.CLIENT.sendAsync(request, HttpResponse.BodyHandlers.ofString())
                     .thenApply(response -> idToken(response, endpoints))
                     .thenCompose(idToken -> checked(idToken, endpoints, nonce));
         });
@@ -169,7 +166,7 @@ final class OidcProvider {
     }
 
     private static CompletableFuture<String> get(URI uri) {
-        return HTTP.sendAsync(HttpRequest.newBuilder(uri).timeout(TIMEOUT).header("Accept", "application/json")
+        return IssuerHttp.CLIENT.sendAsync(HttpRequest.newBuilder(uri).timeout(TIMEOUT).header("Accept", "application/json")
                 .GET().build(), HttpResponse.BodyHandlers.ofString()).thenApply(response -> {
                     if (response.statusCode() != 200) {
                         throw new IllegalStateException(uri + " answered " + response.statusCode());
