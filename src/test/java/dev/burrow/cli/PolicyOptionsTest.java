@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.burrow.edge.HttpTunnel;
 import dev.burrow.edge.policy.PolicySlot;
 import dev.burrow.edge.policy.TestPolicies;
+import dev.burrow.edge.policy.TestPolicies;
 import dev.burrow.edge.policy.TrafficPolicy;
 import dev.burrow.protocol.TunnelType;
 import io.netty.handler.codec.http.DefaultHttpRequest;
@@ -106,12 +107,12 @@ class PolicyOptionsTest {
         for (int i = 0; i < 3; i++) {
             HttpRequest request = request(null);
             request.headers().set("X-Api-Key", "k1");
-            keyed.add(status(decide(policy, request, TUNNEL, CLIENT)));
+            keyed.add(status(TestPolicies.decideAtOnce(policy, request, TUNNEL, CLIENT)));
         }
         HttpRequest other = request(null);
         other.headers().set("X-Api-Key", "k2");
-        int otherKey = status(decide(policy, other, TUNNEL, CLIENT));
-        int noHeader = status(decide(policy, request(null), TUNNEL, CLIENT));
+        int otherKey = status(TestPolicies.decideAtOnce(policy, other, TUNNEL, CLIENT));
+        int noHeader = status(TestPolicies.decideAtOnce(policy, request(null), TUNNEL, CLIENT));
 
         assertThat(keyed).containsExactly(200, 200, 429);
         assertThat(otherKey).isEqualTo(200);
@@ -145,10 +146,10 @@ class PolicyOptionsTest {
 
         TrafficPolicy policy = TrafficPolicy.compile(command.policy.policyText(line, TunnelType.HTTP));
 
-        FullHttpResponse anonymous = decide(policy, request(null), TUNNEL, CLIENT);
-        FullHttpResponse outsider = decide(policy, request("ann:pw"), TUNNEL,
+        FullHttpResponse anonymous = TestPolicies.decideAtOnce(policy, request(null), TUNNEL, CLIENT);
+        FullHttpResponse outsider = TestPolicies.decideAtOnce(policy, request("ann:pw"), TUNNEL,
                 new InetSocketAddress("198.51.100.1", 1));
-        FullHttpResponse member = decide(policy, request("ann:pw"), TUNNEL, CLIENT);
+        FullHttpResponse member = TestPolicies.decideAtOnce(policy, request("ann:pw"), TUNNEL, CLIENT);
         HttpResponse response = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
         response.headers().set("Server", "app");
         policy.onResponse(response, request(null), TUNNEL, CLIENT);
@@ -163,12 +164,6 @@ class PolicyOptionsTest {
             outsider.release();
             member.release();
         }
-    }
-
-    private static FullHttpResponse decide(TrafficPolicy policy, HttpRequest request, HttpTunnel tunnel,
-                                           InetSocketAddress client) {
-        return policy.decide(request, tunnel, client, Runnable::run, TestPolicies.UNOBSERVED).toCompletableFuture()
-                .join();
     }
 
     private static HttpRequest request(String credentials) {

@@ -125,9 +125,9 @@ class TrafficPolicyTest {
                 """);
 
         HttpRequest admin = get("/admin/users");
-        FullHttpResponse answer = decide(policy, admin, TUNNEL, CLIENT);
+        FullHttpResponse answer = TestPolicies.decideAtOnce(policy, admin, TUNNEL, CLIENT);
         HttpRequest old = get("/old/page?x=1");
-        FullHttpResponse none = decide(policy, old, TUNNEL, CLIENT);
+        FullHttpResponse none = TestPolicies.decideAtOnce(policy, old, TUNNEL, CLIENT);
 
         try {
             assertThat(answer.status().code()).isEqualTo(404);
@@ -151,10 +151,10 @@ class TrafficPolicyTest {
         HttpRequest garbage = get("/");
         garbage.headers().set("Authorization", "Basic %%%");
 
-        assertThat(decide(policy, bob, TUNNEL, CLIENT)).isNull();
+        assertThat(TestPolicies.decideAtOnce(policy, bob, TUNNEL, CLIENT)).isNull();
         assertThat(bob.headers().contains("Authorization")).isFalse();
         for (HttpRequest refused : new HttpRequest[] {wrong, garbage, get("/")}) {
-            FullHttpResponse answer = decide(policy, refused, TUNNEL, CLIENT);
+            FullHttpResponse answer = TestPolicies.decideAtOnce(policy, refused, TUNNEL, CLIENT);
             assertThat(answer.status()).isEqualTo(HttpResponseStatus.UNAUTHORIZED);
             assertThat(answer.headers().get("WWW-Authenticate")).isEqualTo("Basic realm=\"team\", charset=\"UTF-8\"");
             answer.release();
@@ -205,7 +205,7 @@ class TrafficPolicyTest {
         TrafficPolicy policy = TrafficPolicy.compile("on_http_request: [{expressions: [\"req.headers['x-key'][0]"
                 + " != 'open'\"], actions: [{type: deny}]}]");
 
-        assertThatThrownBy(() -> decide(policy, get("/"), TUNNEL, CLIENT))
+        assertThatThrownBy(() -> TestPolicies.decideAtOnce(policy, get("/"), TUNNEL, CLIENT))
                 .isInstanceOf(PolicyEvaluationException.class).hasMessageContaining("x-key");
     }
 
@@ -222,25 +222,18 @@ class TrafficPolicyTest {
                         config: {status_code: 200, headers: {Content-Type: application/json}, body: '{"ok":true}'}
                 """);
 
-        FullHttpResponse moved = decide(policy, get("/docs/a/b?c=d"), TUNNEL, CLIENT);
-        FullHttpResponse health = decide(policy, get("/health"), TUNNEL, CLIENT);
+        FullHttpResponse moved = TestPolicies.decideAtOnce(policy, get("/docs/a/b?c=d"), TUNNEL, CLIENT);
+        FullHttpResponse health = TestPolicies.decideAtOnce(policy, get("/health"), TUNNEL, CLIENT);
         try {
             assertThat(moved.status().code()).isEqualTo(301);
             assertThat(moved.headers().get("Location")).isEqualTo("https://docs.example.test/a/b?c=d");
             assertThat(health.headers().get("Content-Type")).isEqualTo("application/json");
             assertThat(health.content().toString(StandardCharsets.UTF_8)).isEqualTo("{\"ok\":true}");
-            assertThat(decide(policy, get("/other"), TUNNEL, CLIENT)).isNull();
+            assertThat(TestPolicies.decideAtOnce(policy, get("/other"), TUNNEL, CLIENT)).isNull();
         } finally {
             moved.release();
             health.release();
         }
-    }
-
-    /** The request phase, decided at once: no action here waits. */
-    static FullHttpResponse decide(TrafficPolicy policy, HttpRequest request, Tunnel tunnel,
-                                   InetSocketAddress client) {
-        return policy.decide(request, tunnel, client, Runnable::run, TestPolicies.UNOBSERVED).toCompletableFuture()
-                .join();
     }
 
     private static String base64(String text) {

@@ -8,6 +8,7 @@ import dev.burrow.edge.Tunnel;
 import dev.burrow.edge.policy.PolicyException;
 import dev.burrow.edge.policy.PolicySlot;
 import dev.burrow.edge.policy.ResponseObserver;
+import dev.burrow.edge.policy.TestPolicies;
 import dev.burrow.edge.policy.TrafficPolicy;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -46,7 +47,7 @@ final class ActionFixtures {
 
     /** The request phase over {@code request}, decided at once: the answer, or null when it was let through. */
     static FullHttpResponse decide(TrafficPolicy policy, HttpRequest request, Consumer<ResponseObserver> observed) {
-        return policy.decide(request, TUNNEL, CLIENT, Runnable::run, observed).toCompletableFuture().join();
+        return TestPolicies.decideAtOnce(policy, request, TUNNEL, CLIENT, observed);
     }
 
     static String problem(String policy) {

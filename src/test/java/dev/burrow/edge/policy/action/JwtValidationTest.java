@@ -105,8 +105,7 @@ class JwtValidationTest {
         if (authorization != null) {
             request.headers().set("Authorization", authorization);
         }
-        return policy.decide(request, TUNNEL, CLIENT, Runnable::run, TestPolicies.UNOBSERVED).toCompletableFuture()
-                .join();
+        return TestPolicies.decideAtOnce(policy, request, TUNNEL, CLIENT);
     }
 
     private void assertRefused(String authorization, String challenge) {
