@@ -3,6 +3,7 @@ package dev.burrow.edge.policy;
 import dev.burrow.edge.Tunnel;
 import dev.burrow.edge.policy.action.Action;
 import dev.burrow.protocol.TunnelType;
+import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
@@ -28,6 +29,9 @@ import org.slf4j.LoggerFactory;
 public final class TrafficPolicy {
     private static final Logger log = LoggerFactory.getLogger("dev.burrow.edge.policy");
 
+    /** The largest request body the edge reads whole for a policy that checks bodies (a webhook's signature). */
+    public static final int MAX_REQUEST_BODY = 1024 * 1024;
+
     /** No rules: everything passes unchanged. */
     public static final TrafficPolicy NONE = new TrafficPolicy(Map.of());
 
@@ -36,12 +40,18 @@ public final class TrafficPolicy {
     private final Set<String> vouched = new HashSet<>();
     /** One line per denial, bounded against floods; per policy, so per tunnel. */
     private final DenialLog denials = new DenialLog(System::nanoTime);
+    private final boolean needsBody;
 
     TrafficPolicy(Map<Phase, List<Rule>> phases) {
         this.phases = Map.copyOf(phases);
+        boolean body = false;
         for (Rule rule : phases.getOrDefault(Phase.ON_HTTP_REQUEST, List.of())) {
-            rule.actions().forEach(action -> vouched.addAll(action.vouchedRequestHeaders()));
+            for (Action action : rule.actions()) {
+                vouched.addAll(action.vouchedRequestHeaders());
+                body |= action.needsRequestBody();
+            }
         }
+        needsBody = body;
     }
 
     /**
@@ -85,8 +95,26 @@ public final class TrafficPolicy {
      */
     public CompletionStage<FullHttpResponse> decide(HttpRequest request, Tunnel tunnel, InetSocketAddress client,
                                                     Executor loop, Consumer<ResponseObserver> observed) {
+        return decide(request, null, tunnel, client, loop, observed);
+    }
+
+    /**
+     * As {@link #decide(HttpRequest, Tunnel, InetSocketAddress, Executor, Consumer)}, with the request's whole body,
+     * which the edge read first because {@link #needsRequestBody()}; the body stays the caller's.
+     */
+    public CompletionStage<FullHttpResponse> decide(HttpRequest request, ByteBuf body, Tunnel tunnel,
+                                                    InetSocketAddress client, Executor loop,
+                                                    Consumer<ResponseObserver> observed) {
         vouched.forEach(request.headers()::remove);
-        return runFrom(PolicyContext.request(request, tunnel, client), 0, 0, loop, observed);
+        return runFrom(PolicyContext.request(request, body, tunnel, client), 0, 0, loop, observed);
+    }
+
+    /**
+     * Whether an action of the request phase reads the body: the edge then reads it whole, up to
+     * {@link #MAX_REQUEST_BODY} (a larger one is answered 413), before the phase decides.
+     */
+    public boolean needsRequestBody() {
+        return needsBody;
     }
 
     /** Runs {@code on_http_response} over the head of the upstream's answer, which it may change in place. */
