@@ -2,15 +2,19 @@ package dev.burrow.edge.policy;
 
 import dev.burrow.edge.Tunnel;
 import dev.burrow.edge.policy.action.Action;
+import dev.burrow.protocol.ControlMessage;
+import dev.burrow.protocol.Protocol;
 import dev.burrow.protocol.TunnelType;
+import dev.burrow.transport.HostPort;
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
-import java.util.List;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -152,17 +156,26 @@ public final class TrafficPolicy {
         if (answer == null && context.observer() != null) {
             observed.accept(context.observer());
         }
-        if (answer != null && answer.status().code() >= 400) {
-            logDenial(context, answer.status().code(), "traffic policy denied a request");
+        if (answer != null && answer.status().code() >= 400 && logDenial(context, answer.status().code(),
+                "traffic policy denied a request")) {
+            HttpRequest request = context.request();
+            context.tunnel().reportDenial(new ControlMessage.Denied(context.tunnel().id(),
+                    HostPort.of(context.client()).toString(), request.method().name(), request.uri(),
+                    request.headers().get(HttpHeaderNames.HOST), answer.status().code(), context.rule(),
+                    answer.headers().get(Protocol.AGENT_ERROR)));
         }
         return answer;
     }
 
-    /** One line: tunnel, rule, client, status (0 for a connection), and how many lines the bound left out before. */
-    private void logDenial(PolicyContext context, int status, String message) {
+    /**
+     * One line: tunnel, rule, client, status (0 for a connection), and how many lines the bound left out before.
+     *
+     * @return false when the bound left this one out
+     */
+    private boolean logDenial(PolicyContext context, int status, String message) {
         long skipped = denials.admit();
         if (skipped < 0) {
-            return;
+            return false;
         }
         var line = log.atInfo().addKeyValue("tunnel", context.tunnel().routeKey()).addKeyValue("rule", context.rule())
                 .addKeyValue("client", context.client());
@@ -173,6 +186,7 @@ public final class TrafficPolicy {
             line = line.addKeyValue("suppressed", skipped);
         }
         line.log(message);
+        return true;
     }
 
     private void run(PolicyContext context) {
