@@ -6,6 +6,7 @@ import dev.burrow.edge.policy.RequestDecision;
 import dev.burrow.edge.policy.RequestPhase;
 import dev.burrow.edge.policy.ResponseObserver;
 import dev.burrow.edge.policy.TrafficPolicy;
+import dev.burrow.edge.proxy.ForwardedClient;
 import dev.burrow.transport.ErrorPages;
 import dev.burrow.transport.PendingDecision;
 import io.netty.buffer.ByteBuf;
@@ -39,6 +40,7 @@ final class RequestGate {
     /**
      * @param body the request's whole body when it was held for the tunnel's policy ({@link HeldBody}), or null;
      *     the caller's, and held until the decision
+     * @param peer the request's peer: the client, unless it is one of the edge's trusted proxies
      * @param allowed runs on the loop when the request may go on to its tunnel, with what the tunnel's policy wants
      *     told the status of its answer (null for nothing)
      * @param answered runs on the loop with the response the client gets instead (the receiver sends and releases it)
@@ -46,8 +48,10 @@ final class RequestGate {
      */
     static PendingDecision<RequestDecision> ask(HttpEdge edge, EventExecutor loop, ByteBufAllocator alloc,
                                                 HttpRequest request, ByteBuf body, Tunnel tunnel,
-                                                InetSocketAddress client, Consumer<ResponseObserver> allowed,
+                                                InetSocketAddress peer, Consumer<ResponseObserver> allowed,
                                                 Consumer<FullHttpResponse> answered) {
+        // The phases judge the client, which a trusted proxy names rather than is.
+        InetSocketAddress client = ForwardedClient.of(request.headers(), peer, edge.trustedProxies());
         BodyFraming framing = BodyFraming.of(request.headers());
         String target = request.uri();
         // Set by the policy on the loop, read there once it decided: the decision itself is the edge's public API.
