@@ -34,6 +34,7 @@ public final class ActionTypes {
             Map.entry("deny", new Type(REQUEST_OR_CONNECT, Deny::new)),
             Map.entry("jwt-validation", new Type(HTTP_REQUEST, JwtValidation::new)),
             Map.entry("log", new Type(ANY, Log::new)),
+            Map.entry("oauth", new Type(HTTP_REQUEST, SignIns::oauth)),
             Map.entry("oidc", new Type(HTTP_REQUEST, SignIns::oidc)),
             Map.entry("rate-limit", new Type(HTTP_REQUEST, RateLimit::new)),
             Map.entry("redirect", new Type(HTTP_REQUEST, Redirect::new)),
