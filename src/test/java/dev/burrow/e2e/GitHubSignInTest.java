@@ -3,7 +3,6 @@ package dev.burrow.e2e;
 import static dev.burrow.e2e.LoopbackGitHub.email;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.burrow.agent.HttpTunnelOptions;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -19,45 +18,34 @@ import org.junit.jupiter.api.io.TempDir;
  * the token endpoint, the user API behind the access token), and a visitor that follows redirects as a browser does.
  */
 class GitHubSignInTest {
-    private static final String APP = "app.burrow.test";
-
     @TempDir
     Path dataDir;
-    private TunnelHarness harness;
-    private TestUpstream upstream;
+    private SignInTunnel tunnel;
     private LoopbackGitHub github;
     private SignInVisitor visitor;
 
     @BeforeEach
     void setUp() throws IOException {
-        upstream = new TestUpstream();
-        harness = new TunnelHarness(dataDir);
+        tunnel = new SignInTunnel(dataDir);
+        visitor = tunnel.visitor;
         github = new LoopbackGitHub();
-        visitor = new SignInVisitor(harness.httpPort(), APP);
     }
 
     @AfterEach
     void tearDown() {
-        harness.close();
-        upstream.close();
+        tunnel.close();
         github.close();
     }
 
     /** Binds the tunnel with an oauth rule; mock-oauth2-server, an OpenID server, wants openid among the scopes. */
     private void bind(String allow) {
-        harness.startAgent().http(HttpTunnelOptions.to(Integer.toString(upstream.port())).withSubdomain("app")
-                .withTrafficPolicy("""
-                        on_http_request:
-                          - actions:
-                              - type: oauth
-                                config:
-                                  provider: github
-                                  github_url: "%s"
-                                  client_id: tunnel-client
-                                  client_secret: tunnel-secret
-                                  scopes: [openid, "read:user", "user:email"]
-                                  %s
-                        """.formatted(github.url(), allow)));
+        tunnel.bind("oauth", """
+                provider: github
+                github_url: "%s"
+                client_id: tunnel-client
+                client_secret: tunnel-secret
+                scopes: [openid, "read:user", "user:email"]
+                %s""".formatted(github.url(), allow));
     }
 
     @Test
@@ -70,8 +58,8 @@ class GitHubSignInTest {
 
         assertThat(signedIn.statusCode()).isEqualTo(302);
         assertThat(signedIn.headers().firstValue("location"))
-                .hasValue("http://" + APP + ":" + harness.httpPort() + "/echo/private?x=1");
-        assertThat(upstream.requested).as("nothing reached the upstream while signing in").isEmpty();
+                .hasValue(tunnel.url("/echo/private?x=1"));
+        assertThat(tunnel.upstream.requested).as("nothing reached the upstream while signing in").isEmpty();
         HttpResponse<String> page = visitor.get("/echo/private?x=1", "X-Burrow-User-Email", "mallory@evil.test",
                 "X-Burrow-User-Login", "mallory", "X-Burrow-User-Subject", "github:1");
         assertThat(page.statusCode()).isEqualTo(200);
@@ -104,7 +92,7 @@ class GitHubSignInTest {
         assertThat(refused.statusCode()).as("an unverified address in the list, a public one that is not verified")
                 .isEqualTo(403);
         assertThat(visitor.cookies).doesNotContainKey("__burrow_github_session");
-        assertThat(upstream.requested).isEmpty();
+        assertThat(tunnel.upstream.requested).isEmpty();
     }
 
     @Test
@@ -150,7 +138,7 @@ class GitHubSignInTest {
 
         assertThat(List.of(otherState.statusCode(), noState.statusCode(), alteredCookie.statusCode(),
                 malformedCookie.statusCode(), noCookie.statusCode())).containsOnly(401);
-        assertThat(upstream.requested).isEmpty();
+        assertThat(tunnel.upstream.requested).isEmpty();
     }
 
     @Test
@@ -165,6 +153,6 @@ class GitHubSignInTest {
         assertThat(out.statusCode()).isEqualTo(200);
         assertThat(visitor.cookies).doesNotContainKey("__burrow_github_session");
         assertThat(visitor.get("/echo/x").statusCode()).isEqualTo(302);
-        assertThat(List.copyOf(upstream.requested)).containsExactly("/echo/x");
+        assertThat(List.copyOf(tunnel.upstream.requested)).containsExactly("/echo/x");
     }
 }

@@ -3,7 +3,6 @@ package dev.burrow.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.nimbusds.jose.JOSEObjectType;
-import dev.burrow.agent.HttpTunnelOptions;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.http.HttpResponse;
@@ -29,43 +28,32 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * way a browser does, keeping its cookies per host.
  */
 class OidcTest {
-    private static final String APP = "app.burrow.test";
-
     @TempDir
     Path dataDir;
-    private TunnelHarness harness;
-    private TestUpstream upstream;
+    private SignInTunnel tunnel;
     private MockOAuth2Server provider;
     private SignInVisitor visitor;
 
     @BeforeEach
     void setUp() throws IOException {
-        upstream = new TestUpstream();
-        harness = new TunnelHarness(dataDir);
+        tunnel = new SignInTunnel(dataDir);
+        visitor = tunnel.visitor;
         provider = new MockOAuth2Server();
         provider.start(InetAddress.getLoopbackAddress(), 0);
-        visitor = new SignInVisitor(harness.httpPort(), APP);
     }
 
     @AfterEach
     void tearDown() {
-        harness.close();
-        upstream.close();
+        tunnel.close();
         provider.shutdown();
     }
 
     private void bind(String allow) {
-        harness.startAgent().http(HttpTunnelOptions.to(Integer.toString(upstream.port())).withSubdomain("app")
-                .withTrafficPolicy("""
-                        on_http_request:
-                          - actions:
-                              - type: oidc
-                                config:
-                                  issuer_url: "%s"
-                                  client_id: tunnel-client
-                                  client_secret: tunnel-secret
-                                  %s
-                        """.formatted(provider.issuerUrl("default"), allow)));
+        tunnel.bind("oidc", """
+                issuer_url: "%s"
+                client_id: tunnel-client
+                client_secret: tunnel-secret
+                %s""".formatted(provider.issuerUrl("default"), allow));
     }
 
     private void signInAs(String subject, String email) {
@@ -82,8 +70,8 @@ class OidcTest {
 
         assertThat(signedIn.statusCode()).isEqualTo(302);
         assertThat(signedIn.headers().firstValue("location"))
-                .hasValue("http://app.burrow.test:" + harness.httpPort() + "/echo/private?x=1");
-        assertThat(upstream.requested).as("nothing reached the upstream while signing in").isEmpty();
+                .hasValue(tunnel.url("/echo/private?x=1"));
+        assertThat(tunnel.upstream.requested).as("nothing reached the upstream while signing in").isEmpty();
         HttpResponse<String> page = visitor.get("/echo/private?x=1", "X-Burrow-User-Email", "mallory@evil.test");
         assertThat(page.statusCode()).isEqualTo(200);
         assertThat(page.body().lines()).contains("h:x-burrow-user-email=ann@example.test",
@@ -101,7 +89,7 @@ class OidcTest {
         assertThat(response.statusCode()).isEqualTo(302);
         assertThat(response.headers().firstValue("location")).hasValueSatisfying(
                 location -> assertThat(location).startsWith(provider.issuerUrl("default") + "/authorize"));
-        assertThat(upstream.requested).isEmpty();
+        assertThat(tunnel.upstream.requested).isEmpty();
     }
 
     @Test
@@ -113,7 +101,7 @@ class OidcTest {
 
         assertThat(refused.statusCode()).isEqualTo(403);
         assertThat(visitor.cookies).doesNotContainKey("__burrow_oidc_session");
-        assertThat(upstream.requested).isEmpty();
+        assertThat(tunnel.upstream.requested).isEmpty();
     }
 
     @Test
@@ -135,14 +123,14 @@ class OidcTest {
     void aBrowserIsSentToTheProviderAndBackAndSeesThePage() {
         bind("allow_domains: [example.test]");
         signInAs("ann-id", "ann@example.test");
-        ChromeDriver browser = Chromium.start(dataDir, "--host-resolver-rules=MAP " + APP + " 127.0.0.1");
+        ChromeDriver browser = Chromium.start(dataDir, "--host-resolver-rules=MAP " + SignInTunnel.HOST
+                + " 127.0.0.1");
         try {
-            browser.get("http://" + APP + ":" + harness.httpPort() + "/echo/browser");
+            browser.get(tunnel.url("/echo/browser"));
             new WebDriverWait(browser, Duration.ofSeconds(30)).until(
                     ExpectedConditions.textMatches(By.tagName("body"), Pattern.compile("uri=/echo/browser")));
 
-            assertThat(browser.getCurrentUrl()).isEqualTo("http://" + APP + ":" + harness.httpPort()
-                    + "/echo/browser");
+            assertThat(browser.getCurrentUrl()).isEqualTo(tunnel.url("/echo/browser"));
             assertThat(browser.findElement(By.tagName("body")).getText())
                     .contains("h:x-burrow-user-email=ann@example.test");
             assertThat(browser.manage().getCookieNamed("__burrow_oidc_session").isHttpOnly()).isTrue();
@@ -162,6 +150,6 @@ class OidcTest {
 
         assertThat(out.statusCode()).isEqualTo(200);
         assertThat(visitor.get("/echo/x").statusCode()).isEqualTo(302);
-        assertThat(List.copyOf(upstream.requested)).containsExactly("/echo/x");
+        assertThat(List.copyOf(tunnel.upstream.requested)).containsExactly("/echo/x");
     }
 }
