@@ -3,7 +3,6 @@ package dev.burrow.edge.policy.action;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -59,19 +58,17 @@ final class GitHubProvider implements IdentityProvider {
                 .timeout(IssuerHttp.SIGN_IN_TIMEOUT).header("Content-Type", "application/x-www-form-urlencoded")
                 .header("Accept", "application/json").POST(HttpRequest.BodyPublishers.ofString(IssuerHttp.form(form)))
                 .build();
-        return IssuerHttp.CLIENT.sendAsync(request, IssuerHttp.BOUNDED).thenApply(GitHubProvider::accessToken)
+        return IssuerHttp.CLIENT.sendAsync(request, IssuerHttp.BOUNDED).thenApply(response -> accessToken(response.statusCode(), response.body()))
                 .thenCompose(token -> api(token, "/user").thenCompose(user -> api(token, "/user/emails")
                         .handle((emails, failure) -> identity(user, failure == null ? emails : null))));
     }
 
-    /** The access token, from an answer that may be 200 and still an error. */
-    private static String accessToken(HttpResponse<String> response) {
-        JsonNode body = response.statusCode() == 200 ? IssuerHttp.json(response.body(), "GitHub's token answer")
-                : null;
+    /** The access token, from the token endpoint's answer, which may be 200 and still an error. */
+    static String accessToken(int status, String answer) {
+        JsonNode body = status == 200 ? IssuerHttp.json(answer, "GitHub's token answer") : null;
         if (body == null || body.hasNonNull("error")) {
-            throw new IllegalStateException("GitHub refused the code: " + (body == null
-                    ? "status " + response.statusCode()
-                    : body.path("error").asText() + " " + body.path("error_description").asText()).strip());
+            throw new IllegalStateException("GitHub refused the code: " + (body == null ? "status " + status
+                    : (body.path("error").asText() + " " + body.path("error_description").asText()).strip()));
         }
         JsonNode token = body.get("access_token");
         if (token == null || !token.isTextual() || token.asText().isEmpty() || token.asText().length() > MAX_TOKEN) {
@@ -92,8 +89,11 @@ final class GitHubProvider implements IdentityProvider {
         });
     }
 
-    /** @param emails GitHub's list of the account's addresses, or null when it could not be read */
-    private static Identity identity(JsonNode user, JsonNode emails) {
+    /**
+     * @param user   GitHub's {@code /user}
+     * @param emails GitHub's {@code /user/emails}, or null when it could not be read
+     */
+    static Identity identity(JsonNode user, JsonNode emails) {
         JsonNode id = user.get("id");
         JsonNode login = user.get("login");
         if (id == null || !id.isIntegralNumber() || id.asLong() <= 0) {
