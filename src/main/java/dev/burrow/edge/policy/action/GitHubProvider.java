@@ -58,7 +58,8 @@ final class GitHubProvider implements IdentityProvider {
                 .timeout(IssuerHttp.SIGN_IN_TIMEOUT).header("Content-Type", "application/x-www-form-urlencoded")
                 .header("Accept", "application/json").POST(HttpRequest.BodyPublishers.ofString(IssuerHttp.form(form)))
                 .build();
-        return IssuerHttp.CLIENT.sendAsync(request, IssuerHttp.BOUNDED).thenApply(response -> accessToken(response.statusCode(), response.body()))
+        return IssuerHttp.CLIENT.sendAsync(request, IssuerHttp.BOUNDED)
+                .thenApply(response -> accessToken(response.statusCode(), response.body()))
                 .thenCompose(token -> api(token, "/user").thenCompose(user -> api(token, "/user/emails")
                         .handle((emails, failure) -> identity(user, failure == null ? emails : null))));
     }

@@ -49,8 +49,8 @@ final class SignIns {
     private static Action github(ActionConfig config) throws PolicyException {
         URI web = url(config, "github_url", GitHubProvider.GITHUB);
         // Enterprise Server serves its API under /api/v3 of its own host; github.com's is a host of its own.
-        URI api = url(config, "github_api_url", web.equals(GitHubProvider.GITHUB) ? GitHubProvider.GITHUB_API
-                : URI.create(web.toString().replaceAll("/+$", "") + "/api/v3"));
+        URI api = url(config, "github_api_url", "github.com".equalsIgnoreCase(web.getHost())
+                ? GitHubProvider.GITHUB_API : URI.create(web.toString().replaceAll("/+$", "") + "/api/v3"));
         SignInSettings settings = SignInSettings.read(config, GITHUB_SCOPES, "github");
         GitHubProvider provider = new GitHubProvider(web, api, settings.clientId(), settings.clientSecret());
         return new SignIn(provider, settings, web.toString(), System::currentTimeMillis);
