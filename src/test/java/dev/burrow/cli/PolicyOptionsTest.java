@@ -110,12 +110,14 @@ class PolicyOptionsTest {
         }
     }
 
-    private static String policyText(String... flags) throws Exception {
+    /** The policy text {@code burrow http 8080} with {@code flags} hands the edge. */
+    private static String policyText(String... flags) {
         String[] args = new String[flags.length + 2];
         args[0] = "http";
         args[1] = "8080";
         System.arraycopy(flags, 0, args, 2, flags.length);
-        var root = BurrowCommand.commandLine(new PrintWriter(Writer.nullWriter()), new PrintWriter(Writer.nullWriter()));
+        var root = BurrowCommand.commandLine(new PrintWriter(Writer.nullWriter()),
+                new PrintWriter(Writer.nullWriter()));
         var line = root.parseArgs(args).subcommand().commandSpec().commandLine();
         HttpCommand command = line.getCommand();
         return command.policy.policyText(line, TunnelType.HTTP);
@@ -125,11 +127,8 @@ class PolicyOptionsTest {
     void aRateLimitFlagCountsPerHeaderValueAndFallsBackToTheAddress() throws Exception {
         assertThat(run("--rate-limit", "100").err()).contains("is not N/DURATION");
         assertThat(run("--rate-limit-header", "X-Api-Key").err()).contains("goes with --rate-limit");
-        var root = BurrowCommand.commandLine(new PrintWriter(Writer.nullWriter()), new PrintWriter(Writer.nullWriter()));
-        var line = root.parseArgs("http", "8080", "--rate-limit", "2/1m", "--rate-limit-header", "X-Api-Key")
-                .subcommand().commandSpec().commandLine();
-        HttpCommand command = line.getCommand();
-        TrafficPolicy policy = TrafficPolicy.compile(command.policy.policyText(line, TunnelType.HTTP));
+        TrafficPolicy policy = TrafficPolicy.compile(policyText("--rate-limit", "2/1m", "--rate-limit-header",
+                "X-Api-Key"));
 
         List<Integer> keyed = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
@@ -165,14 +164,9 @@ class PolicyOptionsTest {
                   - expressions: ["req.headers['x-stage'][0] == 'file'"]
                     actions: [{type: custom-response, config: {body: from the file}}]
                 """);
-        var root = BurrowCommand.commandLine(new PrintWriter(Writer.nullWriter()), new PrintWriter(Writer.nullWriter()));
-        var parsed = root.parseArgs("http", "8080", "--basic-auth", "ann:pw", "--cidr-allow",
+        TrafficPolicy policy = TrafficPolicy.compile(policyText("--basic-auth", "ann:pw", "--cidr-allow",
                 "192.0.2.0/24,2001:db8::/32", "--request-header-add", "X-Stage: file", "--response-header-remove",
-                "Server", "--traffic-policy-file", file.toString());
-        var line = parsed.subcommand().commandSpec().commandLine();
-        HttpCommand command = line.getCommand();
-
-        TrafficPolicy policy = TrafficPolicy.compile(command.policy.policyText(line, TunnelType.HTTP));
+                "Server", "--traffic-policy-file", file.toString()));
 
         FullHttpResponse anonymous = TestPolicies.decideAtOnce(policy, request(null), TUNNEL, CLIENT);
         FullHttpResponse outsider = TestPolicies.decideAtOnce(policy, request("ann:pw"), TUNNEL,
