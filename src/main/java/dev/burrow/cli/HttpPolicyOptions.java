@@ -16,11 +16,11 @@ import picocli.CommandLine.ParameterException;
 final class HttpPolicyOptions extends PolicyOptions {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
-    @Option(names = "--oauth", paramLabel = "google|gitlab|oidc",
-            description = "Visitors sign in with this provider first (an oidc rule): google or gitlab, or any OpenID"
-                    + " provider with --oidc-issuer. Needs --oauth-client-id and --oauth-client-secret (or"
-                    + " $BURROW_OAUTH_CLIENT_SECRET); the provider must allow the redirect URL"
-                    + " <tunnel URL>/.burrow/oauth/callback.")
+    @Option(names = "--oauth", paramLabel = "github|google|gitlab|oidc",
+            description = "Visitors sign in with this provider first: github, google or gitlab (an oauth rule), or any"
+                    + " OpenID provider with --oidc-issuer (an oidc rule). Needs --oauth-client-id and"
+                    + " --oauth-client-secret (or $BURROW_OAUTH_CLIENT_SECRET); the provider must allow the redirect"
+                    + " URL <tunnel URL>/.burrow/oauth/callback.")
     String oauth;
 
     @Option(names = "--oidc-issuer", paramLabel = "URL", description = "The OpenID provider's issuer URL, for"
@@ -97,7 +97,8 @@ final class HttpPolicyOptions extends PolicyOptions {
     @Override
     void addShorthands(CommandLine commandLine, ObjectNode policy) {
         if (oauth != null) {
-            add(commandLine, policy, Phase.ON_HTTP_REQUEST, "--oauth", "oidc", oauthConfig(commandLine));
+            add(commandLine, policy, Phase.ON_HTTP_REQUEST, "--oauth", oauth.equals("oidc") ? "oidc" : "oauth",
+                    oauthConfig(commandLine));
         } else if (oidcIssuer != null || oauthClientId != null || !oauthAllowEmail.isEmpty()
                 || !oauthAllowDomain.isEmpty()) {
             throw new ParameterException(commandLine, "--oidc-issuer, --oauth-client-id and --oauth-allow-* go with"
@@ -170,28 +171,31 @@ final class HttpPolicyOptions extends PolicyOptions {
         return config;
     }
 
+    /** The config of an oidc rule for {@code --oauth oidc}, of an oauth rule naming the provider otherwise. */
     private ObjectNode oauthConfig(CommandLine commandLine) {
-        String issuer = switch (oauth) {
-            case "google" -> "https://accounts.google.com";
-            case "gitlab" -> "https://gitlab.com";
+        ObjectNode config = NODES.objectNode();
+        switch (oauth) {
+            case "github", "google", "gitlab" -> {
+                if (oidcIssuer != null) {
+                    throw new ParameterException(commandLine, "--oidc-issuer goes with --oauth oidc");
+                }
+                config.put("provider", oauth);
+            }
             case "oidc" -> {
                 if (oidcIssuer == null) {
                     throw new ParameterException(commandLine, "--oauth oidc needs --oidc-issuer URL");
                 }
-                yield oidcIssuer;
+                config.put("issuer_url", oidcIssuer);
             }
-            case "github" -> throw new ParameterException(commandLine, "--oauth github: GitHub is not an OpenID"
-                    + " provider and its sign-in is not supported yet; use google, gitlab or oidc");
-            default -> throw new ParameterException(commandLine, "--oauth: '" + oauth + "' is not google, gitlab or"
-                    + " oidc");
-        };
+            default -> throw new ParameterException(commandLine, "--oauth: '" + oauth + "' is not github, google,"
+                    + " gitlab or oidc");
+        }
         String secret = oauthClientSecret != null ? oauthClientSecret : System.getenv("BURROW_OAUTH_CLIENT_SECRET");
         if (oauthClientId == null || secret == null) {
             throw new ParameterException(commandLine, "--oauth needs --oauth-client-id and --oauth-client-secret"
                     + " (or $BURROW_OAUTH_CLIENT_SECRET)");
         }
-        ObjectNode config = NODES.objectNode().put("issuer_url", issuer).put("client_id", oauthClientId)
-                .put("client_secret", secret);
+        config.put("client_id", oauthClientId).put("client_secret", secret);
         if (!oauthAllowEmail.isEmpty()) {
             config.set("allow_emails", strings(oauthAllowEmail));
         }

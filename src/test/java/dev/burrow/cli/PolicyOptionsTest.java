@@ -2,9 +2,10 @@ package dev.burrow.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.burrow.edge.HttpTunnel;
 import dev.burrow.edge.policy.PolicySlot;
-import dev.burrow.edge.policy.TestPolicies;
+import dev.burrow.edge.policy.Phase;
 import dev.burrow.edge.policy.TestPolicies;
 import dev.burrow.edge.policy.TrafficPolicy;
 import dev.burrow.protocol.TunnelType;
@@ -33,6 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  * mistake is reported with its line and a flag's with its name, before anything connects.
  */
 class PolicyOptionsTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final InetSocketAddress CLIENT = new InetSocketAddress("192.0.2.10", 5000);
     private static final HttpTunnel TUNNEL = new HttpTunnel("t1", "app.example.test", "http://app.example.test", false,
             false, null, new PolicySlot(TrafficPolicy.NONE));
@@ -75,22 +77,50 @@ class PolicyOptionsTest {
     }
 
     @Test
-    void oauthFlagsNeedTheirPartsAndNameTheProvidersIssuer() throws Exception {
+    void oauthFlagsNeedTheirParts() {
         assertThat(run("--oauth", "oidc", "--oauth-client-id", "c", "--oauth-client-secret", "s").err())
                 .isEqualTo("burrow: --oauth oidc needs --oidc-issuer URL\n");
-        assertThat(run("--oauth", "github", "--oauth-client-id", "c", "--oauth-client-secret", "s").err())
-                .contains("GitHub is not an OpenID provider");
+        assertThat(run("--oauth", "github", "--oauth-client-secret", "s").err())
+                .startsWith("burrow: --oauth needs --oauth-client-id and --oauth-client-secret");
+        assertThat(run("--oauth", "bitbucket", "--oauth-client-id", "c", "--oauth-client-secret", "s").err())
+                .isEqualTo("burrow: --oauth: 'bitbucket' is not github, google, gitlab or oidc\n");
+        assertThat(run("--oauth", "github", "--oidc-issuer", "https://id.test", "--oauth-client-id", "c",
+                "--oauth-client-secret", "s").err()).isEqualTo("burrow: --oidc-issuer goes with --oauth oidc\n");
         assertThat(run("--oauth-allow-domain", "example.test").err()).contains("go with --oauth");
-        var root = BurrowCommand.commandLine(new PrintWriter(Writer.nullWriter()), new PrintWriter(Writer.nullWriter()));
-        var line = root.parseArgs("http", "8080", "--oauth", "google", "--oauth-client-id", "cid",
-                "--oauth-client-secret", "sec", "--oauth-allow-domain", "example.test").subcommand().commandSpec()
-                .commandLine();
+    }
+
+    @Test
+    void oauthGithubBecomesAnOauthRuleNamingTheProviderAndOidcAnOidcRuleNamingTheIssuer() throws Exception {
+        String github = policyText("--oauth", "github", "--oauth-client-id", "cid", "--oauth-client-secret", "sec",
+                "--oauth-allow-email", "ann@example.test,bob@example.test");
+        String google = policyText("--oauth", "google", "--oauth-client-id", "cid", "--oauth-client-secret", "sec");
+        String oidc = policyText("--oauth", "oidc", "--oidc-issuer", "https://id.example.test", "--oauth-client-id",
+                "cid", "--oauth-client-secret", "sec", "--oauth-allow-domain", "example.test");
+
+        assertThat(JSON.readTree(github).at("/on_http_request/0/actions/0")).isEqualTo(JSON.readTree("""
+                {"type": "oauth", "config": {"provider": "github", "client_id": "cid", "client_secret": "sec",
+                 "allow_emails": ["ann@example.test", "bob@example.test"]}}"""));
+        assertThat(JSON.readTree(google).at("/on_http_request/0/actions/0/config/provider").asText())
+                .isEqualTo("google");
+        assertThat(JSON.readTree(oidc).at("/on_http_request/0/actions/0")).isEqualTo(JSON.readTree("""
+                {"type": "oidc", "config": {"issuer_url": "https://id.example.test", "client_id": "cid",
+                 "client_secret": "sec", "allow_domains": ["example.test"]}}"""));
+        for (String text : List.of(github, google, oidc)) {
+            assertThat(TrafficPolicy.compile(text).has(Phase.ON_HTTP_REQUEST)).as("the edge compiles it").isTrue();
+        }
+    }
+
+    /** The policy text {@code burrow http 8080} with {@code flags} hands the edge. */
+    private static String policyText(String... flags) {
+        String[] args = new String[flags.length + 2];
+        args[0] = "http";
+        args[1] = "8080";
+        System.arraycopy(flags, 0, args, 2, flags.length);
+        var root = BurrowCommand.commandLine(new PrintWriter(Writer.nullWriter()),
+                new PrintWriter(Writer.nullWriter()));
+        var line = root.parseArgs(args).subcommand().commandSpec().commandLine();
         HttpCommand command = line.getCommand();
-
-        String text = command.policy.policyText(line, TunnelType.HTTP);
-
-        assertThat(text).contains("\"type\":\"oidc\"", "\"issuer_url\":\"https://accounts.google.com\"",
-                "\"allow_domains\":[\"example.test\"]");
+        return command.policy.policyText(line, TunnelType.HTTP);
     }
 
     @Test
@@ -116,11 +146,8 @@ class PolicyOptionsTest {
     void aRateLimitFlagCountsPerHeaderValueAndFallsBackToTheAddress() throws Exception {
         assertThat(run("--rate-limit", "100").err()).contains("is not N/DURATION");
         assertThat(run("--rate-limit-header", "X-Api-Key").err()).contains("goes with --rate-limit");
-        var root = BurrowCommand.commandLine(new PrintWriter(Writer.nullWriter()), new PrintWriter(Writer.nullWriter()));
-        var line = root.parseArgs("http", "8080", "--rate-limit", "2/1m", "--rate-limit-header", "X-Api-Key")
-                .subcommand().commandSpec().commandLine();
-        HttpCommand command = line.getCommand();
-        TrafficPolicy policy = TrafficPolicy.compile(command.policy.policyText(line, TunnelType.HTTP));
+        TrafficPolicy policy = TrafficPolicy.compile(policyText("--rate-limit", "2/1m", "--rate-limit-header",
+                "X-Api-Key"));
 
         List<Integer> keyed = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
@@ -156,14 +183,9 @@ class PolicyOptionsTest {
                   - expressions: ["req.headers['x-stage'][0] == 'file'"]
                     actions: [{type: custom-response, config: {body: from the file}}]
                 """);
-        var root = BurrowCommand.commandLine(new PrintWriter(Writer.nullWriter()), new PrintWriter(Writer.nullWriter()));
-        var parsed = root.parseArgs("http", "8080", "--basic-auth", "ann:pw", "--cidr-allow",
+        TrafficPolicy policy = TrafficPolicy.compile(policyText("--basic-auth", "ann:pw", "--cidr-allow",
                 "192.0.2.0/24,2001:db8::/32", "--request-header-add", "X-Stage: file", "--response-header-remove",
-                "Server", "--traffic-policy-file", file.toString());
-        var line = parsed.subcommand().commandSpec().commandLine();
-        HttpCommand command = line.getCommand();
-
-        TrafficPolicy policy = TrafficPolicy.compile(command.policy.policyText(line, TunnelType.HTTP));
+                "Server", "--traffic-policy-file", file.toString()));
 
         FullHttpResponse anonymous = TestPolicies.decideAtOnce(policy, request(null), TUNNEL, CLIENT);
         FullHttpResponse outsider = TestPolicies.decideAtOnce(policy, request("ann:pw"), TUNNEL,

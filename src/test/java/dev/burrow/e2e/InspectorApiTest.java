@@ -213,7 +213,9 @@ class InspectorApiTest {
     void aTunnelStartedWithATrafficPolicyIsEnforcedAndListedWithItsSecretsMasked() throws Exception {
         String definition = "{\"name\":\"guarded\",\"proto\":\"http\",\"addr\":\"" + upstream.port()
                 + "\",\"subdomain\":\"guarded\",\"traffic_policy\":{\"on_http_request\":[{\"actions\":"
-                + "[{\"type\":\"basic-auth\",\"config\":{\"credentials\":[\"ann:hunter2\"]}}]}]}}";
+                + "[{\"type\":\"basic-auth\",\"config\":{\"credentials\":[\"ann:hunter2\"]}},"
+                + "{\"type\":\"oauth\",\"config\":{\"provider\":\"github\",\"client_id\":\"cid\","
+                + "\"client_secret\":\"gh-s3cret\"}}]}]}}";
 
         Reply started = send(HttpRequest.newBuilder(inspectorUri("/api/tunnels"))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(definition))
@@ -224,7 +226,8 @@ class InspectorApiTest {
         assertThat(started.status()).isEqualTo(201);
         assertThat(harness.get("guarded.burrow.test", "/hi").statusCode()).isEqualTo(401);
         String listed = api("GET", "/api/tunnels").json().toString();
-        assertThat(listed).contains("\"credentials\":[\"ann:********\"]").doesNotContain("hunter2");
+        assertThat(listed).contains("\"credentials\":[\"ann:********\"]", "\"client_secret\":\"********\"",
+                "\"client_id\":\"cid\"").doesNotContain("hunter2", "gh-s3cret");
         assertThat(badPolicy.status()).isEqualTo(400);
         assertThat(badPolicy.json().get("message").asText()).contains("unknown action type 'basic-oath'");
     }

@@ -21,8 +21,6 @@ import java.util.function.LongSupplier;
 final class JwksKeys {
     static final Duration FRESH = Duration.ofMinutes(10);
     static final Duration REFETCH_GAP = Duration.ofSeconds(30);
-    /** A key set this large is far beyond any issuer's: refused rather than parsed. */
-    static final int MAX_BODY = 256 * 1024;
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
     private final URI url;
@@ -57,7 +55,7 @@ final class JwksKeys {
             return keys != null ? CompletableFuture.completedFuture(keys) : CompletableFuture.failedFuture(lastFailure);
         }
         CompletableFuture<JWKSet> fetching = IssuerHttp.CLIENT.sendAsync(HttpRequest.newBuilder(url).timeout(TIMEOUT)
-                        .header("Accept", "application/json").GET().build(), HttpResponse.BodyHandlers.ofString())
+                        .header("Accept", "application/json").GET().build(), IssuerHttp.BOUNDED)
                 .thenApply(this::parse);
         inFlight = fetching;
         fetching.whenComplete((fetched, failure) -> done(fetching, fetched, failure));
@@ -84,9 +82,6 @@ final class JwksKeys {
     private JWKSet parse(HttpResponse<String> response) {
         if (response.statusCode() != 200) {
             throw new IllegalStateException("JWKS " + url + " answered " + response.statusCode());
-        }
-        if (response.body().length() > MAX_BODY) {
-            throw new IllegalStateException("JWKS " + url + " is over " + MAX_BODY + " bytes");
         }
         try {
             return JWKSet.parse(response.body());

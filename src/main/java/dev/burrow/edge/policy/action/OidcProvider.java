@@ -1,42 +1,36 @@
 package dev.burrow.edge.policy.action;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import java.io.IOException;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
-import java.time.Duration;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.LongSupplier;
-import java.util.stream.Collectors;
 
 /**
- * One OpenID provider as the {@code oidc} action speaks to it, never blocking an event loop (the JDK's asynchronous
- * HTTP client): its endpoints from discovery ({@code /.well-known/openid-configuration}, kept once fetched, asked
- * again after a failure at most every {@link JwksKeys#REFETCH_GAP}), the exchange of an authorization code (with the
- * PKCE verifier and the client's secret), and the check of the ID token that comes back.
+ * One OpenID provider as a sign-in ({@code oidc}, {@code oauth} with google or gitlab) speaks to it, never blocking
+ * an event loop ({@link IssuerHttp}): its endpoints from discovery ({@code /.well-known/openid-configuration}, kept
+ * once fetched, asked again after a failure at most every {@link JwksKeys#REFETCH_GAP}), the exchange of an
+ * authorization code (with the PKCE verifier and the client's secret), and the check of the ID token that comes
+ * back, whose {@code sub} and verified {@code email} are the visitor's identity.
  */
-final class OidcProvider {
+final class OidcProvider implements IdentityProvider {
     /** Endpoints the flow needs, as discovery gave them. */
     record Endpoints(String issuer, URI authorization, URI token, JwksKeys keys) {
     }
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Duration TIMEOUT = Duration.ofSeconds(10);
-    private static final int MAX_BODY = 256 * 1024;
     private static final Set<JWSAlgorithm> ID_TOKEN_ALGORITHMS = JwtSignatures.ASYMMETRIC;
 
     private final URI issuer;
@@ -55,11 +49,30 @@ final class OidcProvider {
         this.millis = millis;
     }
 
-    String clientId() {
-        return clientId;
+    @Override
+    public CompletionStage<String> authorizationUrl(Map<String, String> parameters, String nonce) {
+        Map<String, String> query = new LinkedHashMap<>(parameters);
+        query.put("nonce", nonce);
+        return endpoints().thenApply(endpoints -> {
+            String authorization = endpoints.authorization().toString();
+            return authorization + (authorization.contains("?") ? "&" : "?") + IssuerHttp.form(query);
+        });
     }
 
-    synchronized CompletionStage<Endpoints> endpoints() {
+    @Override
+    public CompletionStage<Identity> identity(String code, String verifier, String redirectUri, String nonce) {
+        return exchange(code, verifier, redirectUri, nonce)
+                .thenApply(claims -> new Identity(claims.getSubject(), null, email(claims)));
+    }
+
+    /** The verified email, if the provider gave one and does not say it is unverified. */
+    private static List<String> email(JWTClaimsSet claims) {
+        Object email = claims.getClaim("email");
+        Object verified = claims.getClaim("email_verified");
+        return email instanceof String address && !Boolean.FALSE.equals(verified) ? List.of(address) : List.of();
+    }
+
+    private synchronized CompletionStage<Endpoints> endpoints() {
         if (discovered != null && (!discovered.isCompletedExceptionally()
                 || nanos.getAsLong() - failedAt < JwksKeys.REFETCH_GAP.toNanos())) {
             return discovered;
@@ -86,18 +99,18 @@ final class OidcProvider {
      *
      * @return the ID token's claims; a stage failed with {@link IllegalStateException} saying why otherwise
      */
-    CompletionStage<JWTClaimsSet> exchange(String code, String verifier, String redirectUri, String nonce) {
+    private CompletionStage<JWTClaimsSet> exchange(String code, String verifier, String redirectUri, String nonce) {
         return endpoints().thenCompose(endpoints -> {
-            String form = form(Map.of("grant_type", "authorization_code", "code", code, "redirect_uri", redirectUri,
-                    "code_verifier", verifier));
-            String credentials = Base64.getEncoder().encodeToString((encode(clientId) + ":" + encode(clientSecret))
-                    .getBytes(StandardCharsets.UTF_8));
-            HttpRequest request = HttpRequest.newBuilder(endpoints.token()).timeout(TIMEOUT)
+            String form = IssuerHttp.form(Map.of("grant_type", "authorization_code", "code", code, "redirect_uri",
+                    redirectUri, "code_verifier", verifier));
+            String credentials = Base64.getEncoder().encodeToString((IssuerHttp.encode(clientId) + ":"
+                    + IssuerHttp.encode(clientSecret)).getBytes(StandardCharsets.UTF_8));
+            HttpRequest request = HttpRequest.newBuilder(endpoints.token()).timeout(IssuerHttp.SIGN_IN_TIMEOUT)
                     .header("Content-Type", "application/x-www-form-urlencoded")
                     .header("Accept", "application/json")
                     .header("Authorization", "Basic " + credentials)
                     .POST(HttpRequest.BodyPublishers.ofString(form)).build();
-            return IssuerHttp.CLIENT.sendAsync(request, HttpResponse.BodyHandlers.ofString())
+            return IssuerHttp.CLIENT.sendAsync(request, IssuerHttp.BOUNDED)
                     .thenApply(response -> idToken(response, endpoints))
                     .thenCompose(idToken -> checked(idToken, endpoints, nonce));
         });
@@ -141,7 +154,7 @@ final class OidcProvider {
         if (response.statusCode() != 200) {
             throw new IllegalStateException("the token endpoint answered " + response.statusCode());
         }
-        JsonNode body = json(response.body(), "the token endpoint's answer");
+        JsonNode body = IssuerHttp.json(response.body(), "the token endpoint's answer");
         JsonNode idToken = body.get("id_token");
         if (idToken == null || !idToken.isTextual() || idToken.asText().length() > JwtValidation.MAX_TOKEN) {
             throw new IllegalStateException("the token endpoint gave no usable ID token");
@@ -154,7 +167,7 @@ final class OidcProvider {
     }
 
     private Endpoints endpointsOf(String body) {
-        JsonNode document = json(body, "the discovery document");
+        JsonNode document = IssuerHttp.json(body, "the discovery document");
         String issuerId = text(document, "issuer");
         if (!issuerId.equals(issuer.toString()) && !(issuerId + "/").equals(issuer.toString())
                 && !issuerId.equals(issuer + "/")) {
@@ -166,24 +179,13 @@ final class OidcProvider {
     }
 
     private static CompletableFuture<String> get(URI uri) {
-        return IssuerHttp.CLIENT.sendAsync(HttpRequest.newBuilder(uri).timeout(TIMEOUT).header("Accept", "application/json")
-                .GET().build(), HttpResponse.BodyHandlers.ofString()).thenApply(response -> {
+        return IssuerHttp.CLIENT.sendAsync(HttpRequest.newBuilder(uri).timeout(IssuerHttp.SIGN_IN_TIMEOUT)
+                .header("Accept", "application/json").GET().build(), IssuerHttp.BOUNDED).thenApply(response -> {
                     if (response.statusCode() != 200) {
                         throw new IllegalStateException(uri + " answered " + response.statusCode());
                     }
                     return response.body();
                 });
-    }
-
-    private static JsonNode json(String body, String what) {
-        if (body.length() > MAX_BODY) {
-            throw new IllegalStateException(what + " is over " + MAX_BODY + " bytes");
-        }
-        try {
-            return JSON.readTree(body);
-        } catch (IOException e) {
-            throw new IllegalStateException(what + " is not JSON", e);
-        }
     }
 
     private static String text(JsonNode document, String field) {
@@ -192,14 +194,5 @@ final class OidcProvider {
             throw new IllegalStateException("the discovery document has no " + field);
         }
         return value.asText();
-    }
-
-    static String form(Map<String, String> fields) {
-        return fields.entrySet().stream().map(field -> encode(field.getKey()) + "=" + encode(field.getValue()))
-                .collect(Collectors.joining("&"));
-    }
-
-    private static String encode(String value) {
-        return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 }

@@ -1,8 +1,6 @@
 package dev.burrow.edge.policy.action;
 
-import com.nimbusds.jwt.JWTClaimsSet;
 import dev.burrow.edge.policy.PolicyContext;
-import dev.burrow.edge.policy.PolicyException;
 import dev.burrow.transport.ErrorPages;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
@@ -16,7 +14,6 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.cookie.Cookie;
 import io.netty.handler.codec.http.cookie.ServerCookieDecoder;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -26,81 +23,54 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.LongSupplier;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code oidc}: visitors sign in with an OpenID provider before they reach the tunnel. The authorization-code flow
- * with PKCE and a nonce; its state lives in a sealed cookie bound to the browser and the callback comes back to
- * {@value #CALLBACK} on the tunnel's own host. A signed-in visitor holds a sealed session cookie
- * ({@link SealedCookie}) and reaches the upstream with {@value #EMAIL_HEADER} and {@value #SUBJECT_HEADER}, which the
- * policy strips from every request first ({@link #vouchedRequestHeaders}), so a visitor cannot forge them; the
- * edge's cookies never go upstream.
- * {@value #LOGOUT} ends the session. {@code allow_emails} and {@code allow_domains} keep everyone else out (403).
+ * {@code oidc} and {@code oauth}: visitors sign in with a provider before they reach the tunnel. The visitor's half
+ * of the authorization-code flow with PKCE, whatever the provider ({@link IdentityProvider} is the other half): the
+ * flow's state, verifier and nonce live in a sealed cookie bound to the browser, and the callback comes back to
+ * {@value #CALLBACK} on the tunnel's own host. A signed-in visitor holds a sealed session cookie ({@link SealedCookie})
+ * and reaches the upstream with {@value #EMAIL_HEADER}, {@value #SUBJECT_HEADER} and {@value #LOGIN_HEADER}, which
+ * the policy strips from every request first ({@link #vouchedRequestHeaders}), so a visitor cannot forge them; the
+ * edge's cookies never go upstream. {@value #LOGOUT} ends the session. {@code allow_emails} and {@code allow_domains}
+ * keep everyone else out (403).
  */
-final class Oidc implements Action {
+final class SignIn implements Action {
     static final String CALLBACK = "/.burrow/oauth/callback";
     static final String LOGOUT = "/.burrow/logout";
     static final String EMAIL_HEADER = "X-Burrow-User-Email";
     static final String SUBJECT_HEADER = "X-Burrow-User-Subject";
+    static final String LOGIN_HEADER = "X-Burrow-User-Login";
     /** How long a visitor may take at the provider. */
     static final Duration SIGN_IN = Duration.ofMinutes(10);
+    /** A code longer than this is no provider's: refused unsent. */
+    private static final int MAX_CODE = 2048;
     private static final Logger log = LoggerFactory.getLogger("dev.burrow.edge.policy");
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private final OidcProvider provider;
-    private final String scopes;
-    private final List<String> allowEmails;
-    private final List<String> allowDomains;
-    private final Duration sessionLength;
+    private final IdentityProvider provider;
+    private final SignInSettings settings;
     private final SealedCookie session;
     private final SealedCookie signIn;
     private final LongSupplier millis;
 
-    Oidc(ActionConfig config) throws PolicyException {
-        this(config, System::nanoTime, System::currentTimeMillis);
-    }
-
-    Oidc(ActionConfig config, LongSupplier nanos, LongSupplier millis) throws PolicyException {
-        config.only("issuer_url", "client_id", "client_secret", "scopes", "allow_emails", "allow_domains",
-                "max_session_duration", "auth_id");
-        URI issuer;
-        try {
-            issuer = URI.create(config.string("issuer_url"));
-        } catch (IllegalArgumentException e) {
-            throw config.problem("'issuer_url' is not a URL");
-        }
-        if (!"https".equals(issuer.getScheme()) && !"http".equals(issuer.getScheme()) || issuer.getHost() == null) {
-            throw config.problem("'issuer_url' must be an http or https URL");
-        }
-        String clientSecret = config.string("client_secret");
-        provider = new OidcProvider(issuer, config.string("client_id"), clientSecret, nanos, millis);
-        List<String> scopeList = config.strings("scopes");
-        scopes = String.join(" ", scopeList.isEmpty() ? List.of("openid", "email", "profile") : scopeList);
-        if (!(" " + scopes + " ").contains(" openid ")) {
-            throw config.problem("'scopes' must include openid");
-        }
-        allowEmails = config.strings("allow_emails").stream().map(e -> e.toLowerCase(Locale.ROOT)).toList();
-        allowDomains = config.strings("allow_domains").stream().map(d -> d.toLowerCase(Locale.ROOT)).toList();
-        sessionLength = Duration.ofHours(config.integer("max_session_duration", 12, 1, 24 * 30));
-        String authId = config.string("auth_id", "oidc");
-        if (!authId.matches("[a-z0-9_]{1,32}")) {
-            throw config.problem("'auth_id' is 1-32 of a-z, 0-9 and _");
-        }
-        byte[] secret = (clientSecret + "|" + issuer).getBytes(StandardCharsets.UTF_8);
-        session = new SealedCookie("__burrow_" + authId + "_session", secret, "session");
-        signIn = new SealedCookie("__burrow_" + authId + "_signin", secret, "sign-in");
+    /** @param keyContext with the client secret, what the cookies' keys derive from (the provider's address) */
+    SignIn(IdentityProvider provider, SignInSettings settings, String keyContext, LongSupplier millis) {
+        this.provider = provider;
+        this.settings = settings;
+        byte[] secret = (settings.clientSecret() + "|" + keyContext).getBytes(StandardCharsets.UTF_8);
+        session = new SealedCookie("__burrow_" + settings.authId() + "_session", secret, "session");
+        signIn = new SealedCookie("__burrow_" + settings.authId() + "_signin", secret, "sign-in");
         this.millis = millis;
     }
 
     @Override
     public Set<String> vouchedRequestHeaders() {
-        return Set.of(EMAIL_HEADER, SUBJECT_HEADER);
+        return Set.of(EMAIL_HEADER, SUBJECT_HEADER, LOGIN_HEADER);
     }
 
     @Override
@@ -120,10 +90,13 @@ final class Oidc implements Action {
         }
         String identity = session.open(headers, millis.getAsLong());
         if (identity != null) {
-            String[] parts = identity.split("\n", 2);
+            String[] parts = identity.split("\n", 3);
             headers.set(SUBJECT_HEADER, parts[0]);
             if (parts.length > 1 && !parts[1].isEmpty()) {
                 headers.set(EMAIL_HEADER, parts[1]);
+            }
+            if (parts.length > 2 && !parts[2].isEmpty()) {
+                headers.set(LOGIN_HEADER, parts[2]);
             }
             withoutOwnCookies(headers);
             return;
@@ -134,29 +107,24 @@ final class Oidc implements Action {
                     "Open this tunnel in a browser to sign in."));
             return;
         }
-        String returnTo = context.request().uri();
-        context.await(provider.endpoints(), (waited, endpoints) -> signIn(waited, endpoints, returnTo, secure));
-    }
-
-    private void signIn(PolicyContext context, OidcProvider.Endpoints endpoints, String returnTo, boolean secure) {
         String state = random();
         String verifier = random();
         String nonce = random();
         Map<String, String> query = new LinkedHashMap<>();
         query.put("response_type", "code");
-        query.put("client_id", provider.clientId());
+        query.put("client_id", settings.clientId());
         query.put("redirect_uri", context.tunnel().url() + CALLBACK);
-        query.put("scope", scopes);
+        query.put("scope", settings.scopes());
         query.put("state", state);
-        query.put("nonce", nonce);
         query.put("code_challenge", challenge(verifier));
         query.put("code_challenge_method", "S256");
-        String authorization = endpoints.authorization().toString();
-        FullHttpResponse redirect = redirect(authorization + (authorization.contains("?") ? "&" : "?")
-                + OidcProvider.form(query));
-        redirect.headers().add(HttpHeaderNames.SET_COOKIE, signIn.seal(String.join("\n", state, verifier, nonce,
-                returnTo), millis.getAsLong() + SIGN_IN.toMillis(), secure));
-        context.answer(redirect);
+        String pending = String.join("\n", state, verifier, nonce, context.request().uri());
+        context.await(provider.authorizationUrl(query, nonce), (waited, url) -> {
+            FullHttpResponse redirect = redirect(url);
+            redirect.headers().add(HttpHeaderNames.SET_COOKIE, signIn.seal(pending,
+                    millis.getAsLong() + SIGN_IN.toMillis(), secure));
+            waited.answer(redirect);
+        });
     }
 
     private void callback(PolicyContext context, boolean secure) {
@@ -165,7 +133,7 @@ final class Oidc implements Action {
         String code = first(params, "code");
         String state = first(params, "state");
         String[] parts = pending == null ? null : pending.split("\n", 4);
-        if (parts == null || parts.length != 4 || code == null || state == null
+        if (parts == null || parts.length != 4 || code == null || code.length() > MAX_CODE || state == null
                 || !MessageDigest.isEqual(parts[0].getBytes(StandardCharsets.UTF_8),
                         state.getBytes(StandardCharsets.UTF_8))) {
             context.answer(page(HttpResponseStatus.UNAUTHORIZED, "Sign-in failed",
@@ -174,53 +142,34 @@ final class Oidc implements Action {
         }
         String returnTo = parts[3];
         String tunnel = context.tunnel().routeKey();
-        context.await(provider.exchange(code, parts[1], context.tunnel().url() + CALLBACK, parts[2])
-                .handle((claims, failure) -> {
+        context.await(provider.identity(code, parts[1], context.tunnel().url() + CALLBACK, parts[2])
+                .handle((identity, failure) -> {
                     if (failure != null) {
-                        log.atInfo().addKeyValue("tunnel", tunnel).log("oidc sign-in failed: {}",
+                        log.atInfo().addKeyValue("tunnel", tunnel).log("sign-in failed: {}",
                                 failure.getCause() != null ? failure.getCause().getMessage() : failure.getMessage());
                     }
-                    return failure == null ? claims : null;
-                }), (waited, claims) -> signedIn(waited, claims, returnTo, secure));
+                    return failure == null ? identity : null;
+                }), (waited, identity) -> signedIn(waited, identity, returnTo, secure));
     }
 
-    private void signedIn(PolicyContext context, JWTClaimsSet claims, String returnTo, boolean secure) {
-        if (claims == null) {
+    private void signedIn(PolicyContext context, Identity identity, String returnTo, boolean secure) {
+        if (identity == null) {
             context.answer(page(HttpResponseStatus.UNAUTHORIZED, "Sign-in failed",
                     "The identity provider's answer could not be checked. Open the tunnel again to sign in."));
             return;
         }
-        String email = email(claims);
-        if (!allowed(email)) {
+        String email = settings.admitted(identity.emails());
+        if (email == null && settings.restricted()) {
             context.answer(page(HttpResponseStatus.FORBIDDEN, "Not allowed",
                     "Your account may not use this tunnel."));
             return;
         }
         FullHttpResponse redirect = redirect(context.tunnel().url() + returnTo);
-        redirect.headers().add(HttpHeaderNames.SET_COOKIE, session.seal(claims.getSubject() + "\n"
-                + (email == null ? "" : email), millis.getAsLong() + sessionLength.toMillis(), secure));
+        redirect.headers().add(HttpHeaderNames.SET_COOKIE, session.seal(String.join("\n", identity.subject(),
+                email == null ? "" : email, identity.login() == null ? "" : identity.login()),
+                millis.getAsLong() + settings.sessionLength().toMillis(), secure));
         redirect.headers().add(HttpHeaderNames.SET_COOKIE, signIn.clear(secure));
         context.answer(redirect);
-    }
-
-    /** The verified email, lower case, or null when the provider gave none or says it is not verified. */
-    private static String email(JWTClaimsSet claims) {
-        Object email = claims.getClaim("email");
-        Object verified = claims.getClaim("email_verified");
-        if (!(email instanceof String address) || Boolean.FALSE.equals(verified)) {
-            return null;
-        }
-        return address.toLowerCase(Locale.ROOT);
-    }
-
-    private boolean allowed(String email) {
-        if (allowEmails.isEmpty() && allowDomains.isEmpty()) {
-            return true;
-        }
-        if (email == null) {
-            return false;
-        }
-        return allowEmails.contains(email) || allowDomains.contains(email.substring(email.indexOf('@') + 1));
     }
 
     /** Keeps the edge's own cookies from the upstream: they are the edge's, and a session cookie is a credential. */
@@ -238,7 +187,7 @@ final class Oidc implements Action {
         if (kept.isEmpty()) {
             headers.remove(HttpHeaderNames.COOKIE);
         } else {
-            headers.set(HttpHeaderNames.COOKIE, kept.stream().collect(Collectors.joining("; ")));
+            headers.set(HttpHeaderNames.COOKIE, String.join("; ", kept));
         }
     }
 
@@ -271,7 +220,7 @@ final class Oidc implements Action {
     }
 
     private static FullHttpResponse page(HttpResponseStatus status, String title, String detail) {
-        FullHttpResponse page = ErrorPages.page(ByteBufAllocator.DEFAULT, status, "policy_oidc", title, detail);
+        FullHttpResponse page = ErrorPages.page(ByteBufAllocator.DEFAULT, status, "policy_sign_in", title, detail);
         page.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
         return page;
     }
