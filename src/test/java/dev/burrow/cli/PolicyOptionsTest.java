@@ -131,12 +131,9 @@ class PolicyOptionsTest {
         assertThat(run("--verify-webhook", "generic", "--verify-webhook-secret", "s").err())
                 .contains("needs --verify-webhook-header");
         assertThat(run("--verify-webhook-secret", "s").err()).contains("go with --verify-webhook");
-        var root = BurrowCommand.commandLine(new PrintWriter(Writer.nullWriter()), new PrintWriter(Writer.nullWriter()));
-        var line = root.parseArgs("http", "8080", "--verify-webhook", "generic", "--verify-webhook-secret", "sec",
-                "--verify-webhook-header", "X-Signature").subcommand().commandSpec().commandLine();
-        HttpCommand command = line.getCommand();
 
-        String text = command.policy.policyText(line, TunnelType.HTTP);
+        String text = policyText("--verify-webhook", "generic", "--verify-webhook-secret", "sec",
+                "--verify-webhook-header", "X-Signature");
 
         assertThat(text).contains("\"type\":\"verify-webhook\"", "\"provider\":\"generic\"",
                 "\"header\":\"X-Signature\"");
