@@ -1,6 +1,7 @@
 package dev.burrow.edge.policy.action;
 
 import dev.burrow.edge.policy.PolicyContext;
+import dev.burrow.tls.ClientAuthorities;
 import java.util.Set;
 
 /**
@@ -19,5 +20,13 @@ public interface Action {
      */
     default Set<String> vouchedRequestHeaders() {
         return Set.of();
+    }
+
+    /**
+     * The authorities whose client certificates this action requires at the TLS handshake ({@code terminate-tls}),
+     * or null for an action that runs on requests or connections.
+     */
+    default ClientAuthorities clientAuthorities() {
+        return null;
     }
 }
