@@ -64,7 +64,7 @@ public final class TestCa {
     }
 
     /** Writes this CA's certificate, for clients (curl --cacert, --acme-ca) to trust. */
-    Path writeCertificate(Path file) throws IOException {
+    public Path writeCertificate(Path file) throws IOException {
         Files.writeString(file, pem(certificate));
         return file;
     }
