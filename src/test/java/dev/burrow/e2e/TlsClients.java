@@ -71,7 +71,17 @@ final class TlsClients {
 
     /** A bare TLS handshake asking for {@code serverName}; returns the verified leaf the edge presented. */
     static X509Certificate handshake(int port, String serverName, X509Certificate root) throws IOException {
-        try (SSLSocket socket = (SSLSocket) Pebble.trusting(root).getSocketFactory().createSocket()) {
+        return handshake(port, serverName, Pebble.trusting(root));
+    }
+
+    /** As {@link #handshake(int, String, X509Certificate)}, presenting {@code client}'s certificate when asked. */
+    static X509Certificate handshake(int port, String serverName, X509Certificate root, TestCa.Leaf client)
+            throws IOException {
+        return handshake(port, serverName, presenting(root, client));
+    }
+
+    private static X509Certificate handshake(int port, String serverName, SSLContext tls) throws IOException {
+        try (SSLSocket socket = (SSLSocket) tls.getSocketFactory().createSocket()) {
             socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
             socket.setSoTimeout(30_000);
             SSLParameters parameters = socket.getSSLParameters();
