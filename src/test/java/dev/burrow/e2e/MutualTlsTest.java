@@ -10,12 +10,15 @@ import dev.burrow.agent.TlsTunnelOptions;
 import dev.burrow.protocol.ErrorCode;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -83,18 +86,32 @@ class MutualTlsTest {
     }
 
     @Test
-    void aVisitorWithACertificateFromTheTunnelsCaGetsInAndTheUpstreamLearnsItsSubject() throws Exception {
-        bind(policy(clientCa));
+    void aVisitorWithACertificateFromTheTunnelsCaGetsInAndTheUpstreamAndTheRulesLearnItsSubject() throws Exception {
+        bind(policy(clientCa) + """
+                on_http_request:
+                  - name: root only
+                    expressions:
+                      - "req.url.path.startsWith('/echo/admin')"
+                      - "req.headers['x-burrow-client-cert-subject'][0] != 'CN=root.staff.test'"
+                    actions: [{type: deny}]
+                """);
         HttpClient client = TlsClients.httpClient(serverCa.certificate, APP, ann);
 
-        HttpResponse<String> response = client.send(java.net.http.HttpRequest.newBuilder(
-                        java.net.URI.create("https://127.0.0.1:" + httpsPort() + "/echo"))
-                .header("Host", APP).header("X-Burrow-Client-Cert-Subject", "CN=forged")
-                .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = client.send(forging("/echo"), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> admin = client.send(forging("/echo/admin"), HttpResponse.BodyHandlers.ofString());
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.body()).contains("h:x-burrow-client-cert-subject=CN=ann.staff.test\n")
-                .doesNotContain("forged");
+                .doesNotContain("CN=root");
+        assertThat(admin.statusCode()).as("the rule saw the verified subject, not the forged one").isEqualTo(403);
+        assertThat(upstream.requested).containsExactly("/echo");
+    }
+
+    /** A request that claims a subject of its own. */
+    private HttpRequest forging(String path) {
+        return HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + httpsPort() + path))
+                .header("Host", APP).header("X-Burrow-Client-Cert-Subject", "CN=root.staff.test")
+                .timeout(Duration.ofSeconds(30)).build();
     }
 
     @Test
@@ -183,6 +200,6 @@ class MutualTlsTest {
     }
 
     private static List<String> concat(List<String> first, List<String> second) {
-        return java.util.stream.Stream.concat(first.stream(), second.stream()).toList();
+        return Stream.concat(first.stream(), second.stream()).toList();
     }
 }

@@ -5,7 +5,6 @@ import dev.burrow.edge.Tunnel;
 import dev.burrow.edge.proxy.Cidr;
 import dev.burrow.protocol.Protocol;
 import dev.burrow.protocol.StreamKind;
-import dev.burrow.tls.ClientAuthorities;
 import dev.burrow.transport.ErrorPages;
 import dev.burrow.transport.HopByHopHeaders;
 import dev.burrow.transport.HostPort;
@@ -46,8 +45,6 @@ final class PublicRequests {
     private static final AsciiString X_FORWARDED_PROTO = AsciiString.cached("x-forwarded-proto");
     private static final AsciiString X_FORWARDED_HOST = AsciiString.cached("x-forwarded-host");
     private static final AsciiString FORWARDED = AsciiString.cached("forwarded");
-    /** The subject of the client certificate the edge verified for a tunnel that requires one; never the client's. */
-    static final AsciiString CLIENT_CERT_SUBJECT = AsciiString.cached("x-burrow-client-cert-subject");
 
     private PublicRequests() {
     }
@@ -234,8 +231,7 @@ final class PublicRequests {
     /**
      * Makes a routed request what its tunnel stream carries, whatever its HTTP version (an HTTP/2 request in its
      * HTTP/1.1 view): the client's hop-by-hop fields and any protocol field it sent go, the forwarding fields are set,
-     * so is the verified client certificate's subject (any copy the client sent goes, always), and the stream's own
-     * fields name its kind, its tunnel and its client.
+     * and the stream's own fields name its kind, its tunnel and its client.
      *
      * @param upgrade the protocol of the WebSocket upgrade the stream carries, or null for a plain exchange
      */
@@ -246,13 +242,6 @@ final class PublicRequests {
         HopByHopHeaders.stripInternal(headers);
         addForwarded(request, client, connection, Cidr.anyContains(trustedProxies, client.getAddress()),
                 tunnel instanceof HttpTunnel http && http.forwardedHeader());
-        headers.remove(CLIENT_CERT_SUBJECT);
-        ClientAuthorities required = tunnel.policy().clientAuthorities();
-        PublicConnection.ClientCertificate certificate = required == null ? null
-                : connection.clientCertificateUnder(required);
-        if (certificate != null) {
-            headers.set(CLIENT_CERT_SUBJECT, certificate.subject());
-        }
         headers.set(Protocol.STREAM_KIND, (upgrade != null ? StreamKind.UPGRADE : StreamKind.HTTP).wireName())
                 .set(Protocol.TUNNEL_ID, tunnel.id())
                 .set(Protocol.CLIENT_ADDR, HostPort.of(client).toString());

@@ -2,6 +2,7 @@ package dev.burrow.edge.http;
 
 import dev.burrow.edge.Hostnames;
 import dev.burrow.edge.Tunnel;
+import dev.burrow.edge.policy.TrafficPolicy;
 import dev.burrow.tls.ClientAuthorities;
 import dev.burrow.transport.ErrorPages;
 import io.netty.buffer.ByteBufAllocator;
@@ -38,7 +39,9 @@ final class PublicRouting {
     /**
      * Routes a request by its Host header, which an HTTP/2 request has from its {@code :authority}. Over TLS the
      * Host must name the server the connection was opened for; over plain HTTP the edge answers the ACME CA's
-     * HTTP-01 challenges itself, and a tunnel that asked for it redirects to HTTPS.
+     * HTTP-01 challenges itself, and a tunnel that asked for it redirects to HTTPS. A request routed to a tunnel
+     * loses any {@value TrafficPolicy#CLIENT_CERT_SUBJECT} its client sent, and gets the verified one when the
+     * tunnel requires a client certificate, so that the request phase sees it too.
      */
     static Route route(HttpEdge edge, ByteBufAllocator alloc, HttpRequest request, InetSocketAddress client,
                        PublicConnection connection) {
@@ -69,11 +72,16 @@ final class PublicRouting {
         if (tunnel == null || !tunnel.session().acceptsStreams()) {
             return Route.answer(notRouted(alloc, hostname, tunnel != null || edge.wasRecentlyBound(hostname)), false);
         }
+        request.headers().remove(TrafficPolicy.CLIENT_CERT_SUBJECT);
         ClientAuthorities required = tunnel.policy().clientAuthorities();
-        if (required != null && connection.clientCertificateUnder(required) == null) {
-            // A TLS connection whose handshake asked for no certificate, or under other authorities, is of no more
-            // use for this name: closing it lets the client's next attempt make the handshake the tunnel requires.
-            return Route.answer(clientCertificateRequired(alloc, connection), connection.tls());
+        if (required != null) {
+            PublicConnection.ClientCertificate certificate = connection.clientCertificateUnder(required);
+            if (certificate == null) {
+                // A TLS connection whose handshake asked for no certificate, or under other authorities, is of no
+                // more use for this name: closing it lets the client's next attempt make the handshake required.
+                return Route.answer(clientCertificateRequired(alloc, connection), connection.tls());
+            }
+            request.headers().set(TrafficPolicy.CLIENT_CERT_SUBJECT, certificate.subject());
         }
         return Route.to(tunnel);
     }

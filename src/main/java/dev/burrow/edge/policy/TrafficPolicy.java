@@ -29,6 +29,12 @@ import org.slf4j.LoggerFactory;
 public final class TrafficPolicy {
     private static final Logger log = LoggerFactory.getLogger("dev.burrow.edge.policy");
 
+    /**
+     * The request field with the subject of the client certificate the tunnel's {@code terminate-tls} handshake
+     * verified. The edge's alone: it removes a visitor's copy from every request, and no action may set it.
+     */
+    public static final String CLIENT_CERT_SUBJECT = "X-Burrow-Client-Cert-Subject";
+
     /** No rules: everything passes unchanged. */
     public static final TrafficPolicy NONE = new TrafficPolicy(Map.of());
 

@@ -66,13 +66,16 @@ class TerminateTlsTest {
     }
 
     @Test
-    void itsRuleTakesNoExpressionsAndAPolicyHasOne() {
+    void itsRuleTakesNoExpressionsAPolicyHasOneAndNoActionSetsTheSubject() {
         String ca = quoted(TestCa.pem(STAFF.certificate));
         assertThat(problem("on_tcp_connect:\n  - name: some\n    expressions: [\"conn.client_port > 0\"]\n"
                 + "    actions:\n      - type: terminate-tls\n        config:\n"
                 + "          mutual_tls_certificate_authorities: [" + ca + "]\n"))
                 .startsWith("line 5: rule 'some': terminate-tls applies to every TLS handshake")
                 .contains("cannot have expressions");
+        assertThat(problem("on_http_request:\n  - actions:\n      - type: add-headers\n        config:\n"
+                + "          headers: {X-Burrow-Client-Cert-Subject: CN=root}\n"))
+                .as("the verified subject is the edge's alone").contains("the edge's to set");
         assertThat(problem(policy(ca) + "  - actions:\n      - type: terminate-tls\n        config:\n"
                 + "          mutual_tls_certificate_authorities: [" + ca + "]\n"))
                 .startsWith("line 8: a policy has at most one terminate-tls action");
