@@ -3,6 +3,12 @@ package dev.burrow.cli;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.burrow.edge.policy.Phase;
+import dev.burrow.tls.ClientAuthorities;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine;
@@ -15,6 +21,8 @@ import picocli.CommandLine.ParameterException;
  */
 final class HttpPolicyOptions extends PolicyOptions {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    /** The CAs travel inside the policy, itself at most 32 KiB. */
+    private static final long MAX_CA_FILE = 24 * 1024;
 
     @Option(names = "--oauth", paramLabel = "github|google|gitlab|oidc",
             description = "Visitors sign in with this provider first: github, google or gitlab (an oauth rule), or any"
@@ -63,6 +71,12 @@ final class HttpPolicyOptions extends PolicyOptions {
                     + " for a basic-auth rule; the edge compares in constant time and never logs it.")
     List<String> basicAuth = new ArrayList<>();
 
+    @Option(names = "--mutual-tls-cas", paramLabel = "FILE",
+            description = "Take only visitors over HTTPS who present a client certificate issued by a CA in this PEM"
+                    + " file (mutual TLS); others fail the TLS handshake, plain HTTP gets 403. A shorthand for a"
+                    + " terminate-tls rule, which carries the file's certificates to the edge.")
+    Path mutualTlsCas;
+
     @Option(names = "--rate-limit", paramLabel = "N/DURATION",
             description = "At most N requests per DURATION (such as 100/1m) from each client address, or from each"
                     + " value of --rate-limit-header; more get 429 with Retry-After. A shorthand for a rate-limit rule.")
@@ -96,6 +110,11 @@ final class HttpPolicyOptions extends PolicyOptions {
 
     @Override
     void addShorthands(CommandLine commandLine, ObjectNode policy) {
+        if (mutualTlsCas != null) {
+            ObjectNode config = NODES.objectNode();
+            config.set("mutual_tls_certificate_authorities", NODES.arrayNode().add(certificateAuthorities(commandLine)));
+            add(commandLine, policy, Phase.ON_TCP_CONNECT, "--mutual-tls-cas", "terminate-tls", config);
+        }
         if (oauth != null) {
             add(commandLine, policy, Phase.ON_HTTP_REQUEST, "--oauth", oauth.equals("oidc") ? "oidc" : "oauth",
                     oauthConfig(commandLine));
@@ -148,6 +167,28 @@ final class HttpPolicyOptions extends PolicyOptions {
             throw new ParameterException(commandLine, "--verify-webhook-header is for --verify-webhook generic");
         }
         return config;
+    }
+
+    /** The PEM text of {@code --mutual-tls-cas}, checked here so that a mistake names the file. */
+    private String certificateAuthorities(CommandLine commandLine) {
+        String text;
+        try {
+            if (Files.size(mutualTlsCas) > MAX_CA_FILE) {
+                throw new ParameterException(commandLine, "--mutual-tls-cas: " + mutualTlsCas + " is over "
+                        + MAX_CA_FILE / 1024 + " KiB; a policy carries at most 32 KiB");
+            }
+            // ISO-8859-1 decodes any bytes, so a DER file gets the parser's "no PEM certificate" answer.
+            text = Files.readString(mutualTlsCas, StandardCharsets.ISO_8859_1);
+        } catch (IOException e) {
+            throw new ParameterException(commandLine, "--mutual-tls-cas: cannot read " + mutualTlsCas + ": "
+                    + (e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName()));
+        }
+        try {
+            ClientAuthorities.read(text, mutualTlsCas.toString());
+        } catch (IllegalArgumentException | UncheckedIOException e) {
+            throw new ParameterException(commandLine, "--mutual-tls-cas: " + e.getMessage());
+        }
+        return text;
     }
 
     private ObjectNode rateLimitConfig(CommandLine commandLine) {

@@ -10,7 +10,7 @@ import dev.burrow.protocol.Protocol;
 import dev.burrow.store.JdbcStore;
 import dev.burrow.store.Store;
 import dev.burrow.tls.EdgeCertificate;
-import dev.burrow.tls.PublicTls;
+import dev.burrow.tls.PublicCertificate;
 import dev.burrow.transport.ConnectionClose;
 import dev.burrow.transport.EventLoops;
 import io.netty.bootstrap.ServerBootstrap;
@@ -121,7 +121,7 @@ public final class Edge implements AutoCloseable {
             }
             Channel https = null;
             if (config.httpsAddress() != null) {
-                AsyncMapping<String, SslContext> certificates;
+                AsyncMapping<String, PublicCertificate> certificates;
                 if (config.acme() != null) {
                     acme = CertificateManager.start(config.acme(), store.certificates(), context::holdsHttpName,
                             context.acmeAnswers);
@@ -156,10 +156,10 @@ public final class Edge implements AutoCloseable {
     }
 
     /** The operator's certificate (for the domain and {@code *.domain}), presented whatever the server name. */
-    private static AsyncMapping<String, SslContext> givenCertificate(EdgeConfig config) {
+    private static AsyncMapping<String, PublicCertificate> givenCertificate(EdgeConfig config) {
         EdgeCertificate given = EdgeCertificate.load(config.tlsCertFile(), config.tlsKeyFile());
-        SslContext context = PublicTls.serverContext(given.key(), List.of(given.chain()));
-        return (serverName, promise) -> promise.setSuccess(context);
+        PublicCertificate certificate = new PublicCertificate(given.key(), List.of(given.chain()));
+        return (serverName, promise) -> promise.setSuccess(certificate);
     }
 
     private static Channel bind(EventLoops loops, InetSocketAddress address,

@@ -3,6 +3,7 @@ package dev.burrow.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.burrow.e2e.TestCa;
 import dev.burrow.edge.HttpTunnel;
 import dev.burrow.edge.policy.PolicySlot;
 import dev.burrow.edge.policy.Phase;
@@ -202,6 +203,33 @@ class PolicyOptionsTest {
             outsider.release();
             member.release();
         }
+    }
+
+    @Test
+    void aMutualTlsCaFileBecomesATerminateTlsRuleAndAFileThatIsNotOneIsAUsageError() throws Exception {
+        TestCa ca = new TestCa("Staff CA");
+        Path cas = ca.writeCertificate(dir.resolve("cas.pem"));
+        Path notPem = Files.writeString(dir.resolve("notes.txt"), "hello\n");
+        Path leaf = Files.writeString(dir.resolve("leaf.pem"), ca.issue("ann.test").chainPem());
+        var root = BurrowCommand.commandLine(new PrintWriter(Writer.nullWriter()), new PrintWriter(Writer.nullWriter()));
+        var line = root.parseArgs("http", "8080", "--mutual-tls-cas", cas.toString()).subcommand().commandSpec()
+                .commandLine();
+        HttpCommand command = line.getCommand();
+
+        TrafficPolicy policy = TrafficPolicy.compile(command.policy.policyText(line, TunnelType.HTTP));
+        Cli.Result missing = run("--mutual-tls-cas", dir.resolve("missing.pem").toString());
+        Cli.Result text = run("--mutual-tls-cas", notPem.toString());
+        Cli.Result notCa = run("--mutual-tls-cas", leaf.toString());
+
+        assertThat(policy.clientAuthorities().certificates()).containsExactly(ca.certificate);
+        assertThat(missing.exitCode()).isEqualTo(2);
+        assertThat(missing.err()).startsWith("burrow: --mutual-tls-cas: cannot read " + dir.resolve("missing.pem"))
+                .doesNotContain("Exception", "\tat ");
+        assertThat(text.exitCode()).isEqualTo(2);
+        assertThat(text.err()).isEqualTo("burrow: --mutual-tls-cas: " + notPem
+                + ": no PEM certificate (-----BEGIN CERTIFICATE-----) found\n");
+        assertThat(notCa.err()).contains("'CN=ann.test' is not a CA certificate");
+        assertThat(Cli.run("http", "--help").out()).contains("--mutual-tls-cas=FILE").contains("terminate-tls");
     }
 
     private static HttpRequest request(String credentials) {

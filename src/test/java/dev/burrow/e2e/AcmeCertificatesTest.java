@@ -209,4 +209,37 @@ class AcmeCertificatesTest {
         assertThat(harness.edge.store().certificates().certificates()).singleElement()
                 .satisfies(renewed -> assertThat(renewed.notAfter()).isAfter(now.plus(Duration.ofDays(1))));
     }
+
+    @Test
+    void aRenewedCertificateIsPresentedUnderMutualTlsToo() throws Exception {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        TestCa.Leaf expiring = pebbleTlsCa.issue(now.minus(Duration.ofMinutes(50)), now.plus(Duration.ofMinutes(10)),
+                "staff.burrow.test");
+        try (JdbcStore store = JdbcStore.openSqlite(dir.resolve("edge"))) {
+            store.certificates().saveCertificate(new StoredCertificate("staff.burrow.test", expiring.chainPem(),
+                    expiring.keyPem(), now.minus(Duration.ofMinutes(50)), now.plus(Duration.ofMinutes(10)),
+                    now.minus(Duration.ofMinutes(50))));
+        }
+        TestCa clients = new TestCa("Staff CA");
+        TestCa.Leaf ann = clients.issue("ann.staff.test");
+        // The first renewal check comes after the tunnel is bound and its context requiring a client certificate built.
+        start(acme -> acme.withRenewalCheck(Duration.ofSeconds(5)));
+        X509Certificate pebbleRoot = pebble.root();
+        harness.startAgent().http(HttpTunnelOptions.to(Integer.toString(upstream.port())).withSubdomain("staff")
+                .withTrafficPolicy("on_tcp_connect: [{actions: [{type: terminate-tls, config: "
+                        + "{mutual_tls_certificate_authorities: [\"" + TestCa.pem(clients.certificate)
+                        .replace("\n", "\\n") + "\"]}}]}]"));
+        assertThat(TlsClients.handshake(httpsPort(), "staff.burrow.test", pebbleTlsCa.certificate, ann))
+                .isEqualTo(expiring.certificate());
+
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() ->
+                assertThat(TlsClients.handshake(httpsPort(), "staff.burrow.test", pebbleRoot, ann).getNotAfter())
+                        .isAfter(java.util.Date.from(now.plus(Duration.ofDays(1)))));
+        HttpResponse<String> withCertificate = TlsClients.get(TlsClients.httpClient(pebbleRoot, "staff.burrow.test",
+                ann), httpsPort(), "staff.burrow.test", "/echo");
+        assertThat(withCertificate.body()).contains("h:x-burrow-client-cert-subject=CN=ann.staff.test");
+        assertThatThrownBy(() -> TlsClients.get(TlsClients.httpClient(pebbleRoot, "staff.burrow.test"), httpsPort(),
+                "staff.burrow.test", "/echo")).as("the renewed certificate's context still requires one")
+                .isInstanceOf(IOException.class).isNotInstanceOf(java.net.http.HttpTimeoutException.class);
+    }
 }

@@ -20,6 +20,7 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
@@ -117,14 +118,23 @@ final class Pebble implements AutoCloseable {
 
     static SSLContext trusting(X509Certificate anchor) {
         try {
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, trustManagers(anchor), null);
+            return context;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Trust managers that trust {@code anchor} alone. */
+    static TrustManager[] trustManagers(X509Certificate anchor) {
+        try {
             KeyStore anchors = KeyStore.getInstance(KeyStore.getDefaultType());
             anchors.load(null, null);
             anchors.setCertificateEntry("anchor", anchor);
             TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             trust.init(anchors);
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, trust.getTrustManagers(), null);
-            return context;
+            return trust.getTrustManagers();
         } catch (GeneralSecurityException | IOException e) {
             throw new IllegalStateException(e);
         }

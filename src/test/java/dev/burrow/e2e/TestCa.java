@@ -29,10 +29,13 @@ import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
-/** A throwaway certificate authority for tests: signs leaf certificates for DNS names and IP addresses. */
-final class TestCa {
+/**
+ * A throwaway certificate authority for tests: signs leaf certificates for DNS names and IP addresses. Public for the
+ * tests of other packages that need a CA's or a leaf's PEM.
+ */
+public final class TestCa {
     /** A leaf signed by this CA: its PEM chain (leaf, then the CA) and its private key as PKCS#8 PEM. */
-    record Leaf(X509Certificate certificate, String chainPem, String keyPem) {
+    public record Leaf(X509Certificate certificate, String chainPem, String keyPem) {
         void write(Path certFile, Path keyFile) throws IOException {
             Files.writeString(certFile, chainPem);
             Files.writeString(keyFile, keyPem);
@@ -41,9 +44,9 @@ final class TestCa {
 
     private static final SecureRandom RANDOM = new SecureRandom();
     private final KeyPair keys;
-    final X509Certificate certificate;
+    public final X509Certificate certificate;
 
-    TestCa(String name) {
+    public TestCa(String name) {
         keys = ecKeys();
         X500Name subject = new X500Name("CN=" + name);
         Instant now = Instant.now();
@@ -61,13 +64,13 @@ final class TestCa {
     }
 
     /** Writes this CA's certificate, for clients (curl --cacert, --acme-ca) to trust. */
-    Path writeCertificate(Path file) throws IOException {
+    public Path writeCertificate(Path file) throws IOException {
         Files.writeString(file, pem(certificate));
         return file;
     }
 
     /** A leaf valid for the next day. {@code names} are DNS names, or IP addresses when they start with a digit. */
-    Leaf issue(String... names) {
+    public Leaf issue(String... names) {
         Instant now = Instant.now();
         return issue(now.minus(Duration.ofMinutes(5)), now.plus(Duration.ofDays(1)), names);
     }
@@ -109,7 +112,7 @@ final class TestCa {
         return new BigInteger(64, RANDOM).setBit(63);
     }
 
-    static String pem(Object object) {
+    public static String pem(Object object) {
         StringWriter text = new StringWriter();
         try (JcaPEMWriter writer = new JcaPEMWriter(text)) {
             writer.writeObject(object);

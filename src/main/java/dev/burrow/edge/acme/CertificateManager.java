@@ -3,8 +3,7 @@ package dev.burrow.edge.acme;
 import dev.burrow.store.CertificateStore;
 import dev.burrow.store.StoredCertificate;
 import dev.burrow.tls.Pem;
-import dev.burrow.tls.PublicTls;
-import io.netty.handler.ssl.SslContext;
+import dev.burrow.tls.PublicCertificate;
 import io.netty.util.AsyncMapping;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
@@ -37,12 +36,12 @@ import org.slf4j.LoggerFactory;
  * certificates are kept in the store, served again after a restart, and renewed once less than a third of their
  * lifetime is left, while a tunnel holds their name. The CA is only ever called from this manager's own threads.
  */
-public final class CertificateManager implements AsyncMapping<String, SslContext>, AutoCloseable {
+public final class CertificateManager implements AsyncMapping<String, PublicCertificate>, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(CertificateManager.class);
     /** How often a refused order is logged at most: a flood of names must not flood the log too. */
     private static final Duration REFUSAL_LOG_INTERVAL = Duration.ofMinutes(1);
 
-    private record Served(SslContext context, Instant notBefore, Instant notAfter) {
+    private record Served(PublicCertificate certificate, Instant notBefore, Instant notAfter) {
     }
 
     private final CertificateIssuer issuer;
@@ -88,13 +87,13 @@ public final class CertificateManager implements AsyncMapping<String, SslContext
 
     /** Runs on the connection's event loop: answers at once, or once the order it started or joined is done. */
     @Override
-    public Future<SslContext> map(String hostname, Promise<SslContext> promise) {
+    public Future<PublicCertificate> map(String hostname, Promise<PublicCertificate> promise) {
         if (hostname == null) {
             return promise.setFailure(new NoCertificateException("the ClientHello names no server"));
         }
         Served current = served.get(hostname);
         if (current != null && clock.instant().isBefore(current.notAfter())) {
-            return promise.setSuccess(current.context());
+            return promise.setSuccess(current.certificate());
         }
         if (!isBound.test(hostname)) {
             return promise.setFailure(new NoCertificateException("no tunnel holds " + hostname));
@@ -103,7 +102,7 @@ public final class CertificateManager implements AsyncMapping<String, SslContext
             if (error != null) {
                 promise.tryFailure(error);
             } else {
-                promise.trySuccess(done.context());
+                promise.trySuccess(done.certificate());
             }
         });
         return promise;
@@ -151,9 +150,9 @@ public final class CertificateManager implements AsyncMapping<String, SslContext
 
     private Served serve(StoredCertificate certificate) {
         String source = "stored certificate of " + certificate.hostname();
-        SslContext context = PublicTls.serverContext(Pem.readPrivateKey(certificate.keyPem(), source),
+        PublicCertificate presented = new PublicCertificate(Pem.readPrivateKey(certificate.keyPem(), source),
                 Pem.readCertificates(certificate.chainPem(), source));
-        Served entry = new Served(context, certificate.notBefore(), certificate.notAfter());
+        Served entry = new Served(presented, certificate.notBefore(), certificate.notAfter());
         served.put(certificate.hostname(), entry);
         return entry;
     }

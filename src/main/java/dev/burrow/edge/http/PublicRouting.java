@@ -2,6 +2,8 @@ package dev.burrow.edge.http;
 
 import dev.burrow.edge.Hostnames;
 import dev.burrow.edge.Tunnel;
+import dev.burrow.edge.policy.TrafficPolicy;
+import dev.burrow.tls.ClientAuthorities;
 import dev.burrow.transport.ErrorPages;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -12,8 +14,9 @@ import java.net.InetSocketAddress;
 
 /**
  * What every public request passes before it is relayed, whatever HTTP version it came in: a valid host, an edge
- * that is not draining, a tunnel whose agent takes streams (then the request phase, {@link RequestGate}). Also the edge's own answers about
- * tunnels, so that HTTP/1.1 and HTTP/2 clients see the same pages.
+ * that is not draining, a tunnel whose agent takes streams, the client certificate the tunnel requires (then the
+ * request phase, {@link RequestGate}). Also the edge's own answers about tunnels, so that HTTP/1.1 and HTTP/2 clients
+ * see the same pages.
  */
 final class PublicRouting {
     private PublicRouting() {
@@ -36,7 +39,9 @@ final class PublicRouting {
     /**
      * Routes a request by its Host header, which an HTTP/2 request has from its {@code :authority}. Over TLS the
      * Host must name the server the connection was opened for; over plain HTTP the edge answers the ACME CA's
-     * HTTP-01 challenges itself, and a tunnel that asked for it redirects to HTTPS.
+     * HTTP-01 challenges itself, and a tunnel that asked for it redirects to HTTPS. A request routed to a tunnel
+     * loses any {@value TrafficPolicy#CLIENT_CERT_SUBJECT} its client sent, and gets the verified one when the
+     * tunnel requires a client certificate, so that the request phase sees it too.
      */
     static Route route(HttpEdge edge, ByteBufAllocator alloc, HttpRequest request, InetSocketAddress client,
                        PublicConnection connection) {
@@ -67,7 +72,31 @@ final class PublicRouting {
         if (tunnel == null || !tunnel.session().acceptsStreams()) {
             return Route.answer(notRouted(alloc, hostname, tunnel != null || edge.wasRecentlyBound(hostname)), false);
         }
+        request.headers().remove(TrafficPolicy.CLIENT_CERT_SUBJECT);
+        ClientAuthorities required = tunnel.policy().clientAuthorities();
+        if (required != null) {
+            PublicConnection.ClientCertificate certificate = connection.clientCertificateUnder(required);
+            if (certificate == null) {
+                // A TLS connection whose handshake asked for no certificate, or under other authorities, is of no
+                // more use for this name: closing it lets the client's next attempt make the handshake required.
+                return Route.answer(clientCertificateRequired(alloc, connection), connection.tls());
+            }
+            request.headers().set(TrafficPolicy.CLIENT_CERT_SUBJECT, certificate.subject());
+        }
         return Route.to(tunnel);
+    }
+
+    /**
+     * The tunnel requires a client certificate (terminate-tls) that this connection's handshake did not verify: over
+     * plain HTTP (HTTP/1.1 or HTTP/2) there is none, so the tunnel's HTTPS address is the only way in.
+     */
+    private static FullHttpResponse clientCertificateRequired(ByteBufAllocator alloc, PublicConnection connection) {
+        return ErrorPages.page(alloc, HttpResponseStatus.FORBIDDEN, "client_certificate_required",
+                "Client certificate required", connection.tls()
+                        ? "This connection was opened without the client certificate this tunnel now requires."
+                                + " Open a new connection."
+                        : "This tunnel takes requests only over HTTPS, from clients that present a certificate"
+                                + " it trusts.");
     }
 
     /** The Host names another server than the one this TLS connection was opened for (RFC 9110 §15.5.20). */

@@ -4,41 +4,38 @@ import dev.burrow.edge.http.HttpEdge;
 import dev.burrow.edge.http.PublicConnection;
 import dev.burrow.edge.http.PublicHttp2Pipeline;
 import dev.burrow.edge.http.PublicHttpInitializer;
+import dev.burrow.tls.ClientAuthorities;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
-import io.netty.handler.ssl.SniCompletionEvent;
+import io.netty.handler.ssl.SslHandler;
+import java.security.cert.X509Certificate;
+import javax.net.ssl.SSLPeerUnverifiedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Once TLS is up, installs the pipeline of the protocol ALPN chose behind it, and removes itself and the handshake
- * guard. A client that offers no ALPN gets HTTP/1.1. Remembers the server name the SNI handler saw, because the
- * HTTP/1.1 relay checks each request's Host against it.
+ * guard. A client that offers no ALPN gets HTTP/1.1. The connection carries what the handshake settled: the server
+ * name the SNI handler saw, because each request's Host must match it, and the client certificate it verified, if
+ * it required one, because the name's tunnel takes requests only with it.
  */
 final class PublicAlpnHandler extends ApplicationProtocolNegotiationHandler {
     private static final Logger log = LoggerFactory.getLogger(PublicAlpnHandler.class);
 
     private final HttpEdge edge;
-    private String serverName;
+    private final PublicSniHandler sni;
 
-    PublicAlpnHandler(HttpEdge edge) {
+    PublicAlpnHandler(HttpEdge edge, PublicSniHandler sni) {
         super(ApplicationProtocolNames.HTTP_1_1);
         this.edge = edge;
+        this.sni = sni;
     }
 
     @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
-        if (evt instanceof SniCompletionEvent sni) {
-            serverName = sni.hostname();
-        }
-        super.userEventTriggered(ctx, evt);
-    }
-
-    @Override
-    protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {
+    protected void configurePipeline(ChannelHandlerContext ctx, String protocol) throws SSLPeerUnverifiedException {
         ctx.pipeline().remove(TlsHandshakeGuard.class);
-        PublicConnection connection = PublicConnection.tls(serverName);
+        PublicConnection connection = PublicConnection.tls(sni.serverName(), clientCertificate(ctx));
         if (ApplicationProtocolNames.HTTP_2.equals(protocol)) {
             PublicHttp2Pipeline.configure(ctx.pipeline(), edge, connection);
             return;
@@ -50,9 +47,21 @@ final class PublicAlpnHandler extends ApplicationProtocolNegotiationHandler {
         PublicHttpInitializer.addHttp1(ctx.pipeline(), edge, connection);
     }
 
+    /** The client certificate the handshake required and verified, or null when it required none. */
+    private PublicConnection.ClientCertificate clientCertificate(ChannelHandlerContext ctx)
+            throws SSLPeerUnverifiedException {
+        ClientAuthorities required = sni.requiredClientAuthorities();
+        if (required == null) {
+            return null;
+        }
+        X509Certificate leaf = (X509Certificate) ctx.pipeline().get(SslHandler.class).engine().getSession()
+                .getPeerCertificates()[0];
+        return PublicConnection.ClientCertificate.verified(required, leaf);
+    }
+
     @Override
     protected void handshakeFailure(ChannelHandlerContext ctx, Throwable cause) {
-        log.atDebug().addKeyValue("remote", ctx.channel().remoteAddress()).addKeyValue("server_name", serverName)
+        log.atDebug().addKeyValue("remote", ctx.channel().remoteAddress()).addKeyValue("server_name", sni.serverName())
                 .log("public TLS handshake failed: {}", cause.toString());
         ctx.close();
     }

@@ -40,6 +40,8 @@ final class PolicyReader {
             .build());
 
     private final YamlLines lines;
+    /** Whether a {@code terminate-tls} action was read: a policy has at most one. */
+    private boolean terminatesTls;
 
     private PolicyReader(String text) {
         this.lines = YamlLines.of(text);
@@ -134,7 +136,11 @@ final class PolicyReader {
         }
         List<Action> actions = new ArrayList<>();
         for (int i = 0; i < actionList.size(); i++) {
-            actions.add(action(phase, actionList.get(i), actionsAt.appendIndex(i)));
+            Action action = action(phase, actionList.get(i), actionsAt.appendIndex(i));
+            if (action.clientAuthorities() != null) {
+                handshakeAction(name, expressions, line(actionsAt.appendIndex(i)));
+            }
+            actions.add(action);
         }
         return new Rule(name, List.copyOf(expressions), List.copyOf(actions));
     }
@@ -154,6 +160,24 @@ final class PolicyReader {
         }
         JsonNode fields = config == null || config.isNull() ? YAML.createObjectNode() : config;
         return ActionTypes.create(type, phase, new ActionConfig(type, fields, line(at)));
+    }
+
+    /**
+     * Checks what a {@code terminate-tls} action needs of its policy: it acts at the handshake, for every connection
+     * to the tunnel's name, before any variable has a value, so its rule has no expressions; and one set of
+     * authorities applies, so there is one such action.
+     */
+    private void handshakeAction(String rule, List<Expressions.Program> expressions, int line)
+            throws PolicyException {
+        if (!expressions.isEmpty()) {
+            throw new PolicyException(line, "rule '" + rule + "': terminate-tls applies to every TLS handshake for"
+                    + " the tunnel's name, before a request exists, so its rule cannot have expressions");
+        }
+        if (terminatesTls) {
+            throw new PolicyException(line, "a policy has at most one terminate-tls action; list every CA in its"
+                    + " mutual_tls_certificate_authorities");
+        }
+        terminatesTls = true;
     }
 
     private void unknownKeys(JsonNode node, JsonPointer at, Set<String> known, String what) throws PolicyException {

@@ -6,6 +6,7 @@ import dev.burrow.protocol.ControlMessage;
 import dev.burrow.protocol.Protocol;
 import dev.burrow.protocol.TunnelType;
 import dev.burrow.transport.HostPort;
+import dev.burrow.tls.ClientAuthorities;
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -33,6 +34,12 @@ import org.slf4j.LoggerFactory;
 public final class TrafficPolicy {
     private static final Logger log = LoggerFactory.getLogger("dev.burrow.edge.policy");
 
+    /**
+     * The request field with the subject of the client certificate the tunnel's {@code terminate-tls} handshake
+     * verified. The edge's alone: it removes a visitor's copy from every request, and no action may set it.
+     */
+    public static final String CLIENT_CERT_SUBJECT = "X-Burrow-Client-Cert-Subject";
+
     /** The largest request body the edge reads whole for a policy that checks bodies (a webhook's signature). */
     public static final int MAX_REQUEST_BODY = 1024 * 1024;
 
@@ -45,6 +52,10 @@ public final class TrafficPolicy {
     /** One line per denial, bounded against floods; per policy, so per tunnel. */
     private final DenialLog denials = new DenialLog(System::nanoTime);
     private final boolean needsBody;
+    /** From the one {@code terminate-tls} action, if any. */
+    private final ClientAuthorities clientAuthorities;
+    /** Whether {@code on_tcp_connect} holds nothing but {@code terminate-tls}, the part an HTTP tunnel runs. */
+    private final boolean connectOnlyTerminatesTls;
 
     TrafficPolicy(Map<Phase, List<Rule>> phases) {
         this.phases = Map.copyOf(phases);
@@ -56,6 +67,19 @@ public final class TrafficPolicy {
             }
         }
         needsBody = body;
+        ClientAuthorities required = null;
+        boolean onlyTls = true;
+        for (Rule rule : phases.getOrDefault(Phase.ON_TCP_CONNECT, List.of())) {
+            for (Action action : rule.actions()) {
+                if (action.clientAuthorities() != null) {
+                    required = action.clientAuthorities();
+                } else {
+                    onlyTls = false;
+                }
+            }
+        }
+        this.clientAuthorities = required;
+        this.connectOnlyTerminatesTls = onlyTls;
     }
 
     /**
@@ -70,16 +94,37 @@ public final class TrafficPolicy {
 
     /**
      * Refuses phases the tunnel type never runs: an HTTP tunnel's connections are shared by many tunnels and routed
-     * only by their requests, so it runs the HTTP phases; a TCP or TLS tunnel sees no requests, only connections.
+     * only by their requests, so it runs the HTTP phases, and of {@code on_tcp_connect} only {@code terminate-tls},
+     * which its HTTPS handshakes apply; a TCP or TLS tunnel sees no requests, only connections, and its TLS, if any,
+     * passes through the edge untouched, so it cannot have {@code terminate-tls}.
      */
     public void checkFits(TunnelType type) throws PolicyException {
         boolean http = type == TunnelType.HTTP;
+        if (!http && clientAuthorities != null) {
+            throw new PolicyException(0, "a " + type.wireName() + " tunnel cannot have terminate-tls: the edge never"
+                    + " terminates its TLS; mutual TLS is for http tunnels, reached over the edge's HTTPS");
+        }
         for (Phase phase : Phase.values()) {
-            if (has(phase) && (phase == Phase.ON_TCP_CONNECT) == http) {
+            if (!has(phase)) {
+                continue;
+            }
+            if (phase == Phase.ON_TCP_CONNECT && http && !connectOnlyTerminatesTls) {
+                throw new PolicyException(0, "a http tunnel's on_tcp_connect takes only terminate-tls (its HTTPS"
+                        + " handshakes); use on_http_request");
+            }
+            if (phase != Phase.ON_TCP_CONNECT && !http) {
                 throw new PolicyException(0, "a " + type.wireName() + " tunnel does not run " + phase.key()
-                        + (http ? "; use on_http_request" : "; use on_tcp_connect"));
+                        + "; use on_tcp_connect");
             }
         }
+    }
+
+    /**
+     * The authorities whose client certificates the HTTPS handshakes of the tunnel's name require (its
+     * {@code terminate-tls} rule), or null when any visitor may connect.
+     */
+    public ClientAuthorities clientAuthorities() {
+        return clientAuthorities;
     }
 
     /** Whether the phase has any rule, so that the edge skips what a phase without one would cost. */

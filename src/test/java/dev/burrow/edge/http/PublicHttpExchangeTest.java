@@ -389,7 +389,7 @@ class PublicHttpExchangeTest {
     @Test
     void aRequestOverTlsSaysHttpsAndItsTrailersSayNoScheme() {
         PublicHttpExchange exchange = open(request(HttpMethod.POST, "transfer-encoding", "chunked"),
-                agent.streams(), PublicConnection.tls("app.burrow.test"));
+                agent.streams(), PublicConnection.tls("app.burrow.test", null));
         Frame headers = requestHeaders();
         assertThat(headers.headers().scheme()).hasToString("https");
 

@@ -208,7 +208,7 @@ class PublicRequestsTest {
         HttpRequest request = get("Host", "app.burrow.test");
 
         PublicRequests.addForwarded(request, new InetSocketAddress("203.0.113.9", 51000),
-                PublicConnection.tls("app.burrow.test"), false, true);
+                PublicConnection.tls("app.burrow.test", null), false, true);
 
         assertThat(request.headers().getAll("x-forwarded-proto")).containsExactly("https");
         assertThat(request.headers().getAll("forwarded")).containsExactly("for=203.0.113.9;proto=https;host=app.burrow.test");

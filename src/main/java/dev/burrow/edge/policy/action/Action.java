@@ -1,6 +1,7 @@
 package dev.burrow.edge.policy.action;
 
 import dev.burrow.edge.policy.PolicyContext;
+import dev.burrow.tls.ClientAuthorities;
 import java.util.Set;
 
 /**
@@ -24,5 +25,13 @@ public interface Action {
     /** Whether the action reads the request's body: the edge then reads it whole (bounded) before the phase runs. */
     default boolean needsRequestBody() {
         return false;
+    }
+
+    /**
+     * The authorities whose client certificates this action requires at the TLS handshake ({@code terminate-tls}),
+     * or null for an action that runs on requests or connections.
+     */
+    default ClientAuthorities clientAuthorities() {
+        return null;
     }
 }

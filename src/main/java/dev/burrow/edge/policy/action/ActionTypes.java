@@ -24,6 +24,7 @@ public final class ActionTypes {
     private static final Set<Phase> HTTP_REQUEST = EnumSet.of(Phase.ON_HTTP_REQUEST);
     private static final Set<Phase> HTTP = EnumSet.of(Phase.ON_HTTP_REQUEST, Phase.ON_HTTP_RESPONSE);
     private static final Set<Phase> REQUEST_OR_CONNECT = EnumSet.of(Phase.ON_HTTP_REQUEST, Phase.ON_TCP_CONNECT);
+    private static final Set<Phase> CONNECT = EnumSet.of(Phase.ON_TCP_CONNECT);
     private static final Set<Phase> ANY = EnumSet.allOf(Phase.class);
 
     private static final Map<String, Type> TYPES = new TreeMap<>(Map.ofEntries(
@@ -41,6 +42,7 @@ public final class ActionTypes {
             Map.entry("remove-headers", new Type(HTTP, RemoveHeaders::new)),
             Map.entry("restrict-ips", new Type(REQUEST_OR_CONNECT, RestrictIps::new)),
             Map.entry("set-vars", new Type(ANY, SetVars::new)),
+            Map.entry("terminate-tls", new Type(CONNECT, TerminateTls::new)),
             Map.entry("url-rewrite", new Type(HTTP_REQUEST, UrlRewrite::new)),
             Map.entry("verify-webhook", new Type(HTTP_REQUEST, VerifyWebhook::new))));
 

@@ -1,6 +1,7 @@
 package dev.burrow.edge.policy.action;
 
 import dev.burrow.edge.policy.PolicyException;
+import dev.burrow.edge.policy.TrafficPolicy;
 import dev.burrow.transport.HopByHopHeaders;
 import java.util.Locale;
 
@@ -9,14 +10,18 @@ final class HeaderFields {
     private HeaderFields() {
     }
 
-    /** A field name: an RFC 9110 token, and not one the edge manages itself (hop-by-hop, {@code burrow-*}). */
+    /**
+     * A field name: an RFC 9110 token, and not one the edge manages itself (hop-by-hop, {@code burrow-*}, the
+     * verified client certificate's subject).
+     */
     static String name(ActionConfig config, String name) throws PolicyException {
         if (name.isEmpty() || !name.chars().allMatch(HeaderFields::isTokenChar)) {
             throw config.problem("'" + name + "' is not a header field name");
         }
         String lower = name.toLowerCase(Locale.ROOT);
         if (lower.startsWith("burrow-") || HopByHopHeaders.isHopByHop(lower) || lower.equals("host")
-                || lower.equals("content-length") || lower.equals("transfer-encoding")) {
+                || lower.equals("content-length") || lower.equals("transfer-encoding")
+                || lower.equalsIgnoreCase(TrafficPolicy.CLIENT_CERT_SUBJECT)) {
             throw config.problem("header '" + name + "' is the edge's to set, not a policy's");
         }
         return name;
