@@ -132,6 +132,8 @@ async function select(id) {
     detail.denied_at_edge ? el('p', { class: 'denied' }, `Answered ${detail.status} at the edge by the traffic policy`
       + ` rule '${detail.denied_at_edge.rule}' (${detail.denied_at_edge.reason || 'no reason given'}); it never`
       + ' came through the tunnel, so only its request line was recorded.') : null,
+    detail.policy_rules ? el('p', { class: 'note' }, 'Traffic policy rules that acted at the edge: '
+      + detail.policy_rules.join(', ')) : null,
     el('h3', {}, 'Request headers'), headerTable(detail.request.headers),
     el('h3', {}, 'Request body'), bodyView(detail.request.body, detail.request.headers),
     el('h2', {}, detail.status === null ? (detail.state === 'reset' ? 'No answer (reset)' : 'Waiting for the answer…')

@@ -76,7 +76,7 @@ final class Replay {
             return failed(ErrorCode.BAD_MESSAGE, "the edited request is not valid: " + e.getMessage());
         }
         CapturedExchange replayed = log.start(new CapturedExchange.Request(original.tunnelUrl(), "replay", id,
-                request.method().name(), request.uri(), original.authority(), headerList(request)));
+                request.method().name(), request.uri(), original.authority(), headerList(request), List.of()));
         replayed.recordRequestBody(request.content());
         CompletableFuture<CapturedExchange> done = new CompletableFuture<>();
         Upstream target = tunnel.upstream();

@@ -25,6 +25,11 @@ public final class Protocol {
     public static final AsciiString UPGRADE = AsciiString.cached("burrow-upgrade");
     /** Response header on {@code upgrade} streams: present when the upstream switched protocols (sent 101). */
     public static final AsciiString UPGRADED = AsciiString.cached("burrow-upgraded");
+    /**
+     * Request header on tunnel streams, repeated: the name of each rule of the tunnel's traffic policy whose actions
+     * ran on the request at the edge (its place, {@code on_http_request[N]}, when it has none); for the inspector.
+     */
+    public static final AsciiString POLICY_RULES = AsciiString.cached("burrow-policy-rule");
     /** Response header set when the agent itself made the answer (502/504): a {@link ErrorCode} wire name. */
     public static final AsciiString AGENT_ERROR = AsciiString.cached("burrow-error");
 

@@ -257,6 +257,31 @@ class InspectorApiTest {
     }
 
     @Test
+    void aRequestLetThroughNamesTheRulesThatActedOnItAndNoneAVisitorClaims() throws Exception {
+        AgentTunnel tagged = agent.http(HttpTunnelOptions.to(Integer.toString(upstream.port()))
+                .withSubdomain("tagged").withTrafficPolicy("""
+                        on_http_request:
+                          - name: never
+                            expressions: ["req.method == 'DELETE'"]
+                            actions: [{type: deny}]
+                          - name: tag
+                            actions: [{type: add-headers, config: {headers: {X-Tag: "yes"}}}]
+                          - actions: [{type: log}]
+                        """));
+
+        HttpResponse<String> response = harness.client.send(harness.request(tagged.hostname(), "/echo/tagged")
+                .header("Burrow-Policy-Rule", "forged").build(), HttpResponse.BodyHandlers.ofString());
+        long id = awaitListed("/echo/tagged");
+        JsonNode detail = api("GET", "/api/requests/" + id).json();
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).contains("h:x-tag=yes").doesNotContain("burrow-policy-rule");
+        assertThat(detail.get("policy_rules")).extracting(JsonNode::asText)
+                .containsExactly("tag", "on_http_request[2]");
+        assertThat(detail.get("request").get("headers").toString()).doesNotContain("burrow-policy-rule");
+    }
+
+    @Test
     void aRequestTheEdgesPolicyDeniedIsListedWithItsRuleAndCannotBeReplayed() throws Exception {
         AgentTunnel guarded = agent.http(HttpTunnelOptions.to(Integer.toString(upstream.port()))
                 .withSubdomain("guarded").withTrafficPolicy("""

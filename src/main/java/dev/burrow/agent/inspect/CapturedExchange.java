@@ -29,6 +29,7 @@ public final class CapturedExchange {
     private final String uri;
     private final String authority;
     private final List<Map.Entry<String, String>> requestHeaders;
+    private final List<String> policyRules;
     private final ExchangeLog log;
     private final CapturedBody requestBody;
     private final CapturedBody responseBody;
@@ -55,6 +56,7 @@ public final class CapturedExchange {
         this.uri = request.uri();
         this.authority = request.authority();
         this.requestHeaders = List.copyOf(request.headers());
+        this.policyRules = List.copyOf(request.policyRules());
         this.startedAt = Instant.now();
         this.startNanos = System.nanoTime();
         this.log = log;
@@ -63,8 +65,9 @@ public final class CapturedExchange {
     }
 
     /** What is known of a request when its headers arrive. */
+    /** @param policyRules the rules of the tunnel's traffic policy that acted on the request at the edge */
     public record Request(String tunnelUrl, String clientAddress, Long replayOf, String method, String uri,
-                          String authority, List<Map.Entry<String, String>> headers) {
+                          String authority, List<Map.Entry<String, String>> headers, List<String> policyRules) {
     }
 
     public long id() {
@@ -128,7 +131,7 @@ public final class CapturedExchange {
                 requestHeaders, body(requestBody, bodies), status, responseHeaders, body(responseBody, bodies), state,
                 durationNanos < 0 ? null : durationNanos / 1_000_000.0,
                 frames == null ? null : new ExchangeView.WebSocket(bodies ? List.copyOf(frames) : List.of(),
-                        droppedFrames), denial);
+                        droppedFrames), policyRules, denial);
     }
 
     /** The upstream switched protocols: from now on the exchange lists WebSocket frames. */

@@ -44,7 +44,8 @@ public final class ExchangeCapture {
     public void requestHeaders(Http2Headers headers) {
         if (exchange == null) {
             exchange = log.start(new CapturedExchange.Request(tunnelUrl, text(headers.get(Protocol.CLIENT_ADDR)), null,
-                    text(headers.method()), text(headers.path()), text(headers.authority()), ordinary(headers)));
+                    text(headers.method()), text(headers.path()), text(headers.authority()), ordinary(headers),
+                    headers.getAll(Protocol.POLICY_RULES).stream().map(CharSequence::toString).toList()));
         }
     }
 

@@ -66,7 +66,7 @@ public final class ExchangeLog {
      */
     public void recordDenied(String tunnelUrl, String client, String method, String uri, String host, int status,
                              String rule, String reason) {
-        start(new CapturedExchange.Request(tunnelUrl, client, null, method, uri, host, List.of()))
+        start(new CapturedExchange.Request(tunnelUrl, client, null, method, uri, host, List.of(), List.of()))
                 .deniedAtEdge(status, new ExchangeView.Denial(rule, reason));
     }
 

@@ -44,6 +44,10 @@ final class InspectorJson {
         if (view.webSocket() != null) {
             node.put("websocket", true);
         }
+        if (!view.policyRules().isEmpty()) {
+            ArrayNode rules = node.putArray("policy_rules");
+            view.policyRules().forEach(rules::add);
+        }
         if (view.denial() != null) {
             ObjectNode denied = node.putObject("denied_at_edge");
             denied.put("rule", view.denial().rule());

@@ -237,8 +237,8 @@ final class PublicRequests {
 
     /**
      * Makes a routed request what its tunnel stream carries, whatever its HTTP version (an HTTP/2 request in its
-     * HTTP/1.1 view): the client's hop-by-hop fields and any protocol field it sent go, the forwarding fields are set,
-     * and the stream's own fields name its kind, its tunnel and its client.
+     * HTTP/1.1 view): the client's hop-by-hop fields go (its protocol fields went at routing, {@link PublicRouting}),
+     * the forwarding fields are set, and the stream's own fields name its kind, its tunnel and its client.
      *
      * @param upgrade the protocol of the WebSocket upgrade the stream carries, or null for a plain exchange
      */
@@ -246,7 +246,6 @@ final class PublicRequests {
                                  PublicConnection connection, List<Cidr> trustedProxies, String upgrade) {
         HttpHeaders headers = request.headers();
         HopByHopHeaders.strip(headers);
-        HopByHopHeaders.stripInternal(headers);
         addForwarded(request, client, connection, Cidr.anyContains(trustedProxies, client.getAddress()),
                 tunnel instanceof HttpTunnel http && http.forwardedHeader());
         headers.set(Protocol.STREAM_KIND, (upgrade != null ? StreamKind.UPGRADE : StreamKind.HTTP).wireName())

@@ -5,6 +5,7 @@ import dev.burrow.edge.Tunnel;
 import dev.burrow.edge.policy.TrafficPolicy;
 import dev.burrow.tls.ClientAuthorities;
 import dev.burrow.transport.ErrorPages;
+import dev.burrow.transport.HopByHopHeaders;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -72,6 +73,8 @@ final class PublicRouting {
         if (tunnel == null || !tunnel.session().acceptsStreams()) {
             return Route.answer(notRouted(alloc, hostname, tunnel != null || edge.wasRecentlyBound(hostname)), false);
         }
+        // Before any phase sees the request: a visitor's copies of the edge's own fields are never believed.
+        HopByHopHeaders.stripInternal(request.headers());
         request.headers().remove(TrafficPolicy.CLIENT_CERT_SUBJECT);
         ClientAuthorities required = tunnel.policy().clientAuthorities();
         if (required != null) {

@@ -44,6 +44,7 @@ public final class PolicyContext {
     private State state = State.GOING_ON;
     private FullHttpResponse answer;
     private String rule;
+    private final List<String> acted = new ArrayList<>(2);
     private ResponseObserver observer;
     /** What an action waits for before the phase goes on, and what it then does on the loop; null when none. */
     private CompletionStage<Runnable> waiting;
@@ -109,6 +110,12 @@ public final class PolicyContext {
 
     void rule(String name) {
         this.rule = name;
+        acted.add(name);
+    }
+
+    /** The rules whose actions ran, in order. */
+    List<String> acted() {
+        return acted;
     }
 
     /** Sets a variable that later expressions read as {@code vars.NAME}. */

@@ -30,6 +30,8 @@ final class PolicyReader {
     static final int MAX_EXPRESSIONS = 16;
     static final int MAX_EXPRESSION_LENGTH = 2048;
     static final int MAX_ACTIONS = 16;
+    /** The longest rule name. */
+    static final int MAX_NAME = 128;
     /** Mappings and lists inside each other: a policy needs five or six. */
     static final int MAX_DEPTH = 16;
 
@@ -107,6 +109,11 @@ final class PolicyReader {
         }
         unknownKeys(node, at, RULE_KEYS, "rule");
         String name = node.hasNonNull("name") ? text(node.get("name"), at.appendProperty("name"), "name") : place;
+        if (!name.matches("[\\x20-\\x7e]{1," + MAX_NAME + "}")) {
+            // A name goes into log lines and into a field of the request the agent receives.
+            throw new PolicyException(line(at.appendProperty("name")), "a rule's name is 1 to " + MAX_NAME
+                    + " printable ASCII characters");
+        }
         List<Expressions.Program> expressions = new ArrayList<>();
         JsonNode list = node.get("expressions");
         JsonPointer listAt = at.appendProperty("expressions");

@@ -201,6 +201,10 @@ public final class TrafficPolicy {
         if (answer == null && context.observer() != null) {
             observed.accept(context.observer());
         }
+        if (answer == null) {
+            // For the agent's inspector: which rules let the request through as it goes.
+            context.acted().forEach(rule -> context.request().headers().add(Protocol.POLICY_RULES, rule));
+        }
         if (answer != null && answer.status().code() >= 400 && logDenial(context, answer.status().code(),
                 "traffic policy denied a request")) {
             HttpRequest request = context.request();
