@@ -17,7 +17,8 @@ import java.util.Locale;
  * {@code algorithms} (gzip and deflate by default, in that order) that the request's {@code Accept-Encoding} weighs
  * highest. Only a body that may be one, whole and not yet encoded: never a HEAD answer, a 204, 304 or 206 (nor any
  * answer with {@code Content-Range}), one with {@code Content-Encoding}, {@code Content-Length: 0} or
- * {@code Cache-Control: no-transform}. Such a response gets {@code Vary: Accept-Encoding} whatever the client
+ * {@code Cache-Control: no-transform}, nor gRPC, whose messages carry their own compression and whose clients know no
+ * other. Such a response gets {@code Vary: Accept-Encoding} whatever the client
  * accepts, since its form now depends on it; the edge does the rest as the body goes.
  */
 final class CompressResponse implements Action {
@@ -63,10 +64,12 @@ final class CompressResponse implements Action {
                 && !headers.contains(HttpHeaderNames.CONTENT_ENCODING)
                 && !headers.contains(HttpHeaderNames.CONTENT_RANGE)
                 && !"0".equals(headers.get(HttpHeaderNames.CONTENT_LENGTH))
+                && !headers.get(HttpHeaderNames.CONTENT_TYPE, "").toLowerCase(Locale.ROOT)
+                        .startsWith("application/grpc")
                 && !headers.containsValue(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_TRANSFORM, true);
     }
 
-    /** Adds {@code Accept-Encoding} to {@code Vary}, in one field with what it named, unless it is there or {@code *}. */
+    /** Adds {@code Accept-Encoding} to {@code Vary}, in one field with those named, unless named or {@code *}. */
     private static void varyOnAcceptEncoding(HttpHeaders headers) {
         List<String> named = new ArrayList<>();
         for (String field : headers.getAll(HttpHeaderNames.VARY)) {

@@ -91,7 +91,8 @@ class CompressResponseTest {
         HttpResponse[] untouched = {
             response(204), response(304), response(206, "Content-Range", "bytes 0-9/100"),
             response(200, "Content-Range", "bytes 0-9/100"), response(200, "Content-Encoding", "br"),
-            response(200, "Content-Length", "0"), response(200, "Cache-Control", "public, no-transform")};
+            response(200, "Content-Length", "0"), response(200, "Cache-Control", "public, no-transform"),
+            response(200, "Content-Type", "application/grpc+proto")};
 
         assertThat(run(DEFAULT, head, response(200))).as("HEAD").isNull();
         for (HttpResponse response : untouched) {
