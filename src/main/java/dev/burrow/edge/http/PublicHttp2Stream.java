@@ -24,7 +24,6 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import java.net.InetSocketAddress;
 import java.util.List;
-import java.util.function.Consumer;
 
 /**
  * One stream of a public HTTP/2 connection, the handler of its {@link TunnelStream}: routes its request as an
@@ -57,7 +56,9 @@ final class PublicHttp2Stream implements TunnelStream.Handler {
     /** The request phase's decision, to drop if the client goes away first. */
     private PendingDecision<RequestDecision> decision;
     /** The edge's response phase, for this stream's request once it is relayed. */
-    private Consumer<HttpResponse> responsePhase;
+    private ResponseShaping responsePhase;
+    /** The response body's compression on its way to the client, if the response phase chose one. */
+    private ResponseCompression compression;
     private EdgeFrameExchange exchange;
     /** The agent's stream, once open. */
     private TunnelStream agent;
@@ -222,7 +223,9 @@ final class PublicHttp2Stream implements TunnelStream.Handler {
                 if (data.isEndStream()) {
                     response = Response.ENDED;
                 }
-                inFlight.wrote(client.write(data.content(), data.isEndStream()));
+                ByteBuf body = compression == null ? data.content()
+                        : compression.encode(data.content(), data.isEndStream());
+                inFlight.wrote(client.write(body, data.isEndStream()));
                 written = true;
             } else {
                 ReferenceCountUtil.release(msg);
@@ -240,6 +243,10 @@ final class PublicHttp2Stream implements TunnelStream.Handler {
     private boolean responseHeaders(Http2HeadersFrame frame) {
         Http2Headers headers = frame.headers();
         if (response == Response.STARTED) {
+            if (compression != null) {
+                // The compressed body ends before the trailers.
+                inFlight.wrote(client.write(compression.finish(), false));
+            }
             HopByHopHeaders.strip(headers);
             HopByHopHeaders.stripInternal(headers);
         } else {
@@ -252,7 +259,8 @@ final class PublicHttp2Stream implements TunnelStream.Handler {
                 PublicResponseHead.forHttp2Client(headers);
             } else {
                 HttpResponse view = PublicResponseHead.view(client.id(), headers);
-                PublicResponseHead.forClient(view, responsePhase);
+                compression = ResponseCompression.start(view, PublicResponseHead.forClient(view, responsePhase),
+                        !frame.isEndStream(), client.alloc());
                 headers = PublicResponseHead.toHttp2(view);
             }
         }
@@ -301,6 +309,9 @@ final class PublicHttp2Stream implements TunnelStream.Handler {
     }
 
     private void endExchange() {
+        if (compression != null) {
+            compression.close();
+        }
         if (inFlight != null) {
             inFlight.end();
             inFlight = null;
