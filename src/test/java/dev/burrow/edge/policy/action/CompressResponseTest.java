@@ -104,6 +104,24 @@ class CompressResponseTest {
     }
 
     @Test
+    void theExampleOfTheDocsCompressesTextAndLeavesImagesAlone() throws PolicyException {
+        String policy = """
+                on_http_response:
+                  - expressions:
+                      - "'content-type' in res.headers"
+                      - "res.headers['content-type'][0].matches('^(text/|application/(json|javascript|xml))')"
+                    actions:
+                      - type: compress-response
+                        config: {algorithms: [gzip, deflate]}
+                """;
+
+        assertThat(run(policy, accepting("gzip"), response(200, "Content-Type", "application/json"))).isEqualTo(
+                ContentCoding.GZIP);
+        assertThat(run(policy, accepting("gzip"), response(200, "Content-Type", "image/png"))).isNull();
+        assertThat(run(policy, accepting("gzip"), response(200))).isNull();
+    }
+
+    @Test
     void theLastCompressResponseThatRanDecides() throws PolicyException {
         String policy = DEFAULT + "  - actions:\n      - type: compress-response\n"
                 + "        config: {algorithms: [deflate]}\n";
