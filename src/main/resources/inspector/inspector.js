@@ -83,7 +83,8 @@ function row(summary) {
     el('td', {}, summary.method),
     el('td', { class: 'path', title: summary.uri }, summary.uri,
       summary.replay_of ? el('span', { class: 'replay-mark' }, `replay of #${summary.replay_of}`) : null,
-      summary.websocket ? el('span', { class: 'replay-mark' }, 'websocket') : null),
+      summary.websocket ? el('span', { class: 'replay-mark' }, 'websocket') : null,
+      summary.denied_at_edge ? el('span', { class: 'replay-mark' }, 'denied at the edge') : null),
     el('td', { class: statusClass }, summary.state === 'in_progress' ? '…' : summary.state === 'reset'
       ? (summary.status || 'reset') : summary.status),
     el('td', {}, summary.duration_ms === null ? '' : `${summary.duration_ms.toFixed(1)} ms`),
@@ -128,6 +129,9 @@ async function select(id) {
     el('p', { class: 'note' }, `#${detail.id} · ${detail.tunnel_url} · from ${detail.client_addr} · `
       + `${new Date(detail.started_at).toLocaleString()}`
       + (detail.duration_ms === null ? '' : ` · ${detail.duration_ms.toFixed(1)} ms`)),
+    detail.denied_at_edge ? el('p', { class: 'denied' }, `Answered ${detail.status} at the edge by the traffic policy`
+      + ` rule '${detail.denied_at_edge.rule}' (${detail.denied_at_edge.reason || 'no reason given'}); it never`
+      + ' came through the tunnel, so only its request line was recorded.') : null,
     el('h3', {}, 'Request headers'), headerTable(detail.request.headers),
     el('h3', {}, 'Request body'), bodyView(detail.request.body, detail.request.headers),
     el('h2', {}, detail.status === null ? (detail.state === 'reset' ? 'No answer (reset)' : 'Waiting for the answer…')

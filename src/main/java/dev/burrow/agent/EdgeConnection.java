@@ -1,5 +1,6 @@
 package dev.burrow.agent;
 
+import dev.burrow.agent.inspect.ExchangeLog;
 import dev.burrow.protocol.ControlLink;
 import dev.burrow.protocol.ControlMessage;
 import dev.burrow.protocol.ErrorCode;
@@ -24,6 +25,7 @@ import java.util.concurrent.atomic.AtomicReference;
 final class EdgeConnection {
     private final Channel channel;
     private final Heartbeat heartbeat;
+    private final ExchangeLog exchangeLog;
     private final PausedStreams pausedStreams = Http2Tuning.pausedStreams();
     private final CompletableFuture<ControlMessage.Welcome> welcome = new CompletableFuture<>();
     private final Map<Long, CompletableFuture<ControlMessage.Bound>> pendingBinds = new ConcurrentHashMap<>();
@@ -35,9 +37,11 @@ final class EdgeConnection {
     private volatile boolean draining;
     private final AtomicReference<ConnectionEnd> end = new AtomicReference<>();
 
-    EdgeConnection(Channel channel, Heartbeat heartbeat) {
+    /** @param exchangeLog where the inspector records exchanges, or null */
+    EdgeConnection(Channel channel, Heartbeat heartbeat, ExchangeLog exchangeLog) {
         this.channel = channel;
         this.heartbeat = heartbeat;
+        this.exchangeLog = exchangeLog;
         channel.closeFuture().addListener(f -> {
             AgentException gone = new AgentException(ErrorCode.EDGE_UNREACHABLE, "connection to the edge closed");
             welcome.completeExceptionally(gone);
@@ -132,6 +136,12 @@ final class EdgeConnection {
                 pending.completeExceptionally(failure);
             } else {
                 welcome.completeExceptionally(failure);
+            }
+        } else if (message instanceof ControlMessage.Denied denied) {
+            AgentTunnel tunnel = tunnel(denied.tunnelId());
+            if (exchangeLog != null && tunnel != null) {
+                exchangeLog.recordDenied(tunnel.url(), denied.client(), denied.method(), denied.uri(), denied.host(),
+                        denied.status(), denied.rule(), denied.reason());
             }
         } else if (message instanceof ControlMessage.Drain) {
             draining = true;

@@ -83,7 +83,7 @@ final class EdgeDialer {
 
     private EdgeConnection assemble(Channel ch) {
         Heartbeat heartbeat = new Heartbeat(settings.heartbeatInterval(), settings.heartbeatMisses());
-        EdgeConnection conn = new EdgeConnection(ch, heartbeat);
+        EdgeConnection conn = new EdgeConnection(ch, heartbeat, streams.exchangeLog());
         StreamDispatcher dispatcher = new StreamDispatcher(streams, conn, hello);
         HostPort edge = settings.edge();
         SslHandler tls = settings.tls().newHandler(ch.alloc(), edge.host(), edge.port());

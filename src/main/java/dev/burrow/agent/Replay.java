@@ -50,6 +50,10 @@ final class Replay {
         if (original == null) {
             return failed(ErrorCode.BAD_MESSAGE, "no captured request " + id);
         }
+        if (original.denial() != null) {
+            return failed(ErrorCode.BAD_MESSAGE, "the edge's traffic policy answered request " + id
+                    + "; only its request line was recorded, so it cannot be sent again");
+        }
         if (original.requestBody().truncated() && edits.body() == null) {
             return failed(ErrorCode.BAD_MESSAGE, "the request body was cut at " + original.requestBody().captured().length
                     + " of " + original.requestBody().size() + " bytes when captured; it cannot be sent again whole");

@@ -42,6 +42,22 @@ final class HttpPolicyOptions extends PolicyOptions {
             description = "Only accounts whose verified email is in these domains may sign in (repeatable).")
     List<String> oauthAllowDomain = new ArrayList<>();
 
+    @Option(names = "--verify-webhook", paramLabel = "PROVIDER",
+            description = "Let in only webhooks signed with --verify-webhook-secret as PROVIDER signs them: github,"
+                    + " stripe, slack, shopify, twilio, or generic (an HMAC-SHA256 in hex in --verify-webhook-header)."
+                    + " The edge reads each body whole (up to 1 MiB) to check it. A shorthand for a verify-webhook"
+                    + " rule.")
+    String verifyWebhook;
+
+    @Option(names = "--verify-webhook-secret", paramLabel = "SECRET",
+            description = "The webhook's signing secret; $BURROW_VERIFY_WEBHOOK_SECRET keeps it out of the process"
+                    + " list.")
+    String verifyWebhookSecret;
+
+    @Option(names = "--verify-webhook-header", paramLabel = "NAME",
+            description = "The header that carries the signature, for --verify-webhook generic.")
+    String verifyWebhookHeader;
+
     @Option(names = "--basic-auth", paramLabel = "USER:PASSWORD",
             description = "Ask visitors for this user name and password (repeatable: any pair lets in). A shorthand"
                     + " for a basic-auth rule; the edge compares in constant time and never logs it.")
@@ -92,6 +108,13 @@ final class HttpPolicyOptions extends PolicyOptions {
             throw new ParameterException(commandLine, "--oidc-issuer, --oauth-client-id and --oauth-allow-* go with"
                     + " --oauth");
         }
+        if (verifyWebhook != null) {
+            add(commandLine, policy, Phase.ON_HTTP_REQUEST, "--verify-webhook", "verify-webhook",
+                    webhookConfig(commandLine));
+        } else if (verifyWebhookSecret != null || verifyWebhookHeader != null) {
+            throw new ParameterException(commandLine, "--verify-webhook-secret and --verify-webhook-header go with"
+                    + " --verify-webhook");
+        }
         if (!basicAuth.isEmpty()) {
             ObjectNode config = NODES.objectNode();
             config.set("credentials", strings(basicAuth));
@@ -114,6 +137,25 @@ final class HttpPolicyOptions extends PolicyOptions {
             ObjectNode config = NODES.objectNode().put("from", urlRewrite.get(i)).put("to", urlRewrite.get(i + 1));
             add(commandLine, policy, Phase.ON_HTTP_REQUEST, "--url-rewrite", "url-rewrite", config);
         }
+    }
+
+    private ObjectNode webhookConfig(CommandLine commandLine) {
+        String secret = verifyWebhookSecret != null ? verifyWebhookSecret
+                : System.getenv("BURROW_VERIFY_WEBHOOK_SECRET");
+        if (secret == null) {
+            throw new ParameterException(commandLine, "--verify-webhook needs --verify-webhook-secret (or"
+                    + " $BURROW_VERIFY_WEBHOOK_SECRET)");
+        }
+        ObjectNode config = NODES.objectNode().put("provider", verifyWebhook).put("secret", secret);
+        if (verifyWebhook.equals("generic")) {
+            if (verifyWebhookHeader == null) {
+                throw new ParameterException(commandLine, "--verify-webhook generic needs --verify-webhook-header");
+            }
+            config.put("header", verifyWebhookHeader);
+        } else if (verifyWebhookHeader != null) {
+            throw new ParameterException(commandLine, "--verify-webhook-header is for --verify-webhook generic");
+        }
+        return config;
     }
 
     private ObjectNode rateLimitConfig(CommandLine commandLine) {

@@ -164,6 +164,14 @@ public final class AgentSession {
         return channel;
     }
 
+    /** Sends the agent a message that needs no answer, if its control stream is up; from any thread. */
+    public void tell(ControlMessage message) {
+        ControlLink ctl = control;
+        if (ctl != null && ctl.stream().isActive()) {
+            ctl.send(message);
+        }
+    }
+
     /** Tells the agent the edge is going away, then closes the connection once the message is written. */
     void drain(String reason) {
         end.record(SessionEnd.Reason.EDGE_DRAINING, reason);

@@ -1,6 +1,7 @@
 package dev.burrow.edge;
 
 import dev.burrow.edge.acme.Http01Answers;
+import dev.burrow.edge.http.HeldBodyBudget;
 import dev.burrow.edge.http.HttpEdge;
 import dev.burrow.edge.policy.ConnectionPhase;
 import dev.burrow.edge.policy.Phase;
@@ -40,6 +41,7 @@ final class EdgeContext implements HttpEdge, SniEdge {
     /** Every open agent and public connection, so that stopping can close them all. */
     final ChannelGroup openChannels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private final AtomicInteger inFlight = new AtomicInteger();
+    private final HeldBodyBudget heldBodies = new HeldBodyBudget(HeldBodyBudget.DEFAULT_BYTES);
     private volatile CompletableFuture<Void> idle;
     private volatile boolean draining;
     volatile int boundHttpPort;
@@ -230,6 +232,11 @@ final class EdgeContext implements HttpEdge, SniEdge {
     @Override
     public int maxStreamsPerConnection() {
         return config.maxStreamsPerPublicConnection();
+    }
+
+    @Override
+    public HeldBodyBudget heldBodies() {
+        return heldBodies;
     }
 
     @Override

@@ -45,6 +45,14 @@ public interface Tunnel {
         policySlot().set(next);
     }
 
+    /** Tells the agent that the tunnel's policy answered a request at the edge, for its inspector. */
+    default void reportDenial(ControlMessage.Denied denied) {
+        AgentSession session = session();
+        if (session != null) {
+            session.tell(denied);
+        }
+    }
+
     /** The tunnel no longer holds its address: it lets go of what it holds beyond the registry (a listener). */
     default void unbound() {
     }

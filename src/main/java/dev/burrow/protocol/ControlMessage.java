@@ -18,6 +18,7 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
         @JsonSubTypes.Type(value = ControlMessage.Update.class, name = "update"),
         @JsonSubTypes.Type(value = ControlMessage.Error.class, name = "error"),
         @JsonSubTypes.Type(value = ControlMessage.Drain.class, name = "drain"),
+        @JsonSubTypes.Type(value = ControlMessage.Denied.class, name = "denied"),
 })
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public sealed interface ControlMessage {
@@ -102,5 +103,14 @@ public sealed interface ControlMessage {
 
     /** Edge to agent: the edge is going away; finish in-flight streams, then reconnect and bind again. */
     record Drain(String reason) implements ControlMessage {
+    }
+
+    /**
+     * Edge to agent: the tunnel's traffic policy answered a request at the edge with {@code status} (400 or more), so
+     * it never came through the tunnel; for the agent's inspector. {@code rule} is the rule's name (or its place),
+     * {@code reason} the answer's {@code burrow-error} code. Sent as the edge logs denials: bounded per tunnel.
+     */
+    record Denied(String tunnelId, String client, String method, String uri, String host, int status, String rule,
+                  String reason) implements ControlMessage {
     }
 }

@@ -48,7 +48,7 @@ class Http2UpstreamExchangeTest {
             .withUpstreamProtocol(UpstreamProtocol.H2C);
 
     private final EmbeddedChannel edgeConnection = new EmbeddedChannel();
-    private final EdgeConnection connection = new EdgeConnection(edgeConnection, null);
+    private final EdgeConnection connection = new EdgeConnection(edgeConnection, null, null);
     private final Http2Upstreams upstreams = new Http2Upstreams(null, this::dial);
     private final StreamContext context = new StreamContext(null, RESPONSE_TIMEOUT, null, upstreams, null);
     /** What the upstream's server received, one line a frame. */

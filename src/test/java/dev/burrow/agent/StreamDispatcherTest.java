@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
  */
 class StreamDispatcherTest {
     private final EmbeddedChannel edgeConnection = new EmbeddedChannel();
-    private final EdgeConnection connection = new EdgeConnection(edgeConnection, null);
+    private final EdgeConnection connection = new EdgeConnection(edgeConnection, null, null);
     private final StreamContext context = new StreamContext(null, Duration.ofSeconds(30), null, null, null);
     private final ControlMessage.Hello hello = new ControlMessage.Hello(1, "brw_token", "burrow/test");
     private final StreamDispatcher dispatcher = new StreamDispatcher(context, connection, hello);

@@ -39,7 +39,7 @@ class UpstreamExchangeTest {
     private static final HttpTunnelOptions TUNNEL = HttpTunnelOptions.to("127.0.0.1:9");
 
     private final EmbeddedChannel edgeConnection = new EmbeddedChannel();
-    private final EdgeConnection connection = new EdgeConnection(edgeConnection, null);
+    private final EdgeConnection connection = new EdgeConnection(edgeConnection, null, null);
     /** Every upstream connection dialed, in order. */
     private final List<EmbeddedChannel> dialed = new ArrayList<>();
     private final UpstreamPool pool = new UpstreamPool(null, this::dial);

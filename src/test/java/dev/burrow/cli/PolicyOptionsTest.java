@@ -95,6 +95,25 @@ class PolicyOptionsTest {
     }
 
     @Test
+    void verifyWebhookFlagsNeedASecretAndGenericNeedsItsHeader() throws Exception {
+        assertThat(run("--verify-webhook", "github").err()).contains("needs --verify-webhook-secret");
+        assertThat(run("--verify-webhook", "gitea", "--verify-webhook-secret", "s").err())
+                .startsWith("burrow: --verify-webhook: 'provider' must be github, stripe");
+        assertThat(run("--verify-webhook", "generic", "--verify-webhook-secret", "s").err())
+                .contains("needs --verify-webhook-header");
+        assertThat(run("--verify-webhook-secret", "s").err()).contains("go with --verify-webhook");
+        var root = BurrowCommand.commandLine(new PrintWriter(Writer.nullWriter()), new PrintWriter(Writer.nullWriter()));
+        var line = root.parseArgs("http", "8080", "--verify-webhook", "generic", "--verify-webhook-secret", "sec",
+                "--verify-webhook-header", "X-Signature").subcommand().commandSpec().commandLine();
+        HttpCommand command = line.getCommand();
+
+        String text = command.policy.policyText(line, TunnelType.HTTP);
+
+        assertThat(text).contains("\"type\":\"verify-webhook\"", "\"provider\":\"generic\"",
+                "\"header\":\"X-Signature\"");
+    }
+
+    @Test
     void aRateLimitFlagCountsPerHeaderValueAndFallsBackToTheAddress() throws Exception {
         assertThat(run("--rate-limit", "100").err()).contains("is not N/DURATION");
         assertThat(run("--rate-limit-header", "X-Api-Key").err()).contains("goes with --rate-limit");

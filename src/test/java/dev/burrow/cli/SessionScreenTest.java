@@ -15,7 +15,7 @@ class SessionScreenTest {
 
     private static ExchangeView request(long id, String uri, Integer status, CapturedExchange.State state) {
         return new ExchangeView(id, "http://a.burrow.test", "127.0.0.1:1", Instant.parse("2026-11-25T12:00:00Z"),
-                null, "GET", uri, "a.burrow.test", List.of(), EMPTY, status, List.of(), EMPTY, state, 1.5, null);
+                null, "GET", uri, "a.burrow.test", List.of(), EMPTY, status, List.of(), EMPTY, state, 1.5, null, null);
     }
 
     private static List<String> text(List<AttributedString> lines) {

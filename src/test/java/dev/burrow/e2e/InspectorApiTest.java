@@ -253,6 +253,34 @@ class InspectorApiTest {
         }
     }
 
+    @Test
+    void aRequestTheEdgesPolicyDeniedIsListedWithItsRuleAndCannotBeReplayed() throws Exception {
+        AgentTunnel guarded = agent.http(HttpTunnelOptions.to(Integer.toString(upstream.port()))
+                .withSubdomain("guarded").withTrafficPolicy("""
+                        on_http_request:
+                          - name: no admin
+                            expressions: ["req.url.path.startsWith('/admin')"]
+                            actions: [{type: deny, config: {status_code: 404}}]
+                        """));
+
+        HttpResponse<String> denied = harness.client.send(harness.request(guarded.hostname(), "/admin/users").build(),
+                HttpResponse.BodyHandlers.ofString());
+        long id = awaitListed("/admin/users");
+        JsonNode detail = api("GET", "/api/requests/" + id).json();
+        Reply replay = api("POST", "/api/requests/" + id + "/replay");
+
+        assertThat(denied.statusCode()).isEqualTo(404);
+        assertThat(upstream.requested).isEmpty();
+        assertThat(detail.get("status").asInt()).isEqualTo(404);
+        assertThat(detail.get("tunnel_url").asText()).isEqualTo(guarded.url());
+        assertThat(detail.get("method").asText()).isEqualTo("GET");
+        assertThat(detail.get("client_addr").asText()).startsWith("127.0.0.1:");
+        assertThat(detail.get("denied_at_edge").get("rule").asText()).isEqualTo("no admin");
+        assertThat(detail.get("denied_at_edge").get("reason").asText()).isEqualTo("policy_denied");
+        assertThat(replay.status()).isEqualTo(409);
+        assertThat(replay.json().get("message").asText()).contains("traffic policy answered request " + id);
+    }
+
     private long awaitListed(String uri) throws Exception {
         await().atMost(Duration.ofSeconds(10)).until(() -> {
             for (JsonNode item : api("GET", "/api/requests").json().get("requests")) {

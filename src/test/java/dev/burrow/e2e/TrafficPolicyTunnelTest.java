@@ -18,6 +18,7 @@ import dev.burrow.agent.AgentTunnel;
 import dev.burrow.agent.HttpTunnelOptions;
 import dev.burrow.agent.TcpTunnelOptions;
 import dev.burrow.edge.PortRange;
+import dev.burrow.edge.proxy.Cidr;
 import dev.burrow.protocol.ErrorCode;
 import dev.burrow.protocol.Protocol;
 import java.io.IOException;
@@ -244,6 +245,26 @@ class TrafficPolicyTunnelTest {
     private HttpResponse<String> keyed(String path, String key) throws Exception {
         return harness.client.send(harness.request(APP, path).header("X-Api-Key", key).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void behindATrustedProxyRestrictIpsJudgesTheClientItForwardsNotTheProxy() throws Exception {
+        harness.close();
+        harness = new TunnelHarness(dataDir.resolve("behind-proxy"),
+                edge -> edge.trustedProxies(List.of(Cidr.parse("127.0.0.0/8"))));
+        bindHttp("""
+                on_http_request:
+                  - actions: [{type: restrict-ips, config: {deny: [203.0.113.0/24]}}]
+                """);
+
+        HttpResponse<String> banned = harness.client.send(harness.request(APP, "/echo/a")
+                .header("X-Forwarded-For", "203.0.113.9").build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> forged = harness.client.send(harness.request(APP, "/echo/b")
+                .header("X-Forwarded-For", "203.0.113.9, 198.51.100.7").build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(banned.statusCode()).isEqualTo(403);
+        assertThat(forged.statusCode()).as("only the proxy's own entry counts").isEqualTo(200);
+        assertThat(upstream.requested).containsExactly("/echo/b");
     }
 
     @Test

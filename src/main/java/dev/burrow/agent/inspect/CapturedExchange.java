@@ -39,6 +39,8 @@ public final class CapturedExchange {
     private List<ExchangeView.Frame> frames;
     private long droppedFrames;
     private long durationNanos = -1;
+    /** Set when the edge's policy answered the request; see {@link ExchangeView.Denial}. */
+    private ExchangeView.Denial denial;
     /** Body bytes this exchange holds against the log's budget; read by the log without this exchange's lock. */
     final AtomicInteger heldBytes = new AtomicInteger();
     /** Set by the log, under its lock, once the exchange has left it: it captures nothing more. */
@@ -100,6 +102,17 @@ public final class CapturedExchange {
         log.changed(this);
     }
 
+    /** The edge's policy answered this request with {@code status}: it is complete as it is. */
+    void deniedAtEdge(int status, ExchangeView.Denial why) {
+        synchronized (this) {
+            denial = why;
+            this.status = status;
+            durationNanos = 0;
+            state = State.COMPLETE;
+        }
+        log.changed(this);
+    }
+
     /** A consistent copy of everything captured so far. */
     public synchronized ExchangeView view() {
         return view(true);
@@ -115,7 +128,7 @@ public final class CapturedExchange {
                 requestHeaders, body(requestBody, bodies), status, responseHeaders, body(responseBody, bodies), state,
                 durationNanos < 0 ? null : durationNanos / 1_000_000.0,
                 frames == null ? null : new ExchangeView.WebSocket(bodies ? List.copyOf(frames) : List.of(),
-                        droppedFrames));
+                        droppedFrames), denial);
     }
 
     /** The upstream switched protocols: from now on the exchange lists WebSocket frames. */

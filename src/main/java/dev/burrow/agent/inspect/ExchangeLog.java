@@ -60,6 +60,16 @@ public final class ExchangeLog {
         return exchange;
     }
 
+    /**
+     * Records a request the tunnel's traffic policy answered at the edge: what the edge told of it, without headers
+     * or bodies, which never came through the tunnel.
+     */
+    public void recordDenied(String tunnelUrl, String client, String method, String uri, String host, int status,
+                             String rule, String reason) {
+        start(new CapturedExchange.Request(tunnelUrl, client, null, method, uri, host, List.of()))
+                .deniedAtEdge(status, new ExchangeView.Denial(rule, reason));
+    }
+
     /** Grants up to {@code wanted} bytes of budget to {@code exchange}, making room by evicting the oldest. */
     synchronized int reserve(CapturedExchange exchange, int wanted) {
         if (exchange.evicted) {

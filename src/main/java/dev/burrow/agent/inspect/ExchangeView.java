@@ -6,13 +6,22 @@ import java.util.Map;
 
 /**
  * A captured exchange at one moment: what the inspector's API returns. Header lists keep order and repeats;
- * bodies hold the captured bytes, the body's whole size, and whether the capture was cut.
+ * bodies hold the captured bytes, the body's whole size, and whether the capture was cut. An exchange the edge's
+ * policy answered has only its request line, client and status ({@link Denial}).
  */
 public record ExchangeView(long id, String tunnelUrl, String clientAddress, Instant startedAt, Long replayOf,
                            String method, String uri, String authority,
                            List<Map.Entry<String, String>> requestHeaders, Body requestBody, Integer status,
                            List<Map.Entry<String, String>> responseHeaders, Body responseBody,
-                           CapturedExchange.State state, Double durationMillis, WebSocket webSocket) {
+                           CapturedExchange.State state, Double durationMillis, WebSocket webSocket,
+                           Denial denial) {
+
+    /**
+     * Set for a request the tunnel's traffic policy answered at the edge, which never came through the tunnel:
+     * the rule that answered, and its {@code burrow-error} code.
+     */
+    public record Denial(String rule, String reason) {
+    }
 
     /**
      * The frames of a WebSocket upgrade, in order, each with the first bytes of its payload; {@code dropped} counts

@@ -44,6 +44,11 @@ final class InspectorJson {
         if (view.webSocket() != null) {
             node.put("websocket", true);
         }
+        if (view.denial() != null) {
+            ObjectNode denied = node.putObject("denied_at_edge");
+            denied.put("rule", view.denial().rule());
+            denied.put("reason", view.denial().reason());
+        }
         return node;
     }
 

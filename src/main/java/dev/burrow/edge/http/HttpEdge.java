@@ -54,6 +54,9 @@ public interface HttpEdge {
     /** Streams one public HTTP/2 connection may have open at once. */
     int maxStreamsPerConnection();
 
+    /** What the request bodies this edge holds for policies may take together. */
+    HeldBodyBudget heldBodies();
+
     Duration headerReadTimeout();
 
     /** A request body's credit of waiting time; see {@link RequestBodyTimeout}. */

@@ -24,11 +24,13 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One stream of a public HTTP/2 connection, the handler of its {@link TunnelStream}: routes its request as an
  * HTTP/1.1 request is routed, asks the request phase ({@link RequestGate}; the stream reads nothing while it
- * decides), opens a stream to the tunnel's agent, and relays frames both ways without converting them: HEADERS,
+ * decides, but first reads and holds the whole body when the tunnel's policy checks bodies: {@link HeldBody}), opens a stream to the tunnel's agent, and relays frames both ways without converting them: HEADERS,
  * DATA, trailers, and resets with their error code. All exchange state lives here, on the public connection's loop;
  * the agent's stream hands its frames over through an {@link EdgeFrameExchange}.
  *
@@ -39,7 +41,7 @@ import java.util.List;
  * <p>Relays the frames' buffers as they are; releases what it drops.
  */
 final class PublicHttp2Stream implements TunnelStream.Handler {
-    private enum State { AWAITING_HEADERS, DECIDING, OPENING, RELAYING, DONE }
+    private enum State { AWAITING_HEADERS, HOLDING, DECIDING, OPENING, RELAYING, DONE }
 
     /** How far the agent's answer has reached the client. */
     private enum Response { AWAITED, STARTED, ENDED }
@@ -60,6 +62,12 @@ final class PublicHttp2Stream implements TunnelStream.Handler {
     /** The response body's compression on its way to the client, if the response phase chose one. */
     private ResponseCompression compression;
     private EdgeFrameExchange exchange;
+    /** The request's body, read whole first when the tunnel's policy checks bodies; until it goes to the agent. */
+    private HeldBody held;
+    /** Runs once the held body is whole: the request phase. */
+    private Runnable whenHeld;
+    /** Bounds how long a body may take to be held whole. */
+    private ScheduledFuture<?> holdTimer;
     /** The agent's stream, once open. */
     private TunnelStream agent;
     /** Set while the exchange counts as in flight for the edge's drain. */
@@ -80,11 +88,10 @@ final class PublicHttp2Stream implements TunnelStream.Handler {
         switch (state) {
             case AWAITING_HEADERS -> onRequest(headers, endStream);
             case RELAYING -> {
-                HopByHopHeaders.strip(headers);
-                HopByHopHeaders.stripInternal(headers);
-                agent.write(headers, endStream);
+                trailersToAgent(headers, endStream);
                 relayed(endStream);
             }
+            case HOLDING -> hold(headers, endStream);
             // Nothing is read while the request phase decides or the agent's stream opens; once the exchange is
             // over, the client's trailers go nowhere.
             case DECIDING, OPENING, DONE -> {
@@ -97,6 +104,8 @@ final class PublicHttp2Stream implements TunnelStream.Handler {
         if (state == State.RELAYING) {
             agent.write(data, endStream);
             relayed(endStream);
+        } else if (state == State.HOLDING) {
+            hold(data, endStream);
         } else {
             data.release();
         }
@@ -128,10 +137,40 @@ final class PublicHttp2Stream implements TunnelStream.Handler {
             return;
         }
         Tunnel tunnel = route.tunnel();
+        if (endStream || !HeldBody.wanted(tunnel)) {
+            decide(request, tunnel, address, endStream);
+        } else if (HeldBody.tooLong(request)) {
+            answer(HeldBody.refusal(HeldBody.Progress.TOO_LARGE, client.alloc()));
+        } else {
+            state = State.HOLDING;
+            held = new HeldBody(edge.heldBodies());
+            whenHeld = () -> decide(request, tunnel, address, false);
+            holdTimer = client.eventLoop().schedule(() -> {
+                if (state == State.HOLDING) {
+                    answer(PublicRequests.BODY_TIMEOUT.page(client.alloc()));
+                }
+            }, edge.requestBodyTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /** A part of the body being held: DATA, or trailers, which end it. */
+    private void hold(Object part, boolean end) {
+        HeldBody.Progress progress = held.add(part);
+        if (progress != HeldBody.Progress.HELD) {
+            answer(HeldBody.refusal(progress, client.alloc()));
+        } else if (end) {
+            requestEnded = true;
+            holdTimer.cancel(false);
+            whenHeld.run();
+        }
+    }
+
+    private void decide(HttpRequest request, Tunnel tunnel, InetSocketAddress address, boolean endStream) {
         state = State.DECIDING;
         // Nothing more is read until the request may go on and the agent's stream can take it.
         client.reading(false);
-        decision = RequestGate.ask(edge, client.eventLoop(), client.alloc(), request, tunnel, address,
+        decision = RequestGate.ask(edge, client.eventLoop(), client.alloc(), request,
+                held == null ? null : held.bytes(), tunnel, address,
                 observer -> relay(request, tunnel, address, observer, endStream), this::answer);
     }
 
@@ -182,8 +221,25 @@ final class PublicHttp2Stream implements TunnelStream.Handler {
         }
         agent = (TunnelStream) future.getNow();
         state = State.RELAYING;
+        if (held != null) {
+            held.drainTo((part, last) -> {
+                if (part instanceof Http2Headers trailers) {
+                    trailersToAgent(trailers, true);
+                } else {
+                    agent.write((ByteBuf) part, last);
+                }
+            });
+            held = null;
+            relayed(true);
+        }
         // What the client sent meanwhile, held by its stream, comes now.
         client.reading(agent.isWritable());
+    }
+
+    private void trailersToAgent(Http2Headers trailers, boolean end) {
+        HopByHopHeaders.strip(trailers);
+        HopByHopHeaders.stripInternal(trailers);
+        agent.write(trailers, end);
     }
 
     /** A part of the request went to the agent's stream, unflushed. */
@@ -302,9 +358,20 @@ final class PublicHttp2Stream implements TunnelStream.Handler {
     /** Answers without the agent, and stops the client sending any request body it has left. */
     private void answer(FullHttpResponse page) {
         state = State.DONE;
+        letGoOfBody();
         Http2Answers.send(client, page, !headRequest);
         if (!requestEnded) {
             client.reset(Http2Error.NO_ERROR);
+        }
+    }
+
+    private void letGoOfBody() {
+        if (holdTimer != null) {
+            holdTimer.cancel(false);
+        }
+        if (held != null) {
+            held.release();
+            held = null;
         }
     }
 
@@ -337,6 +404,7 @@ final class PublicHttp2Stream implements TunnelStream.Handler {
             agent.reset(resetBy != null ? resetBy : Http2Error.CANCEL);
         }
         endExchange();
+        letGoOfBody();
         state = State.DONE;
     }
 }

@@ -338,10 +338,8 @@ final class PublicHttpExchange {
         return switch (why) {
             case STREAM_NOT_OPENED -> PublicRouting.agentUnreachable(client.alloc());
             case STREAM_CLOSED -> end.closedBeforeAnswer(client.alloc());
-            case BAD_FRAMING -> new PublicRequests.Rejection(HttpResponseStatus.BAD_REQUEST, "bad_framing",
-                    "The request body's chunked framing is not valid.").page(client.alloc());
-            case BODY_TIMEOUT -> new PublicRequests.Rejection(HttpResponseStatus.REQUEST_TIMEOUT, "body_timeout",
-                    "The request body did not arrive in time.").page(client.alloc());
+            case BAD_FRAMING -> PublicRequests.BAD_FRAMING.page(client.alloc());
+            case BODY_TIMEOUT -> PublicRequests.BODY_TIMEOUT.page(client.alloc());
             case CLIENT_GONE -> throw new IllegalArgumentException("no page for a client that is gone");
         };
     }

@@ -2,12 +2,10 @@ package dev.burrow.edge.http;
 
 import dev.burrow.edge.AgentSession;
 import dev.burrow.edge.Tunnel;
-import dev.burrow.edge.policy.RequestDecision;
 import dev.burrow.edge.policy.ResponseObserver;
 import dev.burrow.transport.ClientAddress;
 import dev.burrow.transport.ErrorPages;
 import dev.burrow.transport.LoopMove;
-import dev.burrow.transport.PendingDecision;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -30,9 +28,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One public HTTP/1.1 connection: reads its requests one at a time, asks the request phase about each routed one
- * ({@link RequestGate}; nothing more is read while it decides), and gives each allowed one to a
- * {@link PublicHttpExchange}, which relays it over its own stream to the agent that holds the request's Host. Reads
+ * One public HTTP/1.1 connection: reads its requests one at a time, has each checked, routed and decided on by a
+ * {@link PublicAdmission} (nothing more is read meanwhile, unless it holds the body for the tunnel's policy), and
+ * gives each allowed one to a {@link PublicHttpExchange}, which relays it over its own stream to the agent that holds the request's Host. Reads
  * are demand-driven (auto-read is off): decoded messages wait in a backlog that is worked off only while the
  * connection's state can take them (the exchange's stream is writable, or the previous answer is complete for the
  * next request), and the socket is read again only once the backlog is empty. The backlog thus never holds more
@@ -44,7 +42,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Releases every message it does not hand to an exchange.
  */
-final class PublicHttpHandler extends ChannelInboundHandlerAdapter implements PublicHttpExchange.Owner {
+final class PublicHttpHandler extends ChannelInboundHandlerAdapter
+        implements PublicHttpExchange.Owner, PublicAdmission.Owner {
     private static final Logger log = LoggerFactory.getLogger(PublicHttpHandler.class);
     /** How long the rest of a body answered early is read and dropped before the connection is closed. */
     private static final Duration LINGER = Duration.ofSeconds(30);
@@ -52,8 +51,8 @@ final class PublicHttpHandler extends ChannelInboundHandlerAdapter implements Pu
     private enum State {
         /** Waiting for the next request. */
         IDLE,
-        /** The request phase is deciding about the current request; its body waits unread. */
-        DECIDING,
+        /** The current request's admission is pending ({@link PublicAdmission}); its body waits, or is held. */
+        ADMITTING,
         /** Moving onto the agent connection's loop with the request that made it move. */
         MOVING,
         /** An exchange is relaying the current request. */
@@ -79,8 +78,7 @@ final class PublicHttpHandler extends ChannelInboundHandlerAdapter implements Pu
     private RequestTraits request = RequestTraits.NONE;
     /** Whether the connection serves another request after the current one. */
     private boolean keepAlive;
-    /** The request phase's decision about the current request, to drop if the client goes away first. */
-    private PendingDecision<RequestDecision> decision;
+    private PublicAdmission admission;
     /** The connection moves onto an agent connection's loop once, for its first routed request. */
     private boolean moved;
     private boolean workingBacklog;
@@ -97,6 +95,7 @@ final class PublicHttpHandler extends ChannelInboundHandlerAdapter implements Pu
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        admission = new PublicAdmission(this, ctx, edge, connection, bodyTimeout, backlog);
         ctx.read();
     }
 
@@ -111,7 +110,8 @@ final class PublicHttpHandler extends ChannelInboundHandlerAdapter implements Pu
         return switch (state) {
             case IDLE, DISCARDING -> true;
             case EXCHANGE, UPGRADED -> exchange.canTakeRequest();
-            case DECIDING, MOVING, CLOSING -> false;
+            case ADMITTING -> admission.holding();
+            case MOVING, CLOSING -> false;
         };
     }
 
@@ -140,6 +140,8 @@ final class PublicHttpHandler extends ChannelInboundHandlerAdapter implements Pu
             onRequest(request);
         } else if (state == State.EXCHANGE || state == State.UPGRADED) {
             exchange.fromClient(msg);
+        } else if (state == State.ADMITTING && msg instanceof HttpContent content) {
+            admission.content(content);
         } else if (msg instanceof HttpContent content) {
             discard(content);
         } else {
@@ -165,22 +167,20 @@ final class PublicHttpHandler extends ChannelInboundHandlerAdapter implements Pu
         headerTimeout.headersReceived();
         request = RequestTraits.of(msg);
         keepAlive = request.keepAlive();
-        PublicRequests.Rejection rejection = PublicRequests.check(msg);
-        if (rejection != null) {
-            respondLocally(rejection.page(ctx.alloc()), true);
-            return;
-        }
-        InetSocketAddress client = ClientAddress.of(ctx.channel());
-        PublicRouting.Route route = PublicRouting.route(edge, ctx.alloc(), msg, client, connection);
-        if (route.answer() != null) {
-            respondLocally(route.answer(), route.closeConnection() || request.hasBody());
-            return;
-        }
-        Tunnel tunnel = route.tunnel();
-        state = State.DECIDING;
-        decision = RequestGate.ask(edge, ctx.executor(), ctx.alloc(), msg, tunnel, client,
-                observer -> toTunnel(msg, tunnel, client, observer),
-                answer -> respondLocally(answer, request.hasBody()));
+        state = State.ADMITTING;
+        admission.begin(msg, request);
+    }
+
+    @Override
+    public void admitted(HttpRequest msg, RequestTraits traits, Tunnel tunnel, InetSocketAddress client,
+                         ResponseObserver observer) {
+        request = traits;
+        toTunnel(msg, tunnel, client, observer);
+    }
+
+    @Override
+    public void refused(FullHttpResponse page, boolean close) {
+        respondLocally(page, close);
     }
 
     /**
@@ -354,6 +354,8 @@ final class PublicHttpHandler extends ChannelInboundHandlerAdapter implements Pu
                     "Request Timeout", "The request headers did not arrive in time."), true);
         } else if (evt == RequestBodyTimeout.EXPIRED && exchange != null) {
             exchange.fail(PublicHttpExchange.Failure.BODY_TIMEOUT);
+        } else if (evt == RequestBodyTimeout.EXPIRED && state == State.ADMITTING && admission.holding()) {
+            admission.bodyTimedOut();
         } else if (evt instanceof IdleStateEvent) {
             close();
         }
@@ -363,9 +365,7 @@ final class PublicHttpHandler extends ChannelInboundHandlerAdapter implements Pu
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         state = State.CLOSING;
-        if (decision != null) {
-            decision.cancel();
-        }
+        admission.cancel();
         if (exchange != null) {
             exchange.fail(PublicHttpExchange.Failure.CLIENT_GONE);
         }

@@ -49,6 +49,13 @@ final class PublicRequests {
     private PublicRequests() {
     }
 
+    /** A request body whose chunked framing broke. */
+    static final Rejection BAD_FRAMING = new Rejection(HttpResponseStatus.BAD_REQUEST, "bad_framing",
+            "The request body's chunked framing is not valid.");
+    /** A request body that came too slowly ({@link RequestBodyTimeout}). */
+    static final Rejection BODY_TIMEOUT = new Rejection(HttpResponseStatus.REQUEST_TIMEOUT, "body_timeout",
+            "The request body did not arrive in time.");
+
     /** A request the edge refuses: the status to answer and why, in words for the page. */
     record Rejection(HttpResponseStatus status, String code, String reason) {
         FullHttpResponse page(ByteBufAllocator alloc) {

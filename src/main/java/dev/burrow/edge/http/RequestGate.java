@@ -6,8 +6,10 @@ import dev.burrow.edge.policy.RequestDecision;
 import dev.burrow.edge.policy.RequestPhase;
 import dev.burrow.edge.policy.ResponseObserver;
 import dev.burrow.edge.policy.TrafficPolicy;
+import dev.burrow.edge.proxy.ForwardedClient;
 import dev.burrow.transport.ErrorPages;
 import dev.burrow.transport.PendingDecision;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpRequest;
@@ -36,21 +38,26 @@ final class RequestGate {
     }
 
     /**
+     * @param body the request's whole body when it was held for the tunnel's policy ({@link HeldBody}), or null;
+     *     the caller's, and held until the decision
+     * @param peer the request's peer: the client, unless it is one of the edge's trusted proxies
      * @param allowed runs on the loop when the request may go on to its tunnel, with what the tunnel's policy wants
      *     told the status of its answer (null for nothing)
      * @param answered runs on the loop with the response the client gets instead (the receiver sends and releases it)
      * @return the pending decision: cancel it if the client goes away first
      */
     static PendingDecision<RequestDecision> ask(HttpEdge edge, EventExecutor loop, ByteBufAllocator alloc,
-                                                HttpRequest request, Tunnel tunnel, InetSocketAddress client,
-                                                Consumer<ResponseObserver> allowed,
+                                                HttpRequest request, ByteBuf body, Tunnel tunnel,
+                                                InetSocketAddress peer, Consumer<ResponseObserver> allowed,
                                                 Consumer<FullHttpResponse> answered) {
+        // The phases judge the client, which a trusted proxy names rather than is.
+        InetSocketAddress client = ForwardedClient.of(request.headers(), peer, edge.trustedProxies());
         BodyFraming framing = BodyFraming.of(request.headers());
         String target = request.uri();
         // Set by the policy on the loop, read there once it decided: the decision itself is the edge's public API.
         AtomicReference<ResponseObserver> observer = new AtomicReference<>();
-        return PendingDecision.await(() -> decide(edge.policyPhases().request(), loop, request, tunnel, client,
-                        observer::set), loop,
+        return PendingDecision.await(() -> decide(edge.policyPhases().request(), loop, request, body, tunnel,
+                        client, observer::set), loop,
                 edge.policyTimeout(), new PendingDecision.Handler<>() {
                     @Override
                     public void decided(RequestDecision decision) {
@@ -106,7 +113,7 @@ final class RequestGate {
      * policy runs on the loop: at once, or in a task there after a phase that decided later.
      */
     private static CompletionStage<RequestDecision> decide(RequestPhase first, EventExecutor loop,
-                                                           HttpRequest request, Tunnel tunnel,
+                                                           HttpRequest request, ByteBuf body, Tunnel tunnel,
                                                            InetSocketAddress client,
                                                            Consumer<ResponseObserver> observed) {
         TrafficPolicy policy = tunnel.policy();
@@ -114,22 +121,22 @@ final class RequestGate {
             return first.decide(request, tunnel, client);
         }
         if (first == RequestPhase.ALLOW_ALL) {
-            return byPolicy(policy, request, tunnel, client, loop, observed);
+            return byPolicy(policy, request, body, tunnel, client, loop, observed);
         }
         return first.decide(request, tunnel, client).thenComposeAsync(decision -> {
             if (decision instanceof RequestDecision.Allow allow) {
                 allow.edit().accept(request);
-                return byPolicy(policy, request, tunnel, client, loop, observed);
+                return byPolicy(policy, request, body, tunnel, client, loop, observed);
             }
             return CompletableFuture.completedStage(decision);
         }, loop);
     }
 
     private static CompletionStage<RequestDecision> byPolicy(TrafficPolicy policy, HttpRequest request,
-                                                             Tunnel tunnel, InetSocketAddress client,
+                                                             ByteBuf body, Tunnel tunnel, InetSocketAddress client,
                                                              EventExecutor loop,
                                                              Consumer<ResponseObserver> observed) {
-        return policy.decide(request, tunnel, client, loop, observed)
+        return policy.decide(request, body, tunnel, client, loop, observed)
                 .thenApply(answer -> answer == null ? RequestDecision.allow() : RequestDecision.answer(answer));
     }
 }

@@ -6,6 +6,7 @@ import dev.burrow.edge.policy.Phase;
 import dev.burrow.edge.policy.ResponseObserver;
 import dev.burrow.edge.policy.ResponsePhase;
 import dev.burrow.edge.policy.TrafficPolicy;
+import dev.burrow.edge.proxy.ForwardedClient;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import java.net.InetSocketAddress;
@@ -26,9 +27,13 @@ interface ResponseShaping {
      */
     ContentCoding shape(HttpResponse response);
 
-    /** @param observer what the request phase wants told the status, or null */
-    static ResponseShaping of(HttpEdge edge, HttpRequest request, Tunnel tunnel, InetSocketAddress client,
+    /**
+     * @param peer the request's peer; the phases see the client behind it when it is a trusted proxy
+     * @param observer what the request phase wants told the status, or null
+     */
+    static ResponseShaping of(HttpEdge edge, HttpRequest request, Tunnel tunnel, InetSocketAddress peer,
                               ResponseObserver observer) {
+        InetSocketAddress client = ForwardedClient.of(request.headers(), peer, edge.trustedProxies());
         Consumer<HttpResponse> steps = null;
         if (observer != null) {
             steps = response -> observer.answered(response.status().code());

@@ -2,6 +2,7 @@ package dev.burrow.edge.policy;
 
 import dev.burrow.edge.Tunnel;
 import dev.cel.runtime.CelVariableResolver;
+import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -34,6 +35,8 @@ public final class PolicyContext {
     private final InetSocketAddress client;
     private final HttpRequest request;
     private final HttpResponse response;
+    /** The whole request body, when the policy asked for it; read-only. */
+    private final ByteBuf body;
     private final Map<String, Object> vars = new HashMap<>();
     /** Variables computed so far for the expressions; emptied when an action changes what they are made from. */
     private final Map<String, Object> values = new HashMap<>();
@@ -48,25 +51,27 @@ public final class PolicyContext {
     private CompletionStage<Runnable> waiting;
 
     private PolicyContext(Phase phase, Tunnel tunnel, InetSocketAddress client, HttpRequest request,
-                          HttpResponse response) {
+                          HttpResponse response, ByteBuf body) {
         this.phase = phase;
         this.tunnel = tunnel;
         this.client = client;
         this.request = request;
         this.response = response;
+        this.body = body;
     }
 
     static PolicyContext connection(Tunnel tunnel, InetSocketAddress client) {
-        return new PolicyContext(Phase.ON_TCP_CONNECT, tunnel, client, null, null);
+        return new PolicyContext(Phase.ON_TCP_CONNECT, tunnel, client, null, null, null);
     }
 
-    static PolicyContext request(HttpRequest request, Tunnel tunnel, InetSocketAddress client) {
-        return new PolicyContext(Phase.ON_HTTP_REQUEST, tunnel, client, request, null);
+    static PolicyContext request(HttpRequest request, ByteBuf body, Tunnel tunnel, InetSocketAddress client) {
+        return new PolicyContext(Phase.ON_HTTP_REQUEST, tunnel, client, request, null,
+                body == null ? null : body.asReadOnly());
     }
 
     static PolicyContext response(HttpResponse response, HttpRequest request, Tunnel tunnel,
                                   InetSocketAddress client) {
-        return new PolicyContext(Phase.ON_HTTP_RESPONSE, tunnel, client, request, response);
+        return new PolicyContext(Phase.ON_HTTP_RESPONSE, tunnel, client, request, response, null);
     }
 
     public Phase phase() {
@@ -84,6 +89,14 @@ public final class PolicyContext {
     /** The request; null in {@link Phase#ON_TCP_CONNECT}. Call {@link #changed()} after changing it. */
     public HttpRequest request() {
         return request;
+    }
+
+    /**
+     * The whole request body, read-only, when the policy reads bodies ({@link TrafficPolicy#needsRequestBody}); null
+     * when the request has none, when the policy reads none, and in the other phases.
+     */
+    public ByteBuf requestBody() {
+        return body;
     }
 
     /** The response head; set in {@link Phase#ON_HTTP_RESPONSE} only. Call {@link #changed()} after changing it. */

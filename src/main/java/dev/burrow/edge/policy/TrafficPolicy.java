@@ -2,14 +2,19 @@ package dev.burrow.edge.policy;
 
 import dev.burrow.edge.Tunnel;
 import dev.burrow.edge.policy.action.Action;
+import dev.burrow.protocol.ControlMessage;
+import dev.burrow.protocol.Protocol;
 import dev.burrow.protocol.TunnelType;
+import dev.burrow.transport.HostPort;
+import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
-import java.util.List;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -28,6 +33,9 @@ import org.slf4j.LoggerFactory;
 public final class TrafficPolicy {
     private static final Logger log = LoggerFactory.getLogger("dev.burrow.edge.policy");
 
+    /** The largest request body the edge reads whole for a policy that checks bodies (a webhook's signature). */
+    public static final int MAX_REQUEST_BODY = 1024 * 1024;
+
     /** No rules: everything passes unchanged. */
     public static final TrafficPolicy NONE = new TrafficPolicy(Map.of());
 
@@ -36,12 +44,18 @@ public final class TrafficPolicy {
     private final Set<String> vouched = new HashSet<>();
     /** One line per denial, bounded against floods; per policy, so per tunnel. */
     private final DenialLog denials = new DenialLog(System::nanoTime);
+    private final boolean needsBody;
 
     TrafficPolicy(Map<Phase, List<Rule>> phases) {
         this.phases = Map.copyOf(phases);
+        boolean body = false;
         for (Rule rule : phases.getOrDefault(Phase.ON_HTTP_REQUEST, List.of())) {
-            rule.actions().forEach(action -> vouched.addAll(action.vouchedRequestHeaders()));
+            for (Action action : rule.actions()) {
+                vouched.addAll(action.vouchedRequestHeaders());
+                body |= action.needsRequestBody();
+            }
         }
+        needsBody = body;
     }
 
     /**
@@ -85,8 +99,26 @@ public final class TrafficPolicy {
      */
     public CompletionStage<FullHttpResponse> decide(HttpRequest request, Tunnel tunnel, InetSocketAddress client,
                                                     Executor loop, Consumer<ResponseObserver> observed) {
+        return decide(request, null, tunnel, client, loop, observed);
+    }
+
+    /**
+     * As {@link #decide(HttpRequest, Tunnel, InetSocketAddress, Executor, Consumer)}, with the request's whole body,
+     * which the edge read first because {@link #needsRequestBody()}; the body stays the caller's.
+     */
+    public CompletionStage<FullHttpResponse> decide(HttpRequest request, ByteBuf body, Tunnel tunnel,
+                                                    InetSocketAddress client, Executor loop,
+                                                    Consumer<ResponseObserver> observed) {
         vouched.forEach(request.headers()::remove);
-        return runFrom(PolicyContext.request(request, tunnel, client), 0, 0, loop, observed);
+        return runFrom(PolicyContext.request(request, body, tunnel, client), 0, 0, loop, observed);
+    }
+
+    /**
+     * Whether an action of the request phase reads the body: the edge then reads it whole, up to
+     * {@link #MAX_REQUEST_BODY} (a larger one is answered 413), before the phase decides.
+     */
+    public boolean needsRequestBody() {
+        return needsBody;
     }
 
     /**
@@ -132,17 +164,26 @@ public final class TrafficPolicy {
         if (answer == null && context.observer() != null) {
             observed.accept(context.observer());
         }
-        if (answer != null && answer.status().code() >= 400) {
-            logDenial(context, answer.status().code(), "traffic policy denied a request");
+        if (answer != null && answer.status().code() >= 400 && logDenial(context, answer.status().code(),
+                "traffic policy denied a request")) {
+            HttpRequest request = context.request();
+            context.tunnel().reportDenial(new ControlMessage.Denied(context.tunnel().id(),
+                    HostPort.of(context.client()).toString(), request.method().name(), request.uri(),
+                    request.headers().get(HttpHeaderNames.HOST), answer.status().code(), context.rule(),
+                    answer.headers().get(Protocol.AGENT_ERROR)));
         }
         return answer;
     }
 
-    /** One line: tunnel, rule, client, status (0 for a connection), and how many lines the bound left out before. */
-    private void logDenial(PolicyContext context, int status, String message) {
+    /**
+     * One line: tunnel, rule, client, status (0 for a connection), and how many lines the bound left out before.
+     *
+     * @return false when the bound left this one out
+     */
+    private boolean logDenial(PolicyContext context, int status, String message) {
         long skipped = denials.admit();
         if (skipped < 0) {
-            return;
+            return false;
         }
         var line = log.atInfo().addKeyValue("tunnel", context.tunnel().routeKey()).addKeyValue("rule", context.rule())
                 .addKeyValue("client", context.client());
@@ -153,6 +194,7 @@ public final class TrafficPolicy {
             line = line.addKeyValue("suppressed", skipped);
         }
         line.log(message);
+        return true;
     }
 
     private void run(PolicyContext context) {

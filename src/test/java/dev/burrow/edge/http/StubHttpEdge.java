@@ -14,6 +14,7 @@ import java.util.List;
  * or handler.
  */
 final class StubHttpEdge implements HttpEdge {
+    private final HeldBodyBudget heldBodies = new HeldBodyBudget(HeldBodyBudget.DEFAULT_BYTES);
     private int inFlight;
     private boolean draining;
     private Tunnel tunnel;
@@ -109,6 +110,11 @@ final class StubHttpEdge implements HttpEdge {
     @Override
     public int maxStreamsPerConnection() {
         return 100;
+    }
+
+    @Override
+    public HeldBodyBudget heldBodies() {
+        return heldBodies;
     }
 
     @Override

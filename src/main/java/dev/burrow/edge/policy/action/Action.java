@@ -20,4 +20,9 @@ public interface Action {
     default Set<String> vouchedRequestHeaders() {
         return Set.of();
     }
+
+    /** Whether the action reads the request's body: the edge then reads it whole (bounded) before the phase runs. */
+    default boolean needsRequestBody() {
+        return false;
+    }
 }

@@ -42,7 +42,8 @@ public final class ActionTypes {
             Map.entry("remove-headers", new Type(HTTP, RemoveHeaders::new)),
             Map.entry("restrict-ips", new Type(REQUEST_OR_CONNECT, RestrictIps::new)),
             Map.entry("set-vars", new Type(ANY, SetVars::new)),
-            Map.entry("url-rewrite", new Type(HTTP_REQUEST, UrlRewrite::new))));
+            Map.entry("url-rewrite", new Type(HTTP_REQUEST, UrlRewrite::new)),
+            Map.entry("verify-webhook", new Type(HTTP_REQUEST, VerifyWebhook::new))));
 
     private ActionTypes() {
     }
