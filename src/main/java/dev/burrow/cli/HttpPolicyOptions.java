@@ -103,6 +103,11 @@ final class HttpPolicyOptions extends PolicyOptions {
             description = "Remove this header from every response sent to visitors (repeatable).")
     List<String> responseHeaderRemove = new ArrayList<>();
 
+    @Option(names = "--compression",
+            description = "Have the edge compress response bodies (gzip or deflate) for visitors that accept it. A"
+                    + " shorthand for a compress-response rule.")
+    boolean compression;
+
     @Option(names = "--url-rewrite", paramLabel = "FROM TO", arity = "2",
             description = "Rewrite the path of requests matching the regular expression FROM (RE2) to TO, where $1"
                     + " names a group; the visitor's URL does not change.")
@@ -144,6 +149,10 @@ final class HttpPolicyOptions extends PolicyOptions {
         removals(commandLine, policy, Phase.ON_HTTP_REQUEST, "--request-header-remove", requestHeaderRemove);
         headers(commandLine, policy, Phase.ON_HTTP_RESPONSE, "--response-header-add", responseHeaderAdd);
         removals(commandLine, policy, Phase.ON_HTTP_RESPONSE, "--response-header-remove", responseHeaderRemove);
+        if (compression) {
+            add(commandLine, policy, Phase.ON_HTTP_RESPONSE, "--compression", "compress-response",
+                    NODES.objectNode());
+        }
         for (int i = 0; i + 1 < urlRewrite.size(); i += 2) {
             ObjectNode config = NODES.objectNode().put("from", urlRewrite.get(i)).put("to", urlRewrite.get(i + 1));
             add(commandLine, policy, Phase.ON_HTTP_REQUEST, "--url-rewrite", "url-rewrite", config);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.burrow.e2e.TestCa;
 import dev.burrow.edge.HttpTunnel;
+import dev.burrow.edge.policy.ContentCoding;
 import dev.burrow.edge.policy.PolicySlot;
 import dev.burrow.edge.policy.Phase;
 import dev.burrow.edge.policy.TestPolicies;
@@ -161,6 +162,24 @@ class PolicyOptionsTest {
         assertThat(keyed).containsExactly(200, 200, 429);
         assertThat(otherKey).isEqualTo(200);
         assertThat(noHeader).as("counted by address, not failing").isEqualTo(200);
+    }
+
+    @Test
+    void compressionBecomesACompressResponseRuleThatHelpDescribes() throws Exception {
+        var root = BurrowCommand.commandLine(new PrintWriter(Writer.nullWriter()), new PrintWriter(Writer.nullWriter()));
+        var line = root.parseArgs("http", "8080", "--compression").subcommand().commandSpec().commandLine();
+        HttpCommand command = line.getCommand();
+        TrafficPolicy policy = TrafficPolicy.compile(command.policy.policyText(line, TunnelType.HTTP));
+        HttpRequest accepting = request(null);
+        accepting.headers().set("Accept-Encoding", "deflate, gzip");
+
+        ContentCoding chosen = policy.onResponse(new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK),
+                accepting, TUNNEL, CLIENT);
+
+        assertThat(chosen).isEqualTo(ContentCoding.GZIP);
+        assertThat(Cli.run("http", "--help").out().replaceAll("\\s+", " ")).contains("--compression Have the edge"
+                + " compress response bodies (gzip or deflate) for visitors that accept it. A shorthand for a"
+                + " compress-response rule.");
     }
 
     /** 200 for a request let through, else the answer's status (released). */

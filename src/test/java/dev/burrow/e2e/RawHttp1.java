@@ -142,7 +142,7 @@ final class RawHttp1 implements AutoCloseable {
         } else {
             body = in.readAllBytes();
         }
-        return new Response(statusLine, status, headers, new String(body, StandardCharsets.UTF_8));
+        return new Response(statusLine, status, headers, new String(body, StandardCharsets.UTF_8), body);
     }
 
     /**
@@ -222,7 +222,8 @@ final class RawHttp1 implements AutoCloseable {
     }
 
     /** One response as read: header names lower-cased, repeated ones joined with ", ". */
-    record Response(String statusLine, int status, Map<String, String> headers, String body) {
+    /** @param bytes the body as it came, for a body that is not text */
+    record Response(String statusLine, int status, Map<String, String> headers, String body, byte[] bytes) {
         String header(String name) {
             return headers.get(name.toLowerCase(Locale.ROOT));
         }

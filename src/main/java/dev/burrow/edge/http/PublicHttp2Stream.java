@@ -13,7 +13,6 @@ import io.netty.channel.Channel;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http2.DefaultHttp2GoAwayFrame;
 import io.netty.handler.codec.http2.Http2DataFrame;
 import io.netty.handler.codec.http2.Http2Error;
@@ -26,7 +25,6 @@ import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 
 /**
  * One stream of a public HTTP/2 connection, the handler of its {@link TunnelStream}: routes its request as an
@@ -58,8 +56,8 @@ final class PublicHttp2Stream implements TunnelStream.Handler {
     private Response response = Response.AWAITED;
     /** The request phase's decision, to drop if the client goes away first. */
     private PendingDecision<RequestDecision> decision;
-    /** The edge's response phase, for this stream's request once it is relayed. */
-    private Consumer<HttpResponse> responsePhase;
+    /** The agent's answer as the client gets it, once the request is relayed. */
+    private PublicHttp2Response shaped;
     private EdgeFrameExchange exchange;
     /** The request's body, read whole first when the tunnel's policy checks bodies; until it goes to the agent. */
     private HeldBody held;
@@ -186,7 +184,7 @@ final class PublicHttp2Stream implements TunnelStream.Handler {
         }
         PublicRequests.prepareForTunnel(request, tunnel, address, connection, edge.trustedProxies(), null);
         // Without a phase the head is stripped as it is: a phase needs its HTTP/1.1 view, two conversions a response.
-        responsePhase = ResponseShaping.of(edge, request, tunnel, address, observer);
+        shaped = new PublicHttp2Response(ResponseShaping.of(edge, request, tunnel, address, observer));
         open(tunnel, PublicRequests.toStreamHeaders(request, connection.scheme()), endStream);
     }
 
@@ -278,7 +276,7 @@ final class PublicHttp2Stream implements TunnelStream.Handler {
                 if (data.isEndStream()) {
                     response = Response.ENDED;
                 }
-                inFlight.wrote(client.write(data.content(), data.isEndStream()));
+                inFlight.wrote(client.write(shaped.body(data.content(), data.isEndStream()), data.isEndStream()));
                 written = true;
             } else {
                 ReferenceCountUtil.release(msg);
@@ -296,6 +294,7 @@ final class PublicHttp2Stream implements TunnelStream.Handler {
     private boolean responseHeaders(Http2HeadersFrame frame) {
         Http2Headers headers = frame.headers();
         if (response == Response.STARTED) {
+            shaped.endBody(client, inFlight);
             HopByHopHeaders.strip(headers);
             HopByHopHeaders.stripInternal(headers);
         } else {
@@ -304,13 +303,7 @@ final class PublicHttp2Stream implements TunnelStream.Handler {
                 return false;
             }
             response = Response.STARTED;
-            if (responsePhase == null) {
-                PublicResponseHead.forHttp2Client(headers);
-            } else {
-                HttpResponse view = PublicResponseHead.view(client.id(), headers);
-                PublicResponseHead.forClient(view, responsePhase);
-                headers = PublicResponseHead.toHttp2(view);
-            }
+            headers = shaped.head(client, headers, frame.isEndStream());
         }
         if (frame.isEndStream()) {
             response = Response.ENDED;
@@ -368,6 +361,9 @@ final class PublicHttp2Stream implements TunnelStream.Handler {
     }
 
     private void endExchange() {
+        if (shaped != null) {
+            shaped.close();
+        }
         if (inFlight != null) {
             inFlight.end();
             inFlight = null;

@@ -19,7 +19,6 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
-import java.util.function.Consumer;
 
 /**
  * One request of a public HTTP/1.1 connection, relayed over its own tunnel stream: opens the stream, writes the
@@ -99,7 +98,7 @@ final class PublicHttpExchange {
     private final InFlight inFlight;
     private final AgentStreams agent;
     /** The edge's response phase, for this request. */
-    private final Consumer<HttpResponse> responsePhase;
+    private final ResponseShaping responsePhase;
     private final EdgeExchange end;
     private State state = State.OPENING;
     private TunnelStream stream;
@@ -110,10 +109,12 @@ final class PublicHttpExchange {
     private boolean streamDirty;
     /** Response parts were written to the client and not flushed yet. */
     private boolean clientDirty;
+    /** The body's compression on its way to the client, if the response phase chose one. */
+    private ResponseCompression compression;
 
     PublicHttpExchange(Owner owner, ChannelHandlerContext client, RequestTraits request,
                        RequestBodyTimeout bodyTimeout, HttpEdge edge, AgentStreams agent,
-                       Consumer<HttpResponse> responsePhase) {
+                       ResponseShaping responsePhase) {
         this.owner = owner;
         this.client = client;
         this.request = request;
@@ -247,6 +248,9 @@ final class PublicHttpExchange {
             ReferenceCountUtil.release(msg);
             return;
         }
+        if (compression != null && msg instanceof HttpContent content) {
+            msg = compression.encode(content);
+        }
         inFlight.wrote(client.write(msg));
         clientDirty = true;
         if (msg instanceof LastHttpContent) {
@@ -267,7 +271,8 @@ final class PublicHttpExchange {
             owner.switchedProtocols();
             return false;
         }
-        PublicResponseHead.forClient(response, responsePhase);
+        compression = ResponseCompression.start(response, PublicResponseHead.forClient(response, responsePhase),
+                !(response instanceof FullHttpResponse), client.alloc());
         keepAlive = PublicResponseHead.frame(response, request, edge.draining());
         state = state == State.SENDING ? State.DUPLEX : State.RESPONDING;
         return true;
@@ -347,6 +352,9 @@ final class PublicHttpExchange {
     private void letGo() {
         bodyTimeout.bodyDone();
         inFlight.end();
+        if (compression != null) {
+            compression.close();
+        }
         // Read on this loop, the stream's state may lag behind: at worst a closed stream is closed again, which does
         // nothing. Asking first spares the usual exchange, whose stream ended both ways, a task on the agent's loop.
         if (stream != null && stream.isActive()) {

@@ -1,5 +1,6 @@
 package dev.burrow.edge.http;
 
+import dev.burrow.edge.policy.ContentCoding;
 import dev.burrow.protocol.Protocol;
 import dev.burrow.transport.HopByHopHeaders;
 import io.netty.handler.codec.http.DefaultHttpResponse;
@@ -14,7 +15,6 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.HttpConversionUtil;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,19 +36,23 @@ final class PublicResponseHead {
      * Makes an agent's response head what a public client may see, in place: stripped, then changed by the response
      * phase ({@code phase}, null for none), whose changes to the body's framing are undone. A phase that throws is
      * logged and the head goes as the edge stripped it.
+     *
+     * @return the coding the phase chose for the body ({@link ResponseCompression}), or null for none
      */
-    static void forClient(HttpResponse response, Consumer<HttpResponse> phase) {
+    static ContentCoding forClient(HttpResponse response, ResponseShaping phase) {
         strip(response.headers());
         if (phase == null) {
-            return;
+            return null;
         }
         BodyFraming framing = BodyFraming.of(response.headers());
+        ContentCoding coding = null;
         try {
-            phase.accept(response);
+            coding = phase.shape(response);
         } catch (RuntimeException e) {
             log.atWarn().setCause(e).log("response phase failed; the response goes as the agent sent it");
         }
         framing.restore(response.headers());
+        return coding;
     }
 
     /**

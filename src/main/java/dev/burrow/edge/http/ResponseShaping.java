@@ -1,6 +1,7 @@
 package dev.burrow.edge.http;
 
 import dev.burrow.edge.Tunnel;
+import dev.burrow.edge.policy.ContentCoding;
 import dev.burrow.edge.policy.Phase;
 import dev.burrow.edge.policy.ResponseObserver;
 import dev.burrow.edge.policy.ResponsePhase;
@@ -14,19 +15,24 @@ import java.util.function.Consumer;
 /**
  * What sees and shapes the head of one request's answer, whatever its HTTP version: the observer the request phase
  * left (told the status the agent relayed, before anything changes the head), the edge's response phase, then the
- * tunnel's traffic policy ({@code on_http_response}). Null when none would see or change anything, so that an
- * HTTP/2 answer skips its HTTP/1.1 view.
+ * tunnel's traffic policy ({@code on_http_response}), which may also choose a coding for the body. {@link #of} is
+ * null when none would see or change anything, so that an HTTP/2 answer skips its HTTP/1.1 view.
  */
-final class ResponseShaping {
-    private ResponseShaping() {
-    }
+@FunctionalInterface
+interface ResponseShaping {
+    /**
+     * Shapes {@code response} in place.
+     *
+     * @return the coding the edge is to compress the body with ({@code compress-response}), or null for none
+     */
+    ContentCoding shape(HttpResponse response);
 
     /**
      * @param peer the request's peer; the phases see the client behind it when it is a trusted proxy
      * @param observer what the request phase wants told the status, or null
      */
-    static Consumer<HttpResponse> of(HttpEdge edge, HttpRequest request, Tunnel tunnel, InetSocketAddress peer,
-                                     ResponseObserver observer) {
+    static ResponseShaping of(HttpEdge edge, HttpRequest request, Tunnel tunnel, InetSocketAddress peer,
+                              ResponseObserver observer) {
         InetSocketAddress client = ForwardedClient.of(request.headers(), peer, edge.trustedProxies());
         Consumer<HttpResponse> steps = null;
         if (observer != null) {
@@ -34,16 +40,20 @@ final class ResponseShaping {
         }
         ResponsePhase phase = edge.policyPhases().response();
         if (phase != ResponsePhase.NONE) {
-            steps = then(steps, response -> phase.shape(response, request, tunnel, client));
+            Consumer<HttpResponse> edgePhase = response -> phase.shape(response, request, tunnel, client);
+            steps = steps == null ? edgePhase : steps.andThen(edgePhase);
         }
         TrafficPolicy policy = tunnel.policy();
-        if (policy.has(Phase.ON_HTTP_RESPONSE)) {
-            steps = then(steps, response -> policy.onResponse(response, request, tunnel, client));
+        boolean policyShapes = policy.has(Phase.ON_HTTP_RESPONSE);
+        if (steps == null && !policyShapes) {
+            return null;
         }
-        return steps;
-    }
-
-    private static Consumer<HttpResponse> then(Consumer<HttpResponse> first, Consumer<HttpResponse> next) {
-        return first == null ? next : first.andThen(next);
+        Consumer<HttpResponse> before = steps;
+        return response -> {
+            if (before != null) {
+                before.accept(response);
+            }
+            return policyShapes ? policy.onResponse(response, request, tunnel, client) : null;
+        };
     }
 }

@@ -46,6 +46,8 @@ public final class PolicyContext {
     private String rule;
     private final List<String> acted = new ArrayList<>(2);
     private ResponseObserver observer;
+    /** The coding the edge is to put on the response body ({@code compress-response}); null for none. */
+    private ContentCoding coding;
     /** What an action waits for before the phase goes on, and what it then does on the loop; null when none. */
     private CompletionStage<Runnable> waiting;
 
@@ -181,6 +183,23 @@ public final class PolicyContext {
     /** What the actions registered with {@link #observeResponse}, in one; null if none did. */
     ResponseObserver observer() {
         return observer;
+    }
+
+    /**
+     * Has the edge encode the response body with {@code chosen} on its way to the client, or leave it as it is when
+     * null; the last call of the phase decides. The edge sets the fields that go with it ({@code Content-Encoding},
+     * the framing, a weak {@code ETag}) once the phase is over. Response phase only.
+     */
+    public void encodeBody(ContentCoding chosen) {
+        if (phase != Phase.ON_HTTP_RESPONSE) {
+            throw new IllegalStateException("only the response phase can encode the body");
+        }
+        coding = chosen;
+    }
+
+    /** What {@link #encodeBody} chose last; null if nothing did. */
+    ContentCoding coding() {
+        return coding;
     }
 
     /** Ends the phase: the connection is refused. Connection phase only. */

@@ -166,9 +166,17 @@ public final class TrafficPolicy {
         return needsBody;
     }
 
-    /** Runs {@code on_http_response} over the head of the upstream's answer, which it may change in place. */
-    public void onResponse(HttpResponse response, HttpRequest request, Tunnel tunnel, InetSocketAddress client) {
-        run(PolicyContext.response(response, request, tunnel, client));
+    /**
+     * Runs {@code on_http_response} over the head of the upstream's answer, which it may change in place.
+     *
+     * @return the coding the body is to get on its way to the client ({@code compress-response}), or null to leave
+     *     it as it is
+     */
+    public ContentCoding onResponse(HttpResponse response, HttpRequest request, Tunnel tunnel,
+                                    InetSocketAddress client) {
+        PolicyContext context = PolicyContext.response(response, request, tunnel, client);
+        run(context);
+        return context.coding();
     }
 
     /** Runs {@code on_tcp_connect}: whether the connection may go on to the tunnel. */

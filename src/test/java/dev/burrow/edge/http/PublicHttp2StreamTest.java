@@ -15,6 +15,7 @@ import dev.burrow.transport.EmbeddedLink;
 import dev.burrow.transport.StreamMux;
 import dev.burrow.transport.TunnelStream;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -24,11 +25,14 @@ import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2Headers;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -170,6 +174,60 @@ class PublicHttp2StreamTest {
 
         assertThat(sent).as("what the edge took before it stopped returning the agent's window")
                 .isLessThan(1024 * 1024);
+    }
+
+    @Test
+    void aBodyCompressResponseChoseIsGzippedFrameByFrameAndEndsBeforeTheTrailers() throws Exception {
+        edge.serve(new HttpTunnel("t1", "app.burrow.test", "http://app.burrow.test", false, false, session,
+                new PolicySlot(TrafficPolicy.compile("on_http_response: [{actions: [{type: compress-response}]}]"))));
+        Collector collector = new Collector();
+        TunnelStream download = clientMux.open(collector);
+        download.write(request("GET").add("accept-encoding", "gzip"), true);
+        download.flush();
+        exchange();
+        decision.complete(RequestDecision.allow());
+        publicSide.runPendingTasks();
+        int id = agent.sent().get(0).streamId();
+
+        agent.headers(id, new DefaultHttp2Headers().status("200").add("content-length", "12"), false);
+        agent.data(id, "hello ", false);
+        exchange();
+        int firstPart = collector.body.size();
+        agent.data(id, "world!", false);
+        agent.headers(id, new DefaultHttp2Headers().add("grpc-status", "0"), true);
+        exchange();
+
+        assertThat(collector.heads).hasSize(2);
+        Http2Headers head = collector.heads.get(0);
+        assertThat(head.get("content-encoding")).hasToString("gzip");
+        assertThat(head.get("vary")).hasToString("Accept-Encoding");
+        assertThat(head.contains("content-length")).isFalse();
+        assertThat(firstPart).as("the first frame's part came before the second").isGreaterThan(10);
+        assertThat(collector.heads.get(1).get("grpc-status")).hasToString("0");
+        try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(collector.body.toByteArray()))) {
+            assertThat(new String(in.readAllBytes(), StandardCharsets.US_ASCII)).isEqualTo("hello world!");
+        }
+    }
+
+    /** Keeps the heads and body bytes the client's stream is sent. */
+    private static final class Collector implements TunnelStream.Handler {
+        final List<Http2Headers> heads = new ArrayList<>();
+        final ByteArrayOutputStream body = new ByteArrayOutputStream();
+
+        @Override
+        public void headersRead(TunnelStream stream, Http2Headers headers, boolean endStream) {
+            heads.add(headers);
+        }
+
+        @Override
+        public void dataRead(TunnelStream stream, ByteBuf data, boolean endStream) {
+            body.writeBytes(ByteBufUtil.getBytes(data));
+            data.release();
+        }
+
+        @Override
+        public void closed(TunnelStream stream, Http2Error resetBy) {
+        }
     }
 
     @Test

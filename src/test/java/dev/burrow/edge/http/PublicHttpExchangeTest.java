@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.burrow.edge.http.EmbeddedAgentConnection.Frame;
 import dev.burrow.edge.http.PublicHttpExchange.Failure;
 import dev.burrow.edge.http.PublicHttpExchange.State;
+import dev.burrow.edge.policy.ContentCoding;
 import dev.burrow.protocol.Protocol;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -26,10 +28,14 @@ import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.util.ReferenceCountUtil;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.SequenceInputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -108,8 +114,13 @@ class PublicHttpExchangeTest {
     }
 
     private PublicHttpExchange open(HttpRequest request, AgentStreams streams, PublicConnection connection) {
+        return open(request, streams, connection, response -> null);
+    }
+
+    private PublicHttpExchange open(HttpRequest request, AgentStreams streams, PublicConnection connection,
+                                    ResponseShaping shaping) {
         PublicHttpExchange exchange = new PublicHttpExchange(owner, clientContext, RequestTraits.of(request),
-                bodyTimeout, edge, streams, response -> { });
+                bodyTimeout, edge, streams, shaping);
         owner.exchange = exchange;
         exchange.open(request, connection);
         agent.channel.runPendingTasks();
@@ -191,6 +202,39 @@ class PublicHttpExchangeTest {
         assertThat(head.headers().get("content-length")).isEqualTo("5");
         assertThat(head.headers().contains(Protocol.TUNNEL_ID)).as("protocol fields stripped").isFalse();
         assertThat(sent).contains("hello");
+    }
+
+    @Test
+    void aBodyTheResponsePhaseHasCompressedGoesChunkedWithItsCodingEachPartAsItCame() throws IOException {
+        PublicHttpExchange exchange = open(request(HttpMethod.GET), agent.streams(), PublicConnection.PLAIN,
+                response -> ContentCoding.GZIP);
+        int stream = requestHeaders().streamId();
+        exchange.fromClient(LastHttpContent.EMPTY_LAST_CONTENT);
+
+        agent.headers(stream, status("200", "content-length", "11", "etag", "\"v1\""), false);
+        agent.data(stream, "hello ", false);
+        HttpResponse head = (HttpResponse) client.readOutbound();
+        HttpContent part = client.readOutbound();
+        byte[] first = ByteBufUtil.getBytes(part.content());
+        part.release();
+        agent.data(stream, "world", true);
+        HttpContent last = client.readOutbound();
+        byte[] rest = ByteBufUtil.getBytes(last.content());
+        last.release();
+
+        assertThat(exchange.state()).isEqualTo(State.DONE);
+        assertThat(owner.keepAlive).isTrue();
+        assertThat(head.headers().get("content-encoding")).isEqualTo("gzip");
+        assertThat(head.headers().get("transfer-encoding")).isEqualTo("chunked");
+        assertThat(head.headers().contains("content-length")).isFalse();
+        assertThat(head.headers().get("etag")).isEqualTo("W/\"v1\"");
+        assertThat(first).as("the first part is sent before the second comes").isNotEmpty();
+        assertThat(last).isInstanceOf(LastHttpContent.class);
+        assertThat((Object) client.readOutbound()).isNull();
+        try (GZIPInputStream in = new GZIPInputStream(new SequenceInputStream(new ByteArrayInputStream(first),
+                new ByteArrayInputStream(rest)))) {
+            assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("hello world");
+        }
     }
 
     @Test

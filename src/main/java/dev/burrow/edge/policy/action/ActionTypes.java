@@ -22,6 +22,7 @@ public final class ActionTypes {
     }
 
     private static final Set<Phase> HTTP_REQUEST = EnumSet.of(Phase.ON_HTTP_REQUEST);
+    private static final Set<Phase> HTTP_RESPONSE = EnumSet.of(Phase.ON_HTTP_RESPONSE);
     private static final Set<Phase> HTTP = EnumSet.of(Phase.ON_HTTP_REQUEST, Phase.ON_HTTP_RESPONSE);
     private static final Set<Phase> REQUEST_OR_CONNECT = EnumSet.of(Phase.ON_HTTP_REQUEST, Phase.ON_TCP_CONNECT);
     private static final Set<Phase> CONNECT = EnumSet.of(Phase.ON_TCP_CONNECT);
@@ -31,6 +32,7 @@ public final class ActionTypes {
             Map.entry("add-headers", new Type(HTTP, AddHeaders::new)),
             Map.entry("basic-auth", new Type(HTTP_REQUEST, BasicAuth::new)),
             Map.entry("circuit-breaker", new Type(HTTP_REQUEST, CircuitBreaker::new)),
+            Map.entry("compress-response", new Type(HTTP_RESPONSE, CompressResponse::new)),
             Map.entry("custom-response", new Type(HTTP_REQUEST, CustomResponse::new)),
             Map.entry("deny", new Type(REQUEST_OR_CONNECT, Deny::new)),
             Map.entry("jwt-validation", new Type(HTTP_REQUEST, JwtValidation::new)),
