@@ -1,29 +1,16 @@
 package dev.burrow.cli;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.burrow.edge.policy.Phase;
-import dev.burrow.tls.ClientAuthorities;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import dev.burrow.config.PolicyShorthands;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import picocli.CommandLine;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 
 /**
  * The traffic policy flags of {@code burrow http}: those of every tunnel, and the HTTP shorthands, each of which
- * becomes a rule ahead of the policy file's (in the order listed here).
+ * becomes a rule ahead of the policy file's ({@link PolicyShorthands}, where the keys of {@code burrow.yml} go too).
  */
 final class HttpPolicyOptions extends PolicyOptions {
-    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
-    /** The CAs travel inside the policy, itself at most 32 KiB. */
-    private static final long MAX_CA_FILE = 24 * 1024;
-
     @Option(names = "--oauth", paramLabel = "github|google|gitlab|oidc",
             description = "Visitors sign in with this provider first: github, google or gitlab (an oauth rule), or any"
                     + " OpenID provider with --oidc-issuer (an oidc rule). Needs --oauth-client-id and"
@@ -114,171 +101,16 @@ final class HttpPolicyOptions extends PolicyOptions {
     List<String> urlRewrite = new ArrayList<>();
 
     @Override
-    void addShorthands(CommandLine commandLine, ObjectNode policy) {
-        if (mutualTlsCas != null) {
-            ObjectNode config = NODES.objectNode();
-            config.set("mutual_tls_certificate_authorities", NODES.arrayNode().add(certificateAuthorities(commandLine)));
-            add(commandLine, policy, Phase.ON_TCP_CONNECT, "--mutual-tls-cas", "terminate-tls", config);
-        }
-        if (oauth != null) {
-            add(commandLine, policy, Phase.ON_HTTP_REQUEST, "--oauth", oauth.equals("oidc") ? "oidc" : "oauth",
-                    oauthConfig(commandLine));
-        } else if (oidcIssuer != null || oauthClientId != null || !oauthAllowEmail.isEmpty()
-                || !oauthAllowDomain.isEmpty()) {
-            throw new ParameterException(commandLine, "--oidc-issuer, --oauth-client-id and --oauth-allow-* go with"
-                    + " --oauth");
-        }
-        if (verifyWebhook != null) {
-            add(commandLine, policy, Phase.ON_HTTP_REQUEST, "--verify-webhook", "verify-webhook",
-                    webhookConfig(commandLine));
-        } else if (verifyWebhookSecret != null || verifyWebhookHeader != null) {
-            throw new ParameterException(commandLine, "--verify-webhook-secret and --verify-webhook-header go with"
-                    + " --verify-webhook");
-        }
-        if (!basicAuth.isEmpty()) {
-            ObjectNode config = NODES.objectNode();
-            config.set("credentials", strings(basicAuth));
-            add(commandLine, policy, Phase.ON_HTTP_REQUEST, "--basic-auth", "basic-auth", config);
-        }
-        if (rateLimit != null) {
-            add(commandLine, policy, Phase.ON_HTTP_REQUEST, "--rate-limit", "rate-limit", rateLimitConfig(commandLine));
-        } else if (rateLimitHeader != null) {
-            throw new ParameterException(commandLine, "--rate-limit-header goes with --rate-limit");
-        }
-        headers(commandLine, policy, Phase.ON_HTTP_REQUEST, "--request-header-add", requestHeaderAdd);
-        removals(commandLine, policy, Phase.ON_HTTP_REQUEST, "--request-header-remove", requestHeaderRemove);
-        headers(commandLine, policy, Phase.ON_HTTP_RESPONSE, "--response-header-add", responseHeaderAdd);
-        removals(commandLine, policy, Phase.ON_HTTP_RESPONSE, "--response-header-remove", responseHeaderRemove);
-        if (compression) {
-            add(commandLine, policy, Phase.ON_HTTP_RESPONSE, "--compression", "compress-response",
-                    NODES.objectNode());
-        }
+    PolicyShorthands shorthands() {
+        List<List<String>> rewrites = new ArrayList<>();
         for (int i = 0; i + 1 < urlRewrite.size(); i += 2) {
-            ObjectNode config = NODES.objectNode().put("from", urlRewrite.get(i)).put("to", urlRewrite.get(i + 1));
-            add(commandLine, policy, Phase.ON_HTTP_REQUEST, "--url-rewrite", "url-rewrite", config);
+            rewrites.add(List.of(urlRewrite.get(i), urlRewrite.get(i + 1)));
         }
-    }
-
-    private ObjectNode webhookConfig(CommandLine commandLine) {
-        String secret = verifyWebhookSecret != null ? verifyWebhookSecret
-                : System.getenv("BURROW_VERIFY_WEBHOOK_SECRET");
-        if (secret == null) {
-            throw new ParameterException(commandLine, "--verify-webhook needs --verify-webhook-secret (or"
-                    + " $BURROW_VERIFY_WEBHOOK_SECRET)");
-        }
-        ObjectNode config = NODES.objectNode().put("provider", verifyWebhook).put("secret", secret);
-        if (verifyWebhook.equals("generic")) {
-            if (verifyWebhookHeader == null) {
-                throw new ParameterException(commandLine, "--verify-webhook generic needs --verify-webhook-header");
-            }
-            config.put("header", verifyWebhookHeader);
-        } else if (verifyWebhookHeader != null) {
-            throw new ParameterException(commandLine, "--verify-webhook-header is for --verify-webhook generic");
-        }
-        return config;
-    }
-
-    /** The PEM text of {@code --mutual-tls-cas}, checked here so that a mistake names the file. */
-    private String certificateAuthorities(CommandLine commandLine) {
-        String text;
-        try {
-            if (Files.size(mutualTlsCas) > MAX_CA_FILE) {
-                throw new ParameterException(commandLine, "--mutual-tls-cas: " + mutualTlsCas + " is over "
-                        + MAX_CA_FILE / 1024 + " KiB; a policy carries at most 32 KiB");
-            }
-            // ISO-8859-1 decodes any bytes, so a DER file gets the parser's "no PEM certificate" answer.
-            text = Files.readString(mutualTlsCas, StandardCharsets.ISO_8859_1);
-        } catch (IOException e) {
-            throw new ParameterException(commandLine, "--mutual-tls-cas: cannot read " + mutualTlsCas + ": "
-                    + (e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName()));
-        }
-        try {
-            ClientAuthorities.read(text, mutualTlsCas.toString());
-        } catch (IllegalArgumentException | UncheckedIOException e) {
-            throw new ParameterException(commandLine, "--mutual-tls-cas: " + e.getMessage());
-        }
-        return text;
-    }
-
-    private ObjectNode rateLimitConfig(CommandLine commandLine) {
-        int slash = rateLimit.indexOf('/');
-        if (slash <= 0 || !rateLimit.substring(0, slash).matches("\\d{1,7}")) {
-            throw new ParameterException(commandLine, "--rate-limit: '" + rateLimit + "' is not N/DURATION, such as"
-                    + " 100/1m");
-        }
-        ObjectNode config = NODES.objectNode().put("capacity", Integer.parseInt(rateLimit.substring(0, slash)))
-                .put("rate", rateLimit.substring(slash + 1));
-        if (rateLimitHeader != null) {
-            if (!rateLimitHeader.matches("[A-Za-z0-9!#$%&'*+.^_`|~-]+")) {
-                throw new ParameterException(commandLine, "--rate-limit-header: '" + rateLimitHeader
-                        + "' is not a header name");
-            }
-            String name = rateLimitHeader.toLowerCase(java.util.Locale.ROOT);
-            // A request without the header is counted by its address rather than failing the expression.
-            config.set("bucket_key", NODES.arrayNode().add("'" + name + "' in req.headers ? req.headers['" + name
-                    + "'][0] : conn.client_ip"));
-        }
-        return config;
-    }
-
-    /** The config of an oidc rule for {@code --oauth oidc}, of an oauth rule naming the provider otherwise. */
-    private ObjectNode oauthConfig(CommandLine commandLine) {
-        ObjectNode config = NODES.objectNode();
-        switch (oauth) {
-            case "github", "google", "gitlab" -> {
-                if (oidcIssuer != null) {
-                    throw new ParameterException(commandLine, "--oidc-issuer goes with --oauth oidc");
-                }
-                config.put("provider", oauth);
-            }
-            case "oidc" -> {
-                if (oidcIssuer == null) {
-                    throw new ParameterException(commandLine, "--oauth oidc needs --oidc-issuer URL");
-                }
-                config.put("issuer_url", oidcIssuer);
-            }
-            default -> throw new ParameterException(commandLine, "--oauth: '" + oauth + "' is not github, google,"
-                    + " gitlab or oidc");
-        }
-        String secret = oauthClientSecret != null ? oauthClientSecret : System.getenv("BURROW_OAUTH_CLIENT_SECRET");
-        if (oauthClientId == null || secret == null) {
-            throw new ParameterException(commandLine, "--oauth needs --oauth-client-id and --oauth-client-secret"
-                    + " (or $BURROW_OAUTH_CLIENT_SECRET)");
-        }
-        config.put("client_id", oauthClientId).put("client_secret", secret);
-        if (!oauthAllowEmail.isEmpty()) {
-            config.set("allow_emails", strings(oauthAllowEmail));
-        }
-        if (!oauthAllowDomain.isEmpty()) {
-            config.set("allow_domains", strings(oauthAllowDomain));
-        }
-        return config;
-    }
-
-    private static void headers(CommandLine commandLine, ObjectNode policy, Phase phase, String flag,
-                                List<String> fields) {
-        if (fields.isEmpty()) {
-            return;
-        }
-        ObjectNode headers = NODES.objectNode();
-        for (String field : fields) {
-            int colon = field.indexOf(':');
-            if (colon <= 0) {
-                throw new ParameterException(commandLine, flag + ": '" + field + "' is not NAME:VALUE");
-            }
-            headers.put(field.substring(0, colon).strip(), field.substring(colon + 1).strip());
-        }
-        ObjectNode config = NODES.objectNode();
-        config.set("headers", headers);
-        add(commandLine, policy, phase, flag, "add-headers", config);
-    }
-
-    private static void removals(CommandLine commandLine, ObjectNode policy, Phase phase, String flag,
-                                 List<String> names) {
-        if (!names.isEmpty()) {
-            ObjectNode config = NODES.objectNode();
-            config.set("headers", strings(names));
-            add(commandLine, policy, phase, flag, "remove-headers", config);
-        }
+        return new PolicyShorthands(given(cidrAllow), given(cidrDeny),
+                mutualTlsCas == null ? null : mutualTlsCas.toString(), oauth, oidcIssuer, oauthClientId,
+                oauthClientSecret, given(oauthAllowEmail), given(oauthAllowDomain), verifyWebhook, verifyWebhookSecret,
+                verifyWebhookHeader, given(basicAuth), rateLimit, rateLimitHeader, given(requestHeaderAdd),
+                given(requestHeaderRemove), given(responseHeaderAdd), given(responseHeaderRemove),
+                compression ? Boolean.TRUE : null, given(rewrites));
     }
 }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.burrow.config.ConfigException;
+import dev.burrow.config.PolicyShorthands;
 import dev.burrow.config.TunnelDefinition;
 import dev.burrow.config.YamlLines;
 import dev.burrow.edge.policy.Phase;
@@ -53,19 +54,14 @@ class PolicyOptions {
      * @throws ParameterException naming the file and line, or the flag, of a policy that does not compile
      */
     final String policyText(CommandLine commandLine, TunnelType type) {
-        Phase requests = type == TunnelType.HTTP ? Phase.ON_HTTP_REQUEST : Phase.ON_TCP_CONNECT;
         ObjectNode policy = NODES.objectNode();
-        if (!cidrAllow.isEmpty() || !cidrDeny.isEmpty()) {
-            ObjectNode config = NODES.objectNode();
-            if (!cidrAllow.isEmpty()) {
-                config.set("allow", strings(cidrAllow));
-            }
-            if (!cidrDeny.isEmpty()) {
-                config.set("deny", strings(cidrDeny));
-            }
-            add(commandLine, policy, requests, "--cidr-allow/--cidr-deny", "restrict-ips", config);
+        List<PolicyShorthands.Rule> rules;
+        try {
+            rules = shorthands().rules(type, name -> "--" + name, Path.of(""));
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(commandLine, e.getMessage());
         }
-        addShorthands(commandLine, policy);
+        rules.forEach(rule -> add(commandLine, policy, rule));
         if (policyFile != null) {
             appendFile(commandLine, policy, type);
         }
@@ -115,35 +111,32 @@ class PolicyOptions {
         }
     }
 
-    /** Rules of the HTTP-only shorthands; none here. */
-    void addShorthands(CommandLine commandLine, ObjectNode policy) {
+    /** The shorthands the flags give; those of every tunnel here. */
+    PolicyShorthands shorthands() {
+        return PolicyShorthands.cidr(given(cidrAllow), given(cidrDeny));
     }
 
-    /** Adds a rule made by {@code flag}, checked alone so that a mistake names the flag. */
-    static void add(CommandLine commandLine, ObjectNode policy, Phase phase, String flag, String action,
-                    ObjectNode config) {
-        ObjectNode rule = NODES.objectNode().put("name", flag);
-        rule.set("actions", NODES.arrayNode().add(NODES.objectNode().put("type", action).set("config", config)));
+    /** A repeatable flag's values, or null when it was not given. */
+    static <T> List<T> given(List<T> values) {
+        return values.isEmpty() ? null : values;
+    }
+
+    /** Adds a rule a flag made, checked alone so that a mistake names the flag. */
+    private static void add(CommandLine commandLine, ObjectNode policy, PolicyShorthands.Rule made) {
         ObjectNode alone = NODES.objectNode();
-        alone.set(phase.key(), NODES.arrayNode().add(rule));
+        alone.set(made.phase(), NODES.arrayNode().add(made.node()));
         try {
             TrafficPolicy.compile(alone.toString());
         } catch (PolicyException e) {
             String problem = e.getMessage().replaceFirst("^line \\d+: ", "").replaceFirst("^action '[a-z-]+': ", "");
-            throw new ParameterException(commandLine, flag + ": " + problem);
+            throw new ParameterException(commandLine, made.name() + ": " + problem);
         }
-        rulesOf(policy, phase).add(rule);
+        rulesOf(policy, made.phase()).add(made.node());
     }
 
-    private static ArrayNode rulesOf(ObjectNode policy, Phase phase) {
-        JsonNode rules = policy.get(phase.key());
-        return rules != null ? (ArrayNode) rules : policy.putArray(phase.key());
-    }
-
-    static ArrayNode strings(List<String> values) {
-        ArrayNode array = NODES.arrayNode();
-        values.forEach(value -> array.add(value.strip()));
-        return array;
+    private static ArrayNode rulesOf(ObjectNode policy, String phase) {
+        JsonNode rules = policy.get(phase);
+        return rules != null ? (ArrayNode) rules : policy.putArray(phase);
     }
 
     private void appendFile(CommandLine commandLine, ObjectNode policy, TunnelType type) {
@@ -172,7 +165,7 @@ class PolicyOptions {
         for (Phase phase : Phase.values()) {
             JsonNode rules = file.get(phase.key());
             if (rules != null && rules.isArray()) {
-                rulesOf(policy, phase).addAll((ArrayNode) rules);
+                rulesOf(policy, phase.key()).addAll((ArrayNode) rules);
             }
         }
     }

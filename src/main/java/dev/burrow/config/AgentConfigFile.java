@@ -1,9 +1,11 @@
 package dev.burrow.config;
 
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
@@ -86,9 +88,27 @@ public final class AgentConfigFile {
                 return AgentConfig.empty();
             }
             AgentConfig config = YAML.readValue(parser, AgentConfig.class);
-            return config == null ? AgentConfig.empty() : config;
+            if (config == null) {
+                return AgentConfig.empty();
+            }
+            checkTunnelKeys(path, text);
+            return config;
         } catch (JsonProcessingException e) {
             throw YamlErrors.describe(path, text, e);
+        }
+    }
+
+    /** Refuses a key no tunnel has, at its line: Jackson does not, beside a tunnel's shorthand keys. */
+    private static void checkTunnelKeys(Path path, String text) throws IOException {
+        JsonNode tunnels = YAML.readTree(text).path("tunnels");
+        for (var tunnel : (Iterable<Map.Entry<String, JsonNode>>) tunnels::fields) {
+            String unknown = tunnel.getValue().isObject() ? TunnelDefinition.unknownKey(tunnel.getValue()) : null;
+            if (unknown != null) {
+                int line = YamlLines.of(text).lineOf(JsonPointer.empty().appendProperty("tunnels")
+                        .appendProperty(tunnel.getKey()).appendProperty(unknown));
+                throw new ConfigException((line > 0 ? path + ":" + line : path.toString()) + ": unknown key '"
+                        + unknown + "'", null);
+            }
         }
     }
 

@@ -1,19 +1,28 @@
 package dev.burrow.config;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.burrow.agent.HttpTunnelOptions;
 import dev.burrow.agent.ProxyProtocol;
 import dev.burrow.agent.TcpTunnelOptions;
 import dev.burrow.agent.TlsTunnelOptions;
 import dev.burrow.agent.TunnelOptions;
 import dev.burrow.agent.Upstream;
+import dev.burrow.protocol.TunnelType;
 import dev.burrow.agent.UpstreamProtocol;
+import java.lang.reflect.RecordComponent;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * One named tunnel in {@code burrow.yml}, as {@code burrow start NAME} runs it. Checked whole when read, so a
@@ -33,14 +42,26 @@ import java.util.Objects;
  * @param proxyProto tcp and tls: a PROXY protocol header of this version (1 or 2) before each connection's bytes
  * @param trafficPolicy all: the tunnel's traffic policy, inline (docs/policy.md); the edge enforces it. Compiled
  *     where the tunnel is started or checked ({@code burrow start}, {@code burrow config check}), not here
+ * @param shorthands the keys that stand for common rules, as the flags of {@code burrow http} do
+ *     ({@code basic_auth}, {@code cidr_allow}, ...; only the CIDR ones for tcp and tls): read from the tunnel's own
+ *     mapping, they become rules ahead of {@code trafficPolicy}'s
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TunnelDefinition(String proto, String addr, String subdomain, String hostname, String hostHeader,
                                Boolean upstreamInsecure, Integer remotePort, Boolean httpsRedirect,
                                String upstreamProtocol, Boolean forwarded, String proxyProto,
-                               JsonNode trafficPolicy) {
+                               JsonNode trafficPolicy, @JsonUnwrapped PolicyShorthands shorthands) {
+    /**
+     * Every key a tunnel may have. Jackson does not refuse unknown keys beside an unwrapped part, so the readers of
+     * a tunnel check against this ({@link #unknownKey}).
+     */
+    public static final Set<String> KEYS = keys();
+
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
     public TunnelDefinition {
+        shorthands = shorthands == null ? PolicyShorthands.NONE : shorthands;
         if (proto == null) {
             throw new IllegalArgumentException("a tunnel needs 'proto': http, tcp or tls");
         }
@@ -87,6 +108,37 @@ public record TunnelDefinition(String proto, String addr, String subdomain, Stri
         if (trafficPolicy != null && !trafficPolicy.isObject()) {
             throw new IllegalArgumentException("traffic_policy must be a mapping of phases to rules");
         }
+        // Made here so that a missing part or a bad value is reported with its line.
+        shorthandRules(proto, shorthands);
+    }
+
+    /** The first key of {@code tunnel} (its mapping as read) that no tunnel has, or null. */
+    public static String unknownKey(JsonNode tunnel) {
+        for (var keys = tunnel.fieldNames(); keys.hasNext(); ) {
+            String key = keys.next();
+            if (!KEYS.contains(key)) {
+                return key;
+            }
+        }
+        return null;
+    }
+
+    private static Set<String> keys() {
+        PropertyNamingStrategies.NamingBase snake = (PropertyNamingStrategies.NamingBase)
+                PropertyNamingStrategies.SNAKE_CASE;
+        Set<String> keys = new TreeSet<>();
+        for (Class<?> part : List.of(TunnelDefinition.class, PolicyShorthands.class)) {
+            for (RecordComponent component : part.getRecordComponents()) {
+                if (component.getType() != PolicyShorthands.class) {
+                    keys.add(snake.translate(component.getName()));
+                }
+            }
+        }
+        return Set.copyOf(keys);
+    }
+
+    private static List<PolicyShorthands.Rule> shorthandRules(String proto, PolicyShorthands shorthands) {
+        return shorthands.rules(TunnelType.fromWire(proto), name -> name.replace('-', '_'), Path.of(""));
     }
 
     /** What the agent binds for this tunnel. */
@@ -97,18 +149,32 @@ public record TunnelDefinition(String proto, String addr, String subdomain, Stri
 
     /** Whether {@code other} is this tunnel with another traffic policy only, which the edge can swap in place. */
     public boolean differsOnlyInPolicy(TunnelDefinition other) {
-        return other != null && !Objects.equals(trafficPolicy, other.trafficPolicy)
+        return other != null && !Objects.equals(policyText(), other.policyText())
                 && withoutPolicy().equals(other.withoutPolicy());
     }
 
     private TunnelDefinition withoutPolicy() {
         return new TunnelDefinition(proto, addr, subdomain, hostname, hostHeader, upstreamInsecure, remotePort,
-                httpsRedirect, upstreamProtocol, forwarded, proxyProto, null);
+                httpsRedirect, upstreamProtocol, forwarded, proxyProto, null, PolicyShorthands.NONE);
     }
 
-    /** The inline traffic policy as the text a bind carries (JSON), or null. */
+    /** The shorthands' rules, then the inline traffic policy's, as the text a bind carries (JSON); or null. */
     public String policyText() {
-        return trafficPolicy == null || trafficPolicy.isEmpty() ? null : trafficPolicy.toString();
+        ObjectNode policy = NODES.objectNode();
+        for (PolicyShorthands.Rule rule : shorthandRules(proto, shorthands)) {
+            policy.withArray(rule.phase()).add(rule.node());
+        }
+        if (trafficPolicy != null) {
+            trafficPolicy.fields().forEachRemaining(phase -> {
+                if (policy.get(phase.getKey()) instanceof ArrayNode rules && phase.getValue().isArray()) {
+                    rules.addAll((ArrayNode) phase.getValue());
+                } else {
+                    // Whatever else it holds, the edge's compiler judges and names.
+                    policy.set(phase.getKey(), phase.getValue());
+                }
+            });
+        }
+        return policy.isEmpty() ? null : policy.toString();
     }
 
     private static TunnelOptions toOptions(String proto, String addr, String subdomain, String hostname,

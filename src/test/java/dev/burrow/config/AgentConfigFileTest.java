@@ -1,9 +1,8 @@
 package dev.burrow.config;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.burrow.agent.HttpTunnelOptions;
 import dev.burrow.agent.TcpTunnelOptions;
 import java.io.IOException;
@@ -14,6 +13,9 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class AgentConfigFileTest {
 
@@ -238,6 +240,51 @@ class AgentConfigFileTest {
         assertThat(tunnelError("    proto: http\n    addr: 8080\n    subdomian: x\n"))
                 .isEqualTo("burrow.yml:6: unknown key 'subdomian'");
         assertThat(tunnelError("    proto: http\n    addr: host:port\n")).startsWith("burrow.yml:3: ");
+    }
+
+    @Test
+    void aTunnelsShorthandKeysBecomeRulesAheadOfItsOwnPolicyAndChangeOnlyItsPolicy() throws IOException {
+        Path file = dir.resolve("burrow.yml");
+        String tunnel = String.join("\n",
+                "tunnels:",
+                "  web:",
+                "    proto: http",
+                "    addr: 8080",
+                "    cidr_allow: [10.0.0.0/8]",
+                "    basic_auth: [\"ann:s3cret\"]",
+                "    compression: true",
+                "    url_rewrite: [[\"^/old/\", \"/new/\"]]",
+                "    traffic_policy:",
+                "      on_http_request:",
+                "        - name: own",
+                "          actions: [{type: deny}]",
+                "");
+        Files.writeString(file, tunnel);
+        TunnelDefinition web = AgentConfigFile.load(file).tunnelsByName().get("web");
+        Files.writeString(file, tunnel.replace("ann:s3cret", "bob:hunter2"));
+        TunnelDefinition changed = AgentConfigFile.load(file).tunnelsByName().get("web");
+
+        JsonNode policy = new ObjectMapper().readTree(web.policyText());
+
+        assertThat(policy.get("on_http_request")).extracting(rule -> rule.get("name").asText())
+                .containsExactly("cidr_allow/cidr_deny", "basic_auth", "url_rewrite", "own");
+        assertThat(policy.get("on_http_response").get(0).get("actions").get(0).get("type").asText())
+                .isEqualTo("compress-response");
+        assertThat(web.toOptions().trafficPolicy()).isEqualTo(web.policyText());
+        assertThat(web.differsOnlyInPolicy(changed)).isTrue();
+    }
+
+    @Test
+    void shorthandKeyMistakesAreReportedWithTheirLine() throws IOException {
+        assertThat(tunnelError("    proto: http\n    addr: 8080\n    oauth: github\n    oauth_client_id: cid\n"))
+                .isEqualTo("burrow.yml:3: oauth needs oauth_client_id and oauth_client_secret"
+                        + " (or $BURROW_OAUTH_CLIENT_SECRET)");
+        assertThat(tunnelError("    proto: tcp\n    addr: 22\n    basic_auth: [\"a:b\"]\n"))
+                .isEqualTo("burrow.yml:3: only cidr_allow and cidr_deny apply to a tcp tunnel");
+        assertThat(tunnelError("    proto: http\n    addr: 8080\n    rate_limit: lots\n"))
+                .isEqualTo("burrow.yml:3: rate_limit: 'lots' is not N/DURATION, such as 100/1m");
+        assertThat(tunnelError("    proto: http\n    addr: 8080\n    basic_auht: [\"a:b\"]\n"))
+                .isEqualTo("burrow.yml:6: unknown key 'basic_auht'");
     }
 
     /** The message for a file whose one tunnel, {@code web} on line 3, has {@code body}; paths shortened. */

@@ -233,6 +233,32 @@ class InspectorApiTest {
     }
 
     @Test
+    void aTunnelStartedWithShorthandKeysIsEnforcedAsTheirRules() throws Exception {
+        String definition = "{\"name\":\"short\",\"proto\":\"http\",\"addr\":\"" + upstream.port()
+                + "\",\"subdomain\":\"short\",\"basic_auth\":[\"ann:hunter2\"],"
+                + "\"response_header_add\":[\"X-Via:api\"]}";
+
+        Reply started = send(HttpRequest.newBuilder(inspectorUri("/api/tunnels"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(definition))
+                .build());
+        HttpResponse<String> anonymous = harness.client.send(harness.request("short.burrow.test", "/hi").build(),
+                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> ann = harness.client.send(harness.request("short.burrow.test", "/hi")
+                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString("ann:hunter2".getBytes()))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        Reply misspelt = send(HttpRequest.newBuilder(inspectorUri("/api/tunnels")).POST(HttpRequest.BodyPublishers
+                .ofString(definition.replace("short", "other").replace("basic_auth", "basic_auht"))).build());
+
+        assertThat(started.status()).isEqualTo(201);
+        assertThat(anonymous.statusCode()).isEqualTo(401);
+        assertThat(ann.statusCode()).isEqualTo(200);
+        assertThat(ann.headers().firstValue("x-via")).hasValue("api");
+        assertThat(api("GET", "/api/tunnels").json().toString()).contains("ann:********").doesNotContain("hunter2");
+        assertThat(misspelt.status()).isEqualTo(400);
+        assertThat(misspelt.json().get("message").asText()).isEqualTo("unknown key 'basic_auht'");
+    }
+
+    @Test
     void aTunnelDefinitionThatDoesNotReadIsRefusedWithTheReason() throws Exception {
         Reply refused = send(HttpRequest.newBuilder(inspectorUri("/api/tunnels")).POST(
                 HttpRequest.BodyPublishers.ofString("{\"name\":\"x\",\"proto\":\"ftp\",\"addr\":\"21\"}")).build());

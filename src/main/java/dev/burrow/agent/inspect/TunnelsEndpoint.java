@@ -70,6 +70,10 @@ final class TunnelsEndpoint {
             }
             name = json.get("name").asText();
             ((ObjectNode) json).remove("name");
+            String unknown = TunnelDefinition.unknownKey(json);
+            if (unknown != null) {
+                throw new IllegalArgumentException("unknown key '" + unknown + "'");
+            }
             definition = InspectorJson.MAPPER.treeToValue(json, TunnelDefinition.class);
         } catch (IOException | IllegalArgumentException e) {
             Throwable reason = e.getCause() instanceof IllegalArgumentException ? e.getCause() : e;
