@@ -185,16 +185,22 @@ class AcmeCertificatesTest {
                 .contains("certificate order refused: issuance limit reached");
     }
 
+    /** A certificate for {@code host} from the CA's TLS issuer, stored as the edge's, ten minutes from expiry. */
+    private TestCa.Leaf storeExpiring(String host, Instant now) throws Exception {
+        TestCa.Leaf expiring = pebbleTlsCa.issue(now.minus(Duration.ofMinutes(50)), now.plus(Duration.ofMinutes(10)),
+                host);
+        try (JdbcStore store = JdbcStore.openSqlite(dir.resolve("edge"))) {
+            store.certificates().saveCertificate(new StoredCertificate(host, expiring.chainPem(), expiring.keyPem(),
+                    now.minus(Duration.ofMinutes(50)), now.plus(Duration.ofMinutes(10)),
+                    now.minus(Duration.ofMinutes(50))));
+        }
+        return expiring;
+    }
+
     @Test
     void certificateNearItsExpiryIsRenewedFromTheCa() throws Exception {
         Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-        TestCa.Leaf expiring = pebbleTlsCa.issue(now.minus(Duration.ofMinutes(50)), now.plus(Duration.ofMinutes(10)),
-                "renew.burrow.test");
-        try (JdbcStore store = JdbcStore.openSqlite(dir.resolve("edge"))) {
-            store.certificates().saveCertificate(new StoredCertificate("renew.burrow.test", expiring.chainPem(),
-                    expiring.keyPem(), now.minus(Duration.ofMinutes(50)), now.plus(Duration.ofMinutes(10)),
-                    now.minus(Duration.ofMinutes(50))));
-        }
+        TestCa.Leaf expiring = storeExpiring("renew.burrow.test", now);
         start(acme -> acme.withRenewalCheck(Duration.ofMillis(200)));
         X509Certificate pebbleRoot = pebble.root();
         // Before its tunnel is bound the name is not renewed, and the old certificate is what the edge presents.
@@ -213,13 +219,7 @@ class AcmeCertificatesTest {
     @Test
     void aRenewedCertificateIsPresentedUnderMutualTlsToo() throws Exception {
         Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-        TestCa.Leaf expiring = pebbleTlsCa.issue(now.minus(Duration.ofMinutes(50)), now.plus(Duration.ofMinutes(10)),
-                "staff.burrow.test");
-        try (JdbcStore store = JdbcStore.openSqlite(dir.resolve("edge"))) {
-            store.certificates().saveCertificate(new StoredCertificate("staff.burrow.test", expiring.chainPem(),
-                    expiring.keyPem(), now.minus(Duration.ofMinutes(50)), now.plus(Duration.ofMinutes(10)),
-                    now.minus(Duration.ofMinutes(50))));
-        }
+        TestCa.Leaf expiring = storeExpiring("staff.burrow.test", now);
         TestCa clients = new TestCa("Staff CA");
         TestCa.Leaf ann = clients.issue("ann.staff.test");
         // The first renewal check comes after the tunnel is bound and its context requiring a client certificate built.
