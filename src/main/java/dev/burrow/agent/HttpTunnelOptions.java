@@ -85,6 +85,11 @@ public record HttpTunnelOptions(Upstream upstream, String subdomain, String host
     }
 
     @Override
+    public TunnelType type() {
+        return TunnelType.HTTP;
+    }
+
+    @Override
     public ControlMessage.Bind bindRequest(long id, ControlMessage.Bound held) {
         ControlMessage.Bind bind = held != null
                 ? ControlMessage.Bind.named(id, TunnelType.HTTP, null, held.hostname())

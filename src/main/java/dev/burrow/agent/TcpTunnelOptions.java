@@ -45,6 +45,11 @@ public record TcpTunnelOptions(Upstream upstream, Integer remotePort, ProxyProto
     }
 
     @Override
+    public TunnelType type() {
+        return TunnelType.TCP;
+    }
+
+    @Override
     public ControlMessage.Bind bindRequest(long id, ControlMessage.Bound held) {
         Integer port = held != null ? held.port() : remotePort;
         return ControlMessage.Bind.port(id, port).withTrafficPolicy(trafficPolicy);

@@ -50,6 +50,11 @@ public record TlsTunnelOptions(Upstream upstream, String subdomain, String hostn
     }
 
     @Override
+    public TunnelType type() {
+        return TunnelType.TLS;
+    }
+
+    @Override
     public ControlMessage.Bind bindRequest(long id, ControlMessage.Bound held) {
         ControlMessage.Bind bind = held != null ? ControlMessage.Bind.named(id, TunnelType.TLS, null, held.hostname())
                 : ControlMessage.Bind.named(id, TunnelType.TLS, subdomain, hostname);

@@ -1,12 +1,15 @@
 package dev.burrow.agent;
 
 import dev.burrow.protocol.ControlMessage;
+import dev.burrow.protocol.TunnelType;
 
 /**
  * What to ask the edge for and where to send what arrives: one implementation per tunnel type. Each says how it
  * asks the edge for its address, so the agent binds every type the same way.
  */
 public sealed interface TunnelOptions permits HttpTunnelOptions, TcpTunnelOptions, TlsTunnelOptions {
+    TunnelType type();
+
     Upstream upstream();
 
     /** Where the tunnel's traffic goes, as a user reads it: {@code http://localhost:8080}, {@code localhost:22}. */

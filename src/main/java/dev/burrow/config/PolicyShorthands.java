@@ -1,6 +1,7 @@
 package dev.burrow.config;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -14,9 +15,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.function.UnaryOperator;
+import java.util.stream.Collectors;
 
 /**
  * The shorthands for common traffic policy rules, one way for all who take them: the flags of {@code burrow http}
@@ -39,6 +43,11 @@ public record PolicyShorthands(List<String> cidrAllow, List<String> cidrDeny, St
     /** No shorthand given. */
     public static final PolicyShorthands NONE = new PolicyShorthands(null, null, null, null, null, null, null, null,
             null, null, null, null, null, null, null, null, null, null, null, null, null);
+    /** Every shorthand's key, as a tunnel's mapping spells it ({@code basic_auth}). */
+    public static final Set<String> KEYS = Arrays.stream(PolicyShorthands.class.getRecordComponents())
+            .map(component -> ((PropertyNamingStrategies.NamingBase) PropertyNamingStrategies.SNAKE_CASE)
+                    .translate(component.getName()))
+            .collect(Collectors.toUnmodifiableSet());
     /** The largest CA file: a policy carries at most 32 KiB in all. */
     public static final long MAX_CA_FILE = 24 * 1024;
 
@@ -129,6 +138,31 @@ public record PolicyShorthands(List<String> cidrAllow, List<String> cidrDeny, St
                     NODES.objectNode().put("from", rewrite.get(0)).put("to", rewrite.get(1)));
         }
         return rules.made;
+    }
+
+    /**
+     * The policy a tunnel binds with: these shorthands' rules, then those of its own {@code trafficPolicy} (a
+     * mapping of phases, or null), as the text a bind carries (JSON); null when there are none.
+     *
+     * @param spelling as for {@link #rules}
+     * @throws IllegalArgumentException as {@link #rules} does
+     */
+    public String policyText(TunnelType type, JsonNode trafficPolicy, UnaryOperator<String> spelling, Path base) {
+        ObjectNode policy = NODES.objectNode();
+        for (Rule rule : rules(type, spelling, base)) {
+            policy.withArray(rule.phase()).add(rule.node());
+        }
+        if (trafficPolicy != null) {
+            trafficPolicy.fields().forEachRemaining(phase -> {
+                if (policy.get(phase.getKey()) instanceof ArrayNode made && phase.getValue().isArray()) {
+                    made.addAll((ArrayNode) phase.getValue());
+                } else {
+                    // Whatever else it holds, the edge's compiler judges and names.
+                    policy.set(phase.getKey(), phase.getValue());
+                }
+            });
+        }
+        return policy.isEmpty() ? null : policy.toString();
     }
 
     /** Only the CIDR shorthands, those every tunnel type takes. */

@@ -5,9 +5,6 @@ import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.burrow.agent.HttpTunnelOptions;
 import dev.burrow.agent.ProxyProtocol;
 import dev.burrow.agent.TcpTunnelOptions;
@@ -23,6 +20,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.UnaryOperator;
 
 /**
  * One named tunnel in {@code burrow.yml}, as {@code burrow start NAME} runs it. Checked whole when read, so a
@@ -58,7 +56,8 @@ public record TunnelDefinition(String proto, String addr, String subdomain, Stri
      */
     public static final Set<String> KEYS = keys();
 
-    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    /** A shorthand as a key: {@code basic_auth} for {@code --basic-auth}. */
+    public static final UnaryOperator<String> YAML_SPELLING = name -> name.replace('-', '_');
 
     public TunnelDefinition {
         shorthands = shorthands == null ? PolicyShorthands.NONE : shorthands;
@@ -126,19 +125,17 @@ public record TunnelDefinition(String proto, String addr, String subdomain, Stri
     private static Set<String> keys() {
         PropertyNamingStrategies.NamingBase snake = (PropertyNamingStrategies.NamingBase)
                 PropertyNamingStrategies.SNAKE_CASE;
-        Set<String> keys = new TreeSet<>();
-        for (Class<?> part : List.of(TunnelDefinition.class, PolicyShorthands.class)) {
-            for (RecordComponent component : part.getRecordComponents()) {
-                if (component.getType() != PolicyShorthands.class) {
-                    keys.add(snake.translate(component.getName()));
-                }
+        Set<String> keys = new TreeSet<>(PolicyShorthands.KEYS);
+        for (RecordComponent component : TunnelDefinition.class.getRecordComponents()) {
+            if (component.getType() != PolicyShorthands.class) {
+                keys.add(snake.translate(component.getName()));
             }
         }
         return Set.copyOf(keys);
     }
 
     private static List<PolicyShorthands.Rule> shorthandRules(String proto, PolicyShorthands shorthands) {
-        return shorthands.rules(TunnelType.fromWire(proto), name -> name.replace('-', '_'), Path.of(""));
+        return shorthands.rules(TunnelType.fromWire(proto), YAML_SPELLING, Path.of(""));
     }
 
     /** What the agent binds for this tunnel. */
@@ -160,21 +157,7 @@ public record TunnelDefinition(String proto, String addr, String subdomain, Stri
 
     /** The shorthands' rules, then the inline traffic policy's, as the text a bind carries (JSON); or null. */
     public String policyText() {
-        ObjectNode policy = NODES.objectNode();
-        for (PolicyShorthands.Rule rule : shorthandRules(proto, shorthands)) {
-            policy.withArray(rule.phase()).add(rule.node());
-        }
-        if (trafficPolicy != null) {
-            trafficPolicy.fields().forEachRemaining(phase -> {
-                if (policy.get(phase.getKey()) instanceof ArrayNode rules && phase.getValue().isArray()) {
-                    rules.addAll((ArrayNode) phase.getValue());
-                } else {
-                    // Whatever else it holds, the edge's compiler judges and names.
-                    policy.set(phase.getKey(), phase.getValue());
-                }
-            });
-        }
-        return policy.isEmpty() ? null : policy.toString();
+        return shorthands.policyText(TunnelType.fromWire(proto), trafficPolicy, YAML_SPELLING, Path.of(""));
     }
 
     private static TunnelOptions toOptions(String proto, String addr, String subdomain, String hostname,

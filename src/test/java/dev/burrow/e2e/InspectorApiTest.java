@@ -259,6 +259,47 @@ class InspectorApiTest {
     }
 
     @Test
+    void aRunningTunnelsPolicyIsReplacedInPlaceAndRemoved() throws Exception {
+        String definition = "{\"name\":\"live\",\"proto\":\"http\",\"addr\":\"" + upstream.port()
+                + "\",\"subdomain\":\"live\"}";
+        Reply started = send(HttpRequest.newBuilder(inspectorUri("/api/tunnels"))
+                .POST(HttpRequest.BodyPublishers.ofString(definition)).build());
+
+        Reply guarded = put("/api/tunnels/live/policy", "{\"basic_auth\":[\"ann:hunter2\"],\"traffic_policy\":"
+                + "{\"on_http_response\":[{\"actions\":[{\"type\":\"add-headers\",\"config\":{\"headers\":"
+                + "{\"X-Policy\":\"v2\"}}}]}]}}");
+        HttpResponse<String> whileGuarded = harness.get("live.burrow.test", "/hi");
+        HttpResponse<String> ann = harness.client.send(harness.request("live.burrow.test", "/hi")
+                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString("ann:hunter2".getBytes()))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        Reply notPolicy = put("/api/tunnels/live/policy", "{\"proto\":\"tcp\"}");
+        Reply invalid = put("/api/tunnels/live/policy",
+                "{\"traffic_policy\":{\"on_http_request\":[{\"actions\":[{\"type\":\"denny\"}]}]}}");
+        HttpResponse<String> stillGuarded = harness.get("live.burrow.test", "/hi");
+        Reply cleared = put("/api/tunnels/live/policy", "{}");
+        HttpResponse<String> open = harness.get("live.burrow.test", "/hi");
+
+        assertThat(started.status()).isEqualTo(201);
+        assertThat(guarded.status()).isEqualTo(200);
+        assertThat(guarded.json().get("url").asText()).isEqualTo(started.json().get("url").asText());
+        assertThat(whileGuarded.statusCode()).isEqualTo(401);
+        assertThat(ann.statusCode()).isEqualTo(200);
+        assertThat(ann.headers().firstValue("x-policy")).hasValue("v2");
+        assertThat(notPolicy.status()).isEqualTo(400);
+        assertThat(notPolicy.json().get("message").asText()).contains("'proto' is not a policy key");
+        assertThat(invalid.status()).isEqualTo(400);
+        assertThat(invalid.json().get("message").asText()).contains("unknown action type 'denny'");
+        assertThat(stillGuarded.statusCode()).as("a refused policy leaves the one in force").isEqualTo(401);
+        assertThat(cleared.status()).isEqualTo(200);
+        assertThat(open.statusCode()).isEqualTo(200);
+        assertThat(put("/api/tunnels/nope/policy", "{}").status()).isEqualTo(404);
+    }
+
+    private Reply put(String path, String body) throws Exception {
+        return send(HttpRequest.newBuilder(inspectorUri(path)).PUT(HttpRequest.BodyPublishers.ofString(body)).build());
+    }
+
+    @Test
     void aTunnelDefinitionThatDoesNotReadIsRefusedWithTheReason() throws Exception {
         Reply refused = send(HttpRequest.newBuilder(inspectorUri("/api/tunnels")).POST(
                 HttpRequest.BodyPublishers.ofString("{\"name\":\"x\",\"proto\":\"ftp\",\"addr\":\"21\"}")).build());

@@ -93,6 +93,9 @@ final class InspectorApi extends SimpleChannelInboundHandler<FullHttpRequest> {
         } else if (HttpMethod.DELETE.equals(request.method()) && parts.size() == 3 && parts.get(0).equals("api")
                 && parts.get(1).equals("tunnels")) {
             tunnels.stop(ctx, request, QueryStringDecoder.decodeComponent(parts.get(2)));
+        } else if (HttpMethod.PUT.equals(request.method()) && parts.size() == 4 && parts.get(0).equals("api")
+                && parts.get(1).equals("tunnels") && parts.get(3).equals("policy")) {
+            tunnels.replacePolicy(ctx, request, QueryStringDecoder.decodeComponent(parts.get(2)));
         } else if (get && path.equals("/api/requests")) {
             send(ctx, request, HttpResponseStatus.OK, requests(query));
         } else if (parts.size() >= 3 && parts.get(0).equals("api") && parts.get(1).equals("requests")) {

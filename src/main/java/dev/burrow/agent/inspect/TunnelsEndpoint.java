@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.burrow.agent.Agent;
 import dev.burrow.agent.AgentException;
 import dev.burrow.agent.AgentTunnel;
+import dev.burrow.config.PolicyShorthands;
 import dev.burrow.config.TunnelDefinition;
 import dev.burrow.protocol.ErrorCode;
 import io.netty.channel.ChannelHandlerContext;
@@ -13,6 +14,7 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -114,9 +116,72 @@ final class TunnelsEndpoint {
         return HttpResponseStatus.BAD_GATEWAY;
     }
 
+    /**
+     * Replaces the traffic policy of the tunnel running under {@code name}, which keeps its address and connections:
+     * the body holds the policy keys of a tunnel description ({@code traffic_policy} and the shorthand keys such as
+     * {@code basic_auth}), which make the whole new policy; {@code {}} leaves none. Other keys are refused.
+     */
+    void replacePolicy(ChannelHandlerContext ctx, FullHttpRequest request, String name) {
+        AgentTunnel tunnel = running(name);
+        if (tunnel == null) {
+            InspectorApi.send(ctx, request, HttpResponseStatus.NOT_FOUND, InspectorJson.error("not_found",
+                    "no running tunnel named " + name));
+            return;
+        }
+        String policy;
+        try {
+            JsonNode json = InspectorJson.MAPPER.readTree(request.content().toString(StandardCharsets.UTF_8));
+            if (json == null || !json.isObject()) {
+                throw new IllegalArgumentException("expected a JSON object of policy keys");
+            }
+            JsonNode own = ((ObjectNode) json).remove("traffic_policy");
+            if (own != null && !own.isNull() && !own.isObject()) {
+                throw new IllegalArgumentException("traffic_policy must be a mapping of phases to rules");
+            }
+            for (var keys = json.fieldNames(); keys.hasNext(); ) {
+                String key = keys.next();
+                if (!PolicyShorthands.KEYS.contains(key)) {
+                    throw new IllegalArgumentException("'" + key + "' is not a policy key; only traffic_policy and"
+                            + " the shorthand keys change in place");
+                }
+            }
+            policy = InspectorJson.MAPPER.treeToValue(json, PolicyShorthands.class).policyText(
+                    tunnel.options().type(), own == null || own.isNull() ? null : own, TunnelDefinition.YAML_SPELLING,
+                    Path.of(""));
+        } catch (IOException | IllegalArgumentException e) {
+            Throwable reason = e.getCause() instanceof IllegalArgumentException ? e.getCause() : e;
+            String message = reason instanceof com.fasterxml.jackson.core.JsonProcessingException json
+                    ? json.getOriginalMessage() : reason.getMessage();
+            InspectorApi.send(ctx, request, HttpResponseStatus.BAD_REQUEST, InspectorJson.error("bad_request", message));
+            return;
+        }
+        request.retain();
+        CompletableFuture.runAsync(() -> tunnel.updateTrafficPolicy(policy), binder)
+                .whenComplete((done, error) -> {
+                    try {
+                        if (error == null) {
+                            ObjectNode changed = InspectorJson.MAPPER.createObjectNode();
+                            changed.put("name", name);
+                            changed.put("url", tunnel.url());
+                            InspectorApi.send(ctx, request, HttpResponseStatus.OK, changed);
+                        } else {
+                            Throwable cause = error.getCause() != null ? error.getCause() : error;
+                            InspectorApi.send(ctx, request, statusOf(cause), InspectorJson.error("policy_not_changed",
+                                    cause.getMessage()));
+                        }
+                    } finally {
+                        request.release();
+                    }
+                });
+    }
+
+    private AgentTunnel running(String name) {
+        return agent.tunnels().stream().filter(t -> name.equals(t.name())).findFirst().orElse(null);
+    }
+
     /** Stops the tunnel started under {@code name}; its address is freed at the edge at once. */
     void stop(ChannelHandlerContext ctx, FullHttpRequest request, String name) {
-        AgentTunnel tunnel = agent.tunnels().stream().filter(t -> name.equals(t.name())).findFirst().orElse(null);
+        AgentTunnel tunnel = running(name);
         if (tunnel == null) {
             InspectorApi.send(ctx, request, HttpResponseStatus.NOT_FOUND, InspectorJson.error("not_found",
                     "no running tunnel named " + name));
