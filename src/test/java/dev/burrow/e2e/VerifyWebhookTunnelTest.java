@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.burrow.agent.HttpTunnelOptions;
 import dev.burrow.edge.policy.TrafficPolicy;
 import dev.burrow.protocol.Protocol;
+import io.netty.handler.codec.http2.DefaultHttp2Headers;
+import io.netty.handler.codec.http2.Http2Headers;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -210,6 +212,38 @@ class VerifyWebhookTunnelTest {
                 StandardCharsets.US_ASCII));
         assertThat(forged.out()).isEqualTo("403");
         assertThat(upstream.requested).containsExactly("/echo/hook");
+    }
+
+    @Test
+    void anHttp2BodyThatStopsGets408AndOnePastTheBoundGets413() throws Exception {
+        byte[] body = text(64 * 1024);
+        try (RawHttp2 client = new RawHttp2(harness.httpPort())) {
+            client.headers(1, post(signature(body)), false);
+            client.data(1, Arrays.copyOf(body, 16 * 1024), false);
+
+            Http2Headers stopped = client.awaitHeaders(1);
+
+            assertThat(stopped.status()).hasToString("408");
+            assertThat(stopped.get("burrow-error")).hasToString("body_timeout");
+        }
+        try (RawHttp2 client = new RawHttp2(harness.httpPort())) {
+            client.headers(3, post(signature(body)), false);
+            byte[] frame = new byte[16 * 1024];
+            for (int sent = 0; sent <= TrafficPolicy.MAX_REQUEST_BODY; sent += frame.length) {
+                client.data(3, frame, false);
+            }
+
+            Http2Headers tooLarge = client.awaitHeaders(3);
+
+            assertThat(tooLarge.status()).hasToString("413");
+            assertThat(tooLarge.get("burrow-error")).hasToString("body_too_large");
+        }
+        assertThat(upstream.requested).isEmpty();
+    }
+
+    private static Http2Headers post(String signature) {
+        return new DefaultHttp2Headers().method("POST").scheme("http").authority(APP).path("/echo/hook")
+                .add("x-hub-signature-256", signature);
     }
 
     private static byte[] head(String... headers) {
