@@ -28,6 +28,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -124,6 +125,20 @@ class TrafficPolicyTunnelTest {
             assertThat(refused.statusCode()).isEqualTo(401);
             assertThat(refused.headers().firstValue("www-authenticate")).hasValue(
                     "Basic realm=\"burrow\", charset=\"UTF-8\"");
+        }
+        assertThat(upstream.requested).isEmpty();
+    }
+
+    @Test
+    void anUploadRefusedByThePolicyGetsItsAnswerWhileItIsStillBeingSent() throws Exception {
+        bindHttp(POLICY);
+        byte[] upload = new byte[8 * 1024 * 1024];
+
+        for (int i = 0; i < 5; i++) {
+            HttpResponse<String> refused = harness.client.send(harness.request(APP, "/echo/upload")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(upload)).build(), HttpResponse.BodyHandlers.ofString());
+
+            assertThat(refused.statusCode()).isEqualTo(401);
         }
         assertThat(upstream.requested).isEmpty();
     }

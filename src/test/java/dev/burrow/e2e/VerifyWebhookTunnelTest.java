@@ -161,8 +161,11 @@ class VerifyWebhookTunnelTest {
             out.write(chunk(body));
             out.flush();
 
-            assertThat(readResponse(in)).startsWith("HTTP/1.1 413").contains("body_too_large");
-            assertThat(in.readLine()).as("the connection closes: the rest went unread").isNull();
+            assertThat(readResponse(in)).startsWith("HTTP/1.1 413").contains("body_too_large")
+                    .contains("connection: close");
+            out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            assertThat(in.readLine()).as("the rest is read and dropped, then the connection closes").isNull();
         }
         try (Socket socket = new Socket("127.0.0.1", harness.httpPort())) {
             socket.setSoTimeout(20_000);
@@ -212,6 +215,15 @@ class VerifyWebhookTunnelTest {
                 StandardCharsets.US_ASCII));
         assertThat(forged.out()).isEqualTo("403");
         assertThat(upstream.requested).containsExactly("/echo/hook");
+    }
+
+    @Test
+    void aClientThatSendsABodyPastTheBoundWithoutWaitingStillReads413() throws Exception {
+        byte[] body = text(TrafficPolicy.MAX_REQUEST_BODY + 1);
+        for (int i = 0; i < 5; i++) {
+            assertThat(post(body, signature(body)).statusCode()).isEqualTo(413);
+        }
+        assertThat(upstream.requested).isEmpty();
     }
 
     @Test

@@ -31,8 +31,8 @@ final class PublicAdmission {
         void admitted(HttpRequest request, RequestTraits traits, Tunnel tunnel, InetSocketAddress client,
                       ResponseObserver observer);
 
-        /** The request gets {@code page} instead; with {@code close} the connection ends after it. */
-        void refused(FullHttpResponse page, boolean close);
+        /** The request gets {@code page} instead, and the connection goes on as {@code ending} says. */
+        void refused(FullHttpResponse page, AnswerEnding ending);
     }
 
     private final Owner owner;
@@ -62,13 +62,13 @@ final class PublicAdmission {
     void begin(HttpRequest msg, RequestTraits traits) {
         PublicRequests.Rejection rejection = PublicRequests.check(msg);
         if (rejection != null) {
-            owner.refused(rejection.page(ctx.alloc()), true);
+            owner.refused(rejection.page(ctx.alloc()), AnswerEnding.CLOSE);
             return;
         }
         InetSocketAddress client = ClientAddress.of(ctx.channel());
         PublicRouting.Route route = PublicRouting.route(edge, ctx.alloc(), msg, client, connection);
         if (route.answer() != null) {
-            owner.refused(route.answer(), route.closeConnection() || traits.hasBody());
+            owner.refused(route.answer(), AnswerEnding.closeIf(route.closeConnection() || traits.hasBody()));
         } else if (traits.hasBody() && traits.upgrade() == null && HeldBody.wanted(route.tunnel())) {
             hold(msg, traits, route.tunnel(), client);
         } else {
@@ -83,7 +83,7 @@ final class PublicAdmission {
 
     private void hold(HttpRequest msg, RequestTraits traits, Tunnel tunnel, InetSocketAddress client) {
         if (HeldBody.tooLong(msg)) {
-            owner.refused(HeldBody.refusal(HeldBody.Progress.TOO_LARGE, ctx.alloc()), true);
+            owner.refused(HeldBody.refusal(HeldBody.Progress.TOO_LARGE, ctx.alloc()), AnswerEnding.LINGER);
             return;
         }
         RequestTraits asHeld = traits.expectsContinue() ? continueNow(msg) : traits;
@@ -105,8 +105,11 @@ final class PublicAdmission {
         HeldBody.Progress progress = held.add(content);
         if (progress != HeldBody.Progress.HELD || broken) {
             release();
-            owner.refused(broken ? PublicRequests.BAD_FRAMING.page(ctx.alloc())
-                    : HeldBody.refusal(progress, ctx.alloc()), true);
+            if (broken) {
+                owner.refused(PublicRequests.BAD_FRAMING.page(ctx.alloc()), AnswerEnding.CLOSE);
+            } else {
+                owner.refused(HeldBody.refusal(progress, ctx.alloc()), AnswerEnding.LINGER);
+            }
         } else if (content instanceof LastHttpContent) {
             bodyTimeout.bodyDone();
             Runnable decideNow = whenHeld;
@@ -118,7 +121,7 @@ final class PublicAdmission {
     /** The held body came too slowly. */
     void bodyTimedOut() {
         release();
-        owner.refused(PublicRequests.BODY_TIMEOUT.page(ctx.alloc()), true);
+        owner.refused(PublicRequests.BODY_TIMEOUT.page(ctx.alloc()), AnswerEnding.CLOSE);
     }
 
     private void decide(HttpRequest msg, RequestTraits traits, Tunnel tunnel, InetSocketAddress client) {
@@ -126,7 +129,8 @@ final class PublicAdmission {
                 tunnel, client, observer -> {
                     unhold();
                     owner.admitted(msg, traits, tunnel, client, observer);
-                }, answer -> owner.refused(answer, !unhold() && traits.hasBody()));
+                }, answer -> owner.refused(answer, !unhold() && traits.hasBody() ? AnswerEnding.LINGER
+                        : AnswerEnding.NEXT_REQUEST));
     }
 
     /** @return whether a body was held: it goes back to the backlog, to be read again */

@@ -179,8 +179,8 @@ final class PublicHttpHandler extends ChannelInboundHandlerAdapter
     }
 
     @Override
-    public void refused(FullHttpResponse page, boolean close) {
-        respondLocally(page, close);
+    public void refused(FullHttpResponse page, AnswerEnding ending) {
+        respondLocally(page, ending);
     }
 
     /**
@@ -207,11 +207,12 @@ final class PublicHttpHandler extends ChannelInboundHandlerAdapter
         AgentSession session = tunnel.session();
         if (!session.acceptsStreams()) {
             // The agent went away while the request phase decided or the connection moved.
-            respondLocally(PublicRouting.notRouted(ctx.alloc(), tunnel.routeKey(), true), request.hasBody());
+            respondLocally(PublicRouting.notRouted(ctx.alloc(), tunnel.routeKey(), true),
+                    AnswerEnding.closeIf(request.hasBody()));
             return;
         }
         if (!session.hasStreamCapacity()) {
-            respondLocally(PublicRouting.busy(ctx.alloc()), request.hasBody());
+            respondLocally(PublicRouting.busy(ctx.alloc()), AnswerEnding.closeIf(request.hasBody()));
             return;
         }
         PublicRequests.prepareForTunnel(msg, tunnel, client, connection, edge.trustedProxies(), request.upgrade());
@@ -266,12 +267,12 @@ final class PublicHttpHandler extends ChannelInboundHandlerAdapter
             ReferenceCountUtil.release(page);
             close();
         } else {
-            respondLocally(page, true);
+            respondLocally(page, AnswerEnding.CLOSE);
         }
     }
 
     /**
-     * The answer came before the whole request (an upstream that refuses an upload, say). The rest of the body is
+     * The answer came before the whole request (an upstream or a policy that refuses an upload, say). The rest of the body is
      * read and dropped, as a server does: closing while the client still sends would reset the connection and could
      * lose the answer. Dropping is bounded by {@link #LINGER}.
      */
@@ -301,15 +302,19 @@ final class PublicHttpHandler extends ChannelInboundHandlerAdapter
         }
     }
 
-    /**
-     * Answers without the agent. With {@code close}, or when the client is not keeping the connection, the
-     * connection closes after the answer; otherwise the request's remaining (empty) body is read and dropped.
-     */
-    private void respondLocally(FullHttpResponse response, boolean close) {
+    /** Answers without the agent; the connection then goes on as {@code ending} says. */
+    private void respondLocally(FullHttpResponse response, AnswerEnding ending) {
         if (request.head()) {
             response.content().clear();
         }
-        if (close || !keepAlive || edge.draining()) {
+        if (ending == AnswerEnding.LINGER) {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            keepAlive = false;
+            ctx.writeAndFlush(response);
+            discardRest();
+            return;
+        }
+        if (ending == AnswerEnding.CLOSE || !keepAlive || edge.draining()) {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
             state = State.CLOSING;
             ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
@@ -351,7 +356,7 @@ final class PublicHttpHandler extends ChannelInboundHandlerAdapter
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt == HeaderReadTimeout.EXPIRED && state == State.IDLE) {
             respondLocally(ErrorPages.page(ctx.alloc(), HttpResponseStatus.REQUEST_TIMEOUT, "header_timeout",
-                    "Request Timeout", "The request headers did not arrive in time."), true);
+                    "Request Timeout", "The request headers did not arrive in time."), AnswerEnding.CLOSE);
         } else if (evt == RequestBodyTimeout.EXPIRED && exchange != null) {
             exchange.fail(PublicHttpExchange.Failure.BODY_TIMEOUT);
         } else if (evt == RequestBodyTimeout.EXPIRED && state == State.ADMITTING && admission.holding()) {
