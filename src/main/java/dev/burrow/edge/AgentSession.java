@@ -90,6 +90,11 @@ public final class AgentSession {
         return (InetSocketAddress) channel.remoteAddress();
     }
 
+    /** Streams open on the agent connection now; its event loop only. */
+    public int openStreams() {
+        return mux.openStreams();
+    }
+
     /** Round trip to the agent from the last PING, or -1 before the first. */
     public long rttNanos() {
         return heartbeat.lastRttNanos();

@@ -16,6 +16,7 @@ import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.util.concurrent.EventExecutor;
 import java.util.List;
+import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
 
 /**
@@ -38,6 +39,7 @@ final class EdgeExchange extends PublicLoopHandOver {
     /** Refuses an answer with an invalid status. */
     private final AgentResponseCheck answerCheck = new AgentResponseCheck();
     private final LongSupplier agentRttNanos;
+    private final IntSupplier agentStreams;
     /** Stream loop only. */
     private Carrying carrying = Carrying.HTTP;
     /** The stream's receive window, grown while the agent's bytes come as fast as it allows; set on first read. */
@@ -48,6 +50,7 @@ final class EdgeExchange extends PublicLoopHandOver {
         this.exchange = exchange;
         this.pacing = agent.pacing();
         this.agentRttNanos = agent.rttNanos();
+        this.agentStreams = agent.openStreams();
         this.upgrade = upgrade;
     }
 
@@ -96,7 +99,7 @@ final class EdgeExchange extends PublicLoopHandOver {
         int bytes = data.readableBytes();
         if (bytes > 0) {
             if (window == null) {
-                window = new StreamWindow(stream, agentRttNanos);
+                window = new StreamWindow(stream, agentRttNanos, agentStreams);
             }
             window.received(bytes);
         }

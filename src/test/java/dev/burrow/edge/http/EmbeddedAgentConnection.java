@@ -60,7 +60,7 @@ final class EmbeddedAgentConnection implements AutoCloseable {
     /** Opens streams on this connection. */
     AgentStreams streams() {
         return new AgentStreams(handler -> channel.eventLoop().newSucceededFuture(mux.open(handler)),
-                Http2Tuning.pausedStreams(), () -> -1);
+                Http2Tuning.pausedStreams(), () -> -1, mux::openStreams);
     }
 
     /** A session on this connection, for a tunnel that routes to it. */
@@ -71,7 +71,7 @@ final class EmbeddedAgentConnection implements AutoCloseable {
     /** An agent connection on which no stream can be opened. */
     AgentStreams refusing() {
         return new AgentStreams(handler -> channel.eventLoop().newFailedFuture(new IllegalStateException("closed")),
-                Http2Tuning.pausedStreams(), () -> -1);
+                Http2Tuning.pausedStreams(), () -> -1, () -> 0);
     }
 
     void headers(int streamId, Http2Headers headers, boolean endStream) {
