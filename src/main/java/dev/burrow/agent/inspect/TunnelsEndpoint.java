@@ -78,10 +78,7 @@ final class TunnelsEndpoint {
             }
             definition = InspectorJson.MAPPER.treeToValue(json, TunnelDefinition.class);
         } catch (IOException | IllegalArgumentException e) {
-            Throwable reason = e.getCause() instanceof IllegalArgumentException ? e.getCause() : e;
-            String message = reason instanceof com.fasterxml.jackson.core.JsonProcessingException json
-                    ? json.getOriginalMessage() : reason.getMessage();
-            InspectorApi.send(ctx, request, HttpResponseStatus.BAD_REQUEST, InspectorJson.error("bad_request", message));
+            badRequest(ctx, request, e);
             return;
         }
         request.retain();
@@ -103,6 +100,14 @@ final class TunnelsEndpoint {
                         request.release();
                     }
                 });
+    }
+
+    /** A description that does not read: 400 with the reason, the one a check gave rather than Jackson's wrapper. */
+    private static void badRequest(ChannelHandlerContext ctx, FullHttpRequest request, Exception e) {
+        Throwable reason = e.getCause() instanceof IllegalArgumentException ? e.getCause() : e;
+        String message = reason instanceof com.fasterxml.jackson.core.JsonProcessingException json
+                ? json.getOriginalMessage() : reason.getMessage();
+        InspectorApi.send(ctx, request, HttpResponseStatus.BAD_REQUEST, InspectorJson.error("bad_request", message));
     }
 
     /** A name in use is a conflict, a policy the edge refused a bad request, anything else the edge's doing. */
@@ -149,10 +154,7 @@ final class TunnelsEndpoint {
                     tunnel.options().type(), own == null || own.isNull() ? null : own, TunnelDefinition.YAML_SPELLING,
                     Path.of(""));
         } catch (IOException | IllegalArgumentException e) {
-            Throwable reason = e.getCause() instanceof IllegalArgumentException ? e.getCause() : e;
-            String message = reason instanceof com.fasterxml.jackson.core.JsonProcessingException json
-                    ? json.getOriginalMessage() : reason.getMessage();
-            InspectorApi.send(ctx, request, HttpResponseStatus.BAD_REQUEST, InspectorJson.error("bad_request", message));
+            badRequest(ctx, request, e);
             return;
         }
         request.retain();

@@ -21,8 +21,8 @@ import java.util.function.BiConsumer;
  * whatever its HTTP version: at most {@link TrafficPolicy#MAX_REQUEST_BODY} bytes, kept in the parts it came in
  * (HTTP/1.1 contents, HTTP/2 DATA and trailers), which go on to the tunnel unchanged once the request may pass.
  *
- * <p>All the bodies an edge holds at once share one {@link HeldBodyBudget}, so that many clients sending bodies slowly cannot
- * fill its memory: past it a request is answered 503 at once.
+ * <p>All the bodies an edge holds at once share one {@link HeldBodyBudget}, so that many clients sending bodies
+ * slowly cannot fill its memory: past it a request is answered 503 at once.
  *
  * <p>Owns its parts until {@link #drainTo} or {@link #returnTo} hands them on, or {@link #release} drops them.
  */

@@ -29,8 +29,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * One stream of a public HTTP/2 connection, the handler of its {@link TunnelStream}: routes its request as an
  * HTTP/1.1 request is routed, asks the request phase ({@link RequestGate}; the stream reads nothing while it
- * decides, but first reads and holds the whole body when the tunnel's policy checks bodies: {@link HeldBody}), opens a stream to the tunnel's agent, and relays frames both ways without converting them: HEADERS,
- * DATA, trailers, and resets with their error code. All exchange state lives here, on the public connection's loop;
+ * decides, but first holds the whole body when the tunnel's policy checks bodies: {@link HeldBody}), opens a
+ * stream to the tunnel's agent, and relays frames both ways without converting them: HEADERS, DATA, trailers, and
+ * resets with their error code. All exchange state lives here, on the public connection's loop;
  * the agent's stream hands its frames over through an {@link EdgeFrameExchange}.
  *
  * <p>Backpressure: the public stream reads only while the agent's stream is writable, and the client's window is

@@ -30,8 +30,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One public HTTP/1.1 connection: reads its requests one at a time, has each checked, routed and decided on by a
  * {@link PublicAdmission} (nothing more is read meanwhile, unless it holds the body for the tunnel's policy), and
- * gives each allowed one to a {@link PublicHttpExchange}, which relays it over its own stream to the agent that holds the request's Host. Reads
- * are demand-driven (auto-read is off): decoded messages wait in a backlog that is worked off only while the
+ * gives each allowed one to a {@link PublicHttpExchange}, which relays it over its own stream to the agent that
+ * holds the request's Host. Reads are demand-driven (auto-read is off): decoded messages wait in a backlog that is worked off only while the
  * connection's state can take them (the exchange's stream is writable, or the previous answer is complete for the
  * next request), and the socket is read again only once the backlog is empty. The backlog thus never holds more
  * than one socket read, so neither a fast client nor a pipelining one grows the heap.
@@ -272,9 +272,9 @@ final class PublicHttpHandler extends ChannelInboundHandlerAdapter
     }
 
     /**
-     * The answer came before the whole request (an upstream or a policy that refuses an upload, say). The rest of the body is
-     * read and dropped, as a server does: closing while the client still sends would reset the connection and could
-     * lose the answer. Dropping is bounded by {@link #LINGER}.
+     * The answer came before the whole request (an upstream or a policy that refuses an upload, say). The rest of the
+     * body is read and dropped, as a server does: closing while the client still sends would reset the connection and
+     * could lose the answer. Dropping is bounded by {@link #LINGER}.
      */
     private void discardRest() {
         state = State.DISCARDING;

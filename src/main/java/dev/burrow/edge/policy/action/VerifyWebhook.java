@@ -32,8 +32,8 @@ import javax.crypto.spec.SecretKeySpec;
  * whose header, algorithm, encoding and prefix the config names). Providers that sign a timestamp (Stripe, Slack)
  * are held to {@link #TOLERANCE} of the edge's clock, and a signature seen once within that window is refused again
  * (a replay; GitHub, Shopify and Twilio sign no time, and resend a delivery with the same signature, so a repeat is
- * theirs to judge). Anything else gets 403 ({@code burrow-error: policy_webhook_unverified}) and never reaches the upstream.
- * The edge reads the whole body first (at most {@code TrafficPolicy}'s bound) to check it.
+ * theirs to judge). Anything else gets 403 ({@code burrow-error: policy_webhook_unverified}) and never reaches the
+ * upstream. The edge reads the whole body first (at most {@code TrafficPolicy}'s bound) to check it.
  */
 final class VerifyWebhook implements Action {
     static final Duration TOLERANCE = Duration.ofMinutes(5);
