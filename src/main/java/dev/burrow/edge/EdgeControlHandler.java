@@ -123,8 +123,7 @@ final class EdgeControlHandler implements ControlLink.Listener {
         }
         TrafficPolicy policy;
         try {
-            policy = TrafficPolicy.compile(bind.trafficPolicy());
-            policy.checkFits(TunnelType.fromWire(bind.tunnel()));
+            policy = compile(bind.trafficPolicy(), TunnelType.fromWire(bind.tunnel()));
         } catch (PolicyException e) {
             log.atInfo().addKeyValue("session", session.id()).log("bind refused: traffic policy: {}", e.getMessage());
             link.send(new ControlMessage.Error(bind.id(), ErrorCode.POLICY_INVALID, e.getMessage()));
@@ -164,14 +163,27 @@ final class EdgeControlHandler implements ControlLink.Listener {
         return null;
     }
 
+    /**
+     * A tunnel's policy as this edge can run it: compiled, fit for the tunnel's type, and asking nothing of a listener
+     * the edge does not have (a client certificate needs the HTTPS listener; without it every visitor would get 403).
+     */
+    private TrafficPolicy compile(String text, TunnelType type) throws PolicyException {
+        TrafficPolicy policy = TrafficPolicy.compile(text);
+        policy.checkFits(type);
+        if (policy.clientAuthorities() != null && edge.config.httpsAddress() == null) {
+            throw new PolicyException(0, "terminate-tls asks visitors for a client certificate over HTTPS, and this edge"
+                    + " has no HTTPS listener (burrow edge --https-addr)");
+        }
+        return policy;
+    }
+
     /** Replaces a tunnel's traffic policy, compiled as at bind; the tunnel keeps its address and connections. */
     private ControlMessage update(ControlMessage.Update update) {
         for (Tunnel tunnel : session.tunnels()) {
             if (tunnel.id().equals(update.tunnelId())) {
                 TrafficPolicy policy;
                 try {
-                    policy = TrafficPolicy.compile(update.trafficPolicy());
-                    policy.checkFits(tunnel.type());
+                    policy = compile(update.trafficPolicy(), tunnel.type());
                 } catch (PolicyException e) {
                     return new ControlMessage.Error(update.id(), ErrorCode.POLICY_INVALID, e.getMessage());
                 }

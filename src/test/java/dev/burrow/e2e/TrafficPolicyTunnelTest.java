@@ -314,6 +314,22 @@ class TrafficPolicyTunnelTest {
     }
 
     @Test
+    void mutualTlsOnAnEdgeWithoutAnHttpsListenerFailsTheBindRatherThanRefusingEveryVisitor() {
+        String policy = """
+                on_tcp_connect:
+                  - actions:
+                      - type: terminate-tls
+                        config:
+                          mutual_tls_certificate_authorities: ["%s"]
+                """.formatted(TestCa.pem(new TestCa("Staff CA").certificate).replace("\n", "\\n"));
+
+        assertThatThrownBy(() -> bindHttp(policy))
+                .isInstanceOfSatisfying(AgentException.class,
+                        e -> assertThat(e.code()).isEqualTo(ErrorCode.POLICY_INVALID))
+                .hasMessageContaining("this edge has no HTTPS listener");
+    }
+
+    @Test
     void aJwtFromTheIssuersKeysLetsInAndTheKeysAreFetchedWithoutHoldingTheEdge() throws Exception {
         RSAKey key = new RSAKeyGenerator(2048).keyID("k1").generate();
         HttpServer jwks = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
