@@ -267,10 +267,13 @@ public final class TrafficPolicy {
             for (int r = fromRule; r < rules.size(); r++) {
                 Rule rule = rules.get(r);
                 boolean resuming = r == fromRule && fromAction > 0;
-                if (!resuming && !rule.applies(context)) {
-                    continue;
+                if (!resuming) {
+                    if (!rule.applies(context)) {
+                        continue;
+                    }
+                    // A rule resumed after a wait is the context's rule still, and has acted once already.
+                    context.rule(rule.name());
                 }
-                context.rule(rule.name());
                 List<Action> actions = rule.actions();
                 for (int a = resuming ? fromAction : 0; a < actions.size(); a++) {
                     actions.get(a).apply(context);

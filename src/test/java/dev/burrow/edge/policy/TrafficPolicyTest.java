@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.burrow.edge.HttpTunnel;
 import dev.burrow.edge.Tunnel;
+import dev.burrow.edge.policy.action.Action;
+import dev.burrow.protocol.Protocol;
 import dev.burrow.protocol.TunnelType;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpResponse;
@@ -17,6 +19,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
 /** Compiling a policy (its refusals, with their lines) and running its phases over requests made in memory. */
@@ -97,6 +100,18 @@ class TrafficPolicyTest {
         tcp.checkFits(TunnelType.TLS);
         assertThatThrownBy(() -> http.checkFits(TunnelType.TCP)).hasMessageContaining("use on_tcp_connect");
         assertThatThrownBy(() -> tcp.checkFits(TunnelType.HTTP)).hasMessageContaining("use on_http_request");
+    }
+
+    @Test
+    void aRuleWhoseActionWaitedIsNamedOnceAmongThoseThatActed() {
+        Action waits = context -> context.await(CompletableFuture.completedFuture("later"), (resumed, value) -> { });
+        Action tags = context -> context.request().headers().set("X-Tagged", "yes");
+        HttpRequest request = get("/");
+
+        assertThat(TestPolicies.decideAtOnce(TestPolicies.onRequest(waits, tags), request, TUNNEL, CLIENT)).isNull();
+
+        assertThat(request.headers().get("X-Tagged")).isEqualTo("yes");
+        assertThat(request.headers().getAll(Protocol.POLICY_RULES)).containsExactly("test");
     }
 
     @Test
