@@ -18,6 +18,8 @@ import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /** {@code /api/tunnels} of the inspector API: list the agent's tunnels, start one by name, stop one by name. */
 final class TunnelsEndpoint {
@@ -81,25 +83,8 @@ final class TunnelsEndpoint {
             badRequest(ctx, request, e);
             return;
         }
-        request.retain();
-        CompletableFuture.supplyAsync(() -> agent.bind(name, definition.toOptions()), binder)
-                .whenComplete((tunnel, error) -> {
-                    try {
-                        if (error == null) {
-                            ObjectNode created = InspectorJson.MAPPER.createObjectNode();
-                            created.put("name", name);
-                            created.put("url", tunnel.url());
-                            created.put("forwards_to", tunnel.forwardsTo());
-                            InspectorApi.send(ctx, request, HttpResponseStatus.CREATED, created);
-                        } else {
-                            Throwable cause = error.getCause() != null ? error.getCause() : error;
-                            InspectorApi.send(ctx, request, statusOf(cause), InspectorJson.error("tunnel_not_started",
-                                    cause.getMessage()));
-                        }
-                    } finally {
-                        request.release();
-                    }
-                });
+        answerWhenDone(ctx, request, () -> agent.bind(name, definition.toOptions()), HttpResponseStatus.CREATED,
+                tunnel -> named(name, tunnel).put("forwards_to", tunnel.forwardsTo()), "tunnel_not_started");
     }
 
     /** A description that does not read: 400 with the reason, the one a check gave rather than Jackson's wrapper. */
@@ -157,24 +142,40 @@ final class TunnelsEndpoint {
             badRequest(ctx, request, e);
             return;
         }
+        answerWhenDone(ctx, request, () -> {
+            tunnel.updateTrafficPolicy(policy);
+            return tunnel;
+        }, HttpResponseStatus.OK, changed -> named(name, changed), "policy_not_changed");
+    }
+
+    /**
+     * Runs {@code work}, which waits for the edge, off the inspector's loop; then answers {@code status} with what
+     * {@code answer} makes of its result, or the failure's status with {@code failure} and the edge's reason.
+     */
+    private void answerWhenDone(ChannelHandlerContext ctx, FullHttpRequest request, Supplier<AgentTunnel> work,
+                                HttpResponseStatus status, Function<AgentTunnel, ObjectNode> answer,
+                                String failure) {
         request.retain();
-        CompletableFuture.runAsync(() -> tunnel.updateTrafficPolicy(policy), binder)
-                .whenComplete((done, error) -> {
-                    try {
-                        if (error == null) {
-                            ObjectNode changed = InspectorJson.MAPPER.createObjectNode();
-                            changed.put("name", name);
-                            changed.put("url", tunnel.url());
-                            InspectorApi.send(ctx, request, HttpResponseStatus.OK, changed);
-                        } else {
-                            Throwable cause = error.getCause() != null ? error.getCause() : error;
-                            InspectorApi.send(ctx, request, statusOf(cause), InspectorJson.error("policy_not_changed",
-                                    cause.getMessage()));
-                        }
-                    } finally {
-                        request.release();
-                    }
-                });
+        CompletableFuture.supplyAsync(work, binder).whenComplete((tunnel, error) -> {
+            try {
+                if (error == null) {
+                    InspectorApi.send(ctx, request, status, answer.apply(tunnel));
+                } else {
+                    Throwable cause = error.getCause() != null ? error.getCause() : error;
+                    InspectorApi.send(ctx, request, statusOf(cause), InspectorJson.error(failure, cause.getMessage()));
+                }
+            } finally {
+                request.release();
+            }
+        });
+    }
+
+    /** A tunnel as the API names it in its answers: its name and address. */
+    private static ObjectNode named(String name, AgentTunnel tunnel) {
+        ObjectNode node = InspectorJson.MAPPER.createObjectNode();
+        node.put("name", name);
+        node.put("url", tunnel.url());
+        return node;
     }
 
     private AgentTunnel running(String name) {
@@ -190,10 +191,7 @@ final class TunnelsEndpoint {
             return;
         }
         tunnel.close();
-        ObjectNode stopped = InspectorJson.MAPPER.createObjectNode();
-        stopped.put("name", name);
-        stopped.put("url", tunnel.url());
-        InspectorApi.send(ctx, request, HttpResponseStatus.OK, stopped);
+        InspectorApi.send(ctx, request, HttpResponseStatus.OK, named(name, tunnel));
     }
 
     void close() {

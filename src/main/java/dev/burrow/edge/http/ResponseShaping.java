@@ -33,18 +33,20 @@ interface ResponseShaping {
      */
     static ResponseShaping of(HttpEdge edge, HttpRequest request, Tunnel tunnel, InetSocketAddress peer,
                               ResponseObserver observer) {
-        InetSocketAddress client = ForwardedClient.of(request.headers(), peer, edge.trustedProxies());
+        ResponsePhase phase = edge.policyPhases().response();
+        TrafficPolicy policy = tunnel.policy();
+        boolean policyShapes = policy.has(Phase.ON_HTTP_RESPONSE);
+        // Read from the forwarding fields only for a phase that judges the client, not for every relayed answer.
+        InetSocketAddress client = phase == ResponsePhase.NONE && !policyShapes ? peer
+                : ForwardedClient.of(request.headers(), peer, edge.trustedProxies());
         Consumer<HttpResponse> steps = null;
         if (observer != null) {
             steps = response -> observer.answered(response.status().code());
         }
-        ResponsePhase phase = edge.policyPhases().response();
         if (phase != ResponsePhase.NONE) {
             Consumer<HttpResponse> edgePhase = response -> phase.shape(response, request, tunnel, client);
             steps = steps == null ? edgePhase : steps.andThen(edgePhase);
         }
-        TrafficPolicy policy = tunnel.policy();
-        boolean policyShapes = policy.has(Phase.ON_HTTP_RESPONSE);
         if (steps == null && !policyShapes) {
             return null;
         }
