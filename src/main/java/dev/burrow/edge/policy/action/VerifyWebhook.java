@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -135,7 +136,7 @@ final class VerifyWebhook implements Action {
             return null;
         }
         String timestamp = null;
-        List<String> signatures = new java.util.ArrayList<>();
+        List<String> signatures = new ArrayList<>();
         for (String part : value.split(",")) {
             int equals = part.indexOf('=');
             if (equals > 0) {
