@@ -1,0 +1,126 @@
+package dev.burrow.e2e;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A TCP relay between agent and edge that a test can break: {@link #cutAll()} resets every connection (the agent's
+ * machine died or the network dropped), {@link #freeze()} stops forwarding without closing anything (a silent
+ * drop that only heartbeats can notice) until {@link #thaw()}, {@link #refuse()} fails new connections until
+ * {@link #restore()}.
+ */
+final class FaultProxy implements AutoCloseable {
+    private final ServerSocket server;
+    private final InetSocketAddress target;
+    private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+    private volatile boolean frozen;
+    private volatile boolean refusing;
+
+    FaultProxy(InetSocketAddress target) throws IOException {
+        this.target = target;
+        this.server = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+        Thread acceptor = new Thread(this::acceptLoop, "fault-proxy-accept");
+        acceptor.setDaemon(true);
+        acceptor.start();
+    }
+
+    int port() {
+        return server.getLocalPort();
+    }
+
+    private void acceptLoop() {
+        while (!server.isClosed()) {
+            try {
+                Socket client = server.accept();
+                if (refusing) {
+                    closeQuietly(client);
+                    continue;
+                }
+                Socket upstream = new Socket(target.getAddress(), target.getPort());
+                sockets.add(client);
+                sockets.add(upstream);
+                pump(client, upstream);
+                pump(upstream, client);
+            } catch (IOException e) {
+                return;
+            }
+        }
+    }
+
+    private void pump(Socket from, Socket to) {
+        Thread t = new Thread(() -> {
+            byte[] buf = new byte[64 * 1024];
+            try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+                int n;
+                while ((n = in.read(buf)) != -1) {
+                    if (frozen) {
+                        // A silent drop: bytes vanish, nothing is closed.
+                        continue;
+                    }
+                    out.write(buf, 0, n);
+                }
+            } catch (IOException e) {
+                // The other direction's failure or a cut: close both below.
+            } finally {
+                closeQuietly(from);
+                closeQuietly(to);
+            }
+        }, "fault-proxy-pump");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** Resets every connection now, as a killed process or a broken network would. */
+    void cutAll() {
+        for (Socket s : sockets) {
+            try {
+                s.setSoLinger(true, 0);
+            } catch (IOException e) {
+                // Already closed.
+            }
+            closeQuietly(s);
+        }
+        sockets.clear();
+    }
+
+    /** Closes each new connection at once, as a network that is down would fail it, until {@link #restore()}. */
+    void refuse() {
+        refusing = true;
+    }
+
+    void restore() {
+        refusing = false;
+    }
+
+    void freeze() {
+        frozen = true;
+    }
+
+    /**
+     * Ends a {@link #freeze()}: bytes that arrive from now on flow again, on the connections that outlived it and on
+     * new ones; what arrived while frozen stays lost.
+     */
+    void thaw() {
+        frozen = false;
+    }
+
+    private static void closeQuietly(Socket s) {
+        try {
+            s.close();
+        } catch (IOException e) {
+            // Nothing left to do.
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        server.close();
+        cutAll();
+    }
+}

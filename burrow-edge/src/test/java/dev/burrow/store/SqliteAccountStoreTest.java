@@ -1,0 +1,14 @@
+package dev.burrow.store;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.io.TempDir;
+
+class SqliteAccountStoreTest extends AccountStoreContract {
+    @TempDir
+    Path dataDir;
+
+    @Override
+    JdbcStore openEmpty(MutableClock clock) {
+        return JdbcStore.openSqlite(dataDir, clock);
+    }
+}
