@@ -55,7 +55,9 @@ class ConsoleInterruptTest {
                 "--server", "127.0.0.1:" + edge.agentAddress().getPort(), "--authtoken", token,
                 "--server-fingerprint", edge.certificateFingerprint(), "--inspect=false",
                 "--config", dir.resolve("burrow.yml").toString()));
-        ProcessBuilder terminal = new ProcessBuilder("script", "-qfec", agent, "/dev/null")
+        // script(1) runs the command through $SHELL; exec makes the agent the terminal's only process, since a shell
+        // left waiting (dash, where /bin/sh is dash) dies of the same Ctrl-C and script reports 130 for it.
+        ProcessBuilder terminal = new ProcessBuilder("script", "-qfec", "exec " + agent, "/dev/null")
                 .redirectOutput(dir.resolve("screen.txt").toFile()).redirectErrorStream(true);
         // Without a terminal type the agent rightly falls back to plain lines; the live console is what is tested.
         terminal.environment().put("TERM", "xterm");
