@@ -13,6 +13,7 @@ import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
+import java.nio.channels.NotYetConnectedException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.concurrent.ConcurrentHashMap;
@@ -175,6 +176,12 @@ final class UpstreamPool {
     private static final class Unheld extends ChannelInboundHandlerAdapter {
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            if (cause instanceof NotYetConnectedException) {
+                // Netty's epoll transport may read a socket whose connect is still under way (netty/netty#10411).
+                // The connect then ends on its own, with its real outcome; closing here made a reachable upstream
+                // look unreachable (a 502, "StacklessClosedChannelException").
+                return;
+            }
             ctx.close();
         }
     }
