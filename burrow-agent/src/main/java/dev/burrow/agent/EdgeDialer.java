@@ -52,8 +52,11 @@ final class EdgeDialer {
         return settings.edge();
     }
 
-    /** Connects, authenticates, and completes once the edge has welcomed this agent. */
-    CompletableFuture<EdgeConnection> connect() {
+    /**
+     * Connects, authenticates, and completes once the edge has welcomed this agent. {@code resume} is the session
+     * this agent had on the edge before, which the edge may still hold open (null on the first connect).
+     */
+    CompletableFuture<EdgeConnection> connect(String resume) {
         CompletableFuture<EdgeConnection> result = new CompletableFuture<>();
         HostPort edge = settings.edge();
         new Bootstrap()
@@ -72,7 +75,7 @@ final class EdgeDialer {
                                 "cannot reach the edge at " + edge + ": " + Causes.describe(f.cause()), f.cause()));
                         return;
                     }
-                    EdgeConnection conn = assemble(f.channel());
+                    EdgeConnection conn = assemble(f.channel(), hello.resuming(resume));
                     conn.welcome().whenComplete((welcome, error) -> {
                         if (error != null) {
                             conn.close();
@@ -94,7 +97,7 @@ final class EdgeDialer {
                 + settings.trust() + ": " + Causes.untrusted(Causes.root(error), settings.edge().host()), error);
     }
 
-    private EdgeConnection assemble(Channel ch) {
+    private EdgeConnection assemble(Channel ch, ControlMessage.Hello hello) {
         Heartbeat heartbeat = new Heartbeat(settings.heartbeatInterval(), settings.heartbeatMisses());
         EdgeConnection conn = new EdgeConnection(ch, heartbeat, streams.exchangeLog(), listener);
         StreamDispatcher dispatcher = new StreamDispatcher(streams, conn, hello);

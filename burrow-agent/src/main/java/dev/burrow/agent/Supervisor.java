@@ -36,6 +36,8 @@ final class Supervisor {
     private final AtomicInteger reconnects = new AtomicInteger();
     private final CompletableFuture<AgentException> stopped = new CompletableFuture<>();
     private volatile EdgeConnection connection;
+    /** The session the edge welcomed last, named when dialing again. */
+    private volatile String session;
     private volatile boolean closing;
 
     Supervisor(EdgeDialer dialer, ReconnectDelays delays, boolean reconnect, int takenRetries,
@@ -51,7 +53,7 @@ final class Supervisor {
 
     /** Connects for the first time; fails with the {@link AgentException} that stopped it. */
     void connectFirst(Duration timeout) {
-        established(AgentException.await(dialer.connect(), timeout));
+        established(AgentException.await(dialer.connect(null), timeout));
     }
 
     /** The connection now, or null before the first; it may have closed since. */
@@ -85,6 +87,7 @@ final class Supervisor {
         connection = conn;
         delays.welcomed();
         ControlMessage.Welcome welcome = conn.welcome().join();
+        session = welcome.session();
         log.atInfo().addKeyValue("edge", welcome.edge()).addKeyValue("session", welcome.session())
                 .addKeyValue("server", dialer.edge()).log("connected to edge");
         listener.connected(welcome.edge(), welcome.session());
@@ -120,7 +123,8 @@ final class Supervisor {
         int attempt = delays.attempts();
         log.atInfo().addKeyValue("attempt", attempt).addKeyValue("delay_ms", delay.toMillis()).log("reconnecting");
         listener.reconnecting(attempt, delay);
-        scheduler.schedule(() -> dialer.connect().whenComplete((conn, error) -> {
+        // The session lost is named, so that an edge that has not yet noticed the loss hands its names over at once.
+        scheduler.schedule(() -> dialer.connect(session).whenComplete((conn, error) -> {
             if (error == null) {
                 if (closing) {
                     conn.close();

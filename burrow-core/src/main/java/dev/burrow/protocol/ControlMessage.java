@@ -28,11 +28,24 @@ public sealed interface ControlMessage {
     /**
      * Agent to edge, first: who is asking. {@code client} is free text such as {@code burrow/0.1.0 linux};
      * {@code features} names the optional edge-to-agent messages this agent understands ({@link Protocol#FEATURES}),
-     * so an edge never sends an older agent a type it would close the connection over.
+     * so an edge never sends an older agent a type it would close the connection over. {@code resume}, on a
+     * reconnect, is the session the agent had on this edge before: if the edge still holds it open (the agent noticed
+     * the connection went silent before the edge did) and it was made with the same token, the edge ends it and frees
+     * its names for this session.
      */
-    record Hello(int version, String authtoken, String client, List<String> features) implements ControlMessage {
+    record Hello(int version, String authtoken, String client, List<String> features, String resume)
+            implements ControlMessage {
         public Hello(int version, String authtoken, String client) {
-            this(version, authtoken, client, null);
+            this(version, authtoken, client, null, null);
+        }
+
+        public Hello(int version, String authtoken, String client, List<String> features) {
+            this(version, authtoken, client, features, null);
+        }
+
+        /** This hello, asking to take the place of {@code session} (null: a fresh session). */
+        public Hello resuming(String session) {
+            return new Hello(version, authtoken, client, features, session);
         }
 
         /** True if the agent said it understands {@code feature}. */
@@ -42,7 +55,8 @@ public sealed interface ControlMessage {
 
         @Override
         public String toString() {
-            return "Hello[version=" + version + ", client=" + client + ", features=" + features + "]";
+            return "Hello[version=" + version + ", client=" + client + ", features=" + features + ", resume=" + resume
+                    + "]";
         }
     }
 

@@ -102,6 +102,16 @@ class ControlCodecTest {
     }
 
     @Test
+    void aReconnectingHelloNamesTheSessionItResumesAndAFirstHelloNone() {
+        ControlMessage.Hello first = new ControlMessage.Hello(1, "t", "burrow/0.1.0", Protocol.FEATURES);
+        ControlMessage.Hello again = first.resuming("4f1c2a9e-0000-4000-8000-000000000001");
+
+        assertThat(written(first)).doesNotContain("resume");
+        assertThat(written(again)).contains("\"resume\":\"4f1c2a9e-0000-4000-8000-000000000001\"");
+        assertThat(read(written(again).trim())).isEqualTo(again);
+    }
+
+    @Test
     void certificateEventsGoByTheirWireNamesAndAnUnknownOneReadsAsNone() {
         ControlMessage.Certificate issued = new ControlMessage.Certificate("t1", "app.example.test",
                 CertificateEvent.ISSUED, "2027-03-07T12:00:00Z");

@@ -7,18 +7,22 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A TCP relay between agent and edge that a test can break: {@link #cutAll()} resets every connection (the agent's
  * machine died or the network dropped), {@link #freeze()} stops forwarding without closing anything (a silent
- * drop that only heartbeats can notice) until {@link #thaw()}, {@link #refuse()} fails new connections until
+ * drop that only heartbeats can notice) until {@link #thaw()}, {@link #dropExisting()} silences the connections
+ * open now while new ones flow (a move to another network), {@link #refuse()} fails new connections until
  * {@link #restore()}.
  */
 final class FaultProxy implements AutoCloseable {
     private final ServerSocket server;
     private final InetSocketAddress target;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+    private final Set<Socket> dropping = ConcurrentHashMap.newKeySet();
     private volatile boolean frozen;
     private volatile boolean refusing;
 
@@ -56,10 +60,12 @@ final class FaultProxy implements AutoCloseable {
     private void pump(Socket from, Socket to) {
         Thread t = new Thread(() -> {
             byte[] buf = new byte[64 * 1024];
-            try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+            try {
+                InputStream in = from.getInputStream();
+                OutputStream out = to.getOutputStream();
                 int n;
                 while ((n = in.read(buf)) != -1) {
-                    if (frozen) {
+                    if (frozen || dropping.contains(from)) {
                         // A silent drop: bytes vanish, nothing is closed.
                         continue;
                     }
@@ -69,7 +75,10 @@ final class FaultProxy implements AutoCloseable {
                 // The other direction's failure or a cut: close both below.
             } finally {
                 closeQuietly(from);
-                closeQuietly(to);
+                if (!dropping.contains(from)) {
+                    // A connection that went silent carries no close either: the far end learns nothing.
+                    closeQuietly(to);
+                }
             }
         }, "fault-proxy-pump");
         t.setDaemon(true);
@@ -100,6 +109,14 @@ final class FaultProxy implements AutoCloseable {
 
     void freeze() {
         frozen = true;
+    }
+
+    /**
+     * Drops every byte of the connections open now, for good, without closing them, while new connections flow: the
+     * agent's machine moved to another network, and its old connection went silent.
+     */
+    void dropExisting() {
+        dropping.addAll(sockets);
     }
 
     /**

@@ -11,7 +11,9 @@ import dev.burrow.protocol.ErrorCode;
 import dev.burrow.store.TokenScope;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
@@ -93,6 +95,32 @@ class SilentDropTest {
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
                     harness.get("quiet.burrow.test", "/").statusCode()).isEqualTo(200));
             assertThat(agent.reconnects()).isPositive();
+            assertThat(agent.stopped()).isNotDone();
+        }
+    }
+
+    @Test
+    void theAgentNoticesItsConnectionWentSilentReconnectsAndTakesItsNameBackBeforeTheEdgeNotices() throws Exception {
+        // The edge's heartbeat is its default (three of 10 s); the agent's is short, so it is the agent that notices.
+        harness = new TunnelHarness(dataDir, b -> b.nameGrace(Duration.ofMinutes(2)));
+        harness.edge.store().accounts().create("team", "free");
+        String team = harness.edge.store().tokens().create("team", "laptop", TokenScope.ANY).token();
+        try (FaultProxy network = new FaultProxy(harness.edge.agentAddress())) {
+            Agent agent = harness.startAgent(harness.agentBuilder().authtoken(team).edge("127.0.0.1", network.port())
+                    .heartbeat(HEARTBEAT, MISSES));
+            agent.http(HttpTunnelOptions.to(Integer.toString(upstream.port())).withSubdomain("moving"));
+            assertThat(harness.get("moving.burrow.test", "/").statusCode()).isEqualTo(200);
+
+            network.dropExisting();
+
+            // Well within the edge's own 30 s: the new session of the same token takes the name from the silent one.
+            // A request the edge still sends down the silent connection waits in vain: each try is cut short.
+            HttpRequest probe = harness.request("moving.burrow.test", "/").timeout(Duration.ofSeconds(2)).GET().build();
+            await().atMost(Duration.ofSeconds(15)).ignoreException(HttpTimeoutException.class).untilAsserted(() -> {
+                assertThat(agent.reconnects()).isPositive();
+                assertThat(harness.client.send(probe, HttpResponse.BodyHandlers.ofString()).statusCode())
+                        .isEqualTo(200);
+            });
             assertThat(agent.stopped()).isNotDone();
         }
     }

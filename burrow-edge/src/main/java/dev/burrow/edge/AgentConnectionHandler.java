@@ -99,6 +99,7 @@ final class AgentConnectionHandler extends ChannelInboundHandlerAdapter {
         session.stopAcceptingStreams();
         edge.sessionEnded(session);
         edge.sessions.remove(session);
+        session.markReleased();
         session.end().log(session);
         if (session.isAuthenticated()) {
             edge.events().sessionEnded(session, session.end().reasonName());

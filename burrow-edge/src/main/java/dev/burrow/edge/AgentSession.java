@@ -23,6 +23,8 @@ import java.nio.channels.ClosedChannelException;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -62,6 +64,7 @@ public final class AgentSession {
     private volatile Instant connectedAt;
     private volatile ControlLink control;
     private volatile boolean acceptingStreams = true;
+    private final CompletableFuture<Void> released = new CompletableFuture<>();
 
     AgentSession(Channel channel, Heartbeat heartbeat, StreamMux mux) {
         this.channel = channel;
@@ -229,6 +232,22 @@ public final class AgentSession {
             channel.close();
         }
         return true;
+    }
+
+    /**
+     * Ends the session because its agent has connected again and named it ({@code hello}'s {@code resume}): its
+     * connection went silent without this edge noticing yet, so nothing is said on it, it is closed. Completes once
+     * the session is gone from the edge and its names are free for its account.
+     */
+    CompletionStage<Void> supersede(String by) {
+        end.record(SessionEnd.Reason.SUPERSEDED, "replaced by session " + by);
+        channel.close();
+        return released;
+    }
+
+    /** The connection closed and the edge let the session go: its tunnels unrouted, its names held or freed. */
+    void markReleased() {
+        released.complete(null);
     }
 
     /** Tells the agent the edge is going away, then closes the connection once the message is written. */

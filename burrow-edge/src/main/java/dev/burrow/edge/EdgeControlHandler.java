@@ -124,11 +124,41 @@ final class EdgeControlHandler implements ControlLink.Listener {
             return;
         }
         edge.authThrottle.succeeded(attempt);
-        session.authenticated(record.get(), link, hello);
+        AgentSession resumed = resumable(hello.resume(), record.get());
+        if (resumed == null) {
+            welcome(link, hello, record.get());
+            return;
+        }
+        // The agent noticed before this edge did that its last connection went silent: that session is ended now,
+        // rather than after the heartbeat's misses, and its names are free for this one once it is gone.
+        log.atInfo().addKeyValue("session", session.id()).addKeyValue("replaces", resumed.id())
+                .log("agent reconnected while its last session was still open; ending that one");
+        resumed.supersede(session.id()).whenComplete((done, ignored) -> session.eventLoop().execute(() -> {
+            if (link.stream().isActive()) {
+                welcome(link, hello, record.get());
+            }
+        }));
+    }
+
+    /** The live session {@code id} names, if the same token made it; else null (an unknown id is no error). */
+    private AgentSession resumable(String id, TokenRecord token) {
+        if (id == null) {
+            return null;
+        }
+        for (AgentSession open : edge.sessions) {
+            if (open.id().equals(id) && open.token().id().equals(token.id())) {
+                return open;
+            }
+        }
+        return null;
+    }
+
+    private void welcome(ControlLink link, ControlMessage.Hello hello, TokenRecord record) {
+        session.authenticated(record, link, hello);
         edge.sessions.add(session);
         edge.events().authenticated(session);
         log.atInfo().addKeyValue("session", session.id()).addKeyValue("remote", session.remoteAddress())
-                .addKeyValue("token", record.get().name()).addKeyValue("account", record.get().account())
+                .addKeyValue("token", record.name()).addKeyValue("account", record.account())
                 .addKeyValue("client", hello.client())
                 .log("agent connected");
         link.send(new ControlMessage.Welcome(session.id(), edge.config.edgeId()));

@@ -41,6 +41,8 @@ final class SessionEnd extends Http2ConnectionAdapter {
         REVOKED(Level.INFO),
         /** The edge's operator ended the session (the admin API). */
         OPERATOR(Level.INFO),
+        /** The agent connected again, naming this session, before the edge noticed it had gone silent. */
+        SUPERSEDED(Level.INFO),
         /** The control stream ended while the connection was up. */
         CONTROL_CLOSED(Level.WARN),
         HEARTBEAT_TIMEOUT(Level.WARN),
