@@ -267,6 +267,19 @@ class PublicHttp2FloodTest {
 
     @ParameterizedTest
     @EnumSource(Transport.class)
+    void aConnectionWindowPushedPastItsMaximumIsAFlowControlError(Transport transport) throws Exception {
+        try (RawHttp2 flooder = connect(transport)) {
+            // RFC 9113 section 6.9.1: the connection's window past 2^31-1 is a connection error FLOW_CONTROL_ERROR.
+            byte[] most = ByteBuffer.allocate(4).putInt(Integer.MAX_VALUE).array();
+            flooder.write(RawHttp2.encode(RawHttp2.WINDOW_UPDATE, 0, 0, most));
+
+            assertGoAway(flooder, Http2Error.FLOW_CONTROL_ERROR);
+        }
+        assertNeighbourAnswers();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Transport.class)
     void dynamicTableSizeUpdateAboveTheSettingIsACompressionError(Transport transport) throws Exception {
         try (RawHttp2 flooder = connect(transport)) {
             // RFC 7541 section 6.3: a size update above SETTINGS_HEADER_TABLE_SIZE (4,096 here) is a decoding
