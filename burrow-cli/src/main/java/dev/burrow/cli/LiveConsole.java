@@ -15,6 +15,7 @@ import java.util.Locale;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.jline.terminal.Attributes;
 import org.jline.terminal.Size;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
@@ -29,10 +30,13 @@ import org.jline.utils.InfoCmp;
  */
 final class LiveConsole implements AgentListener, AutoCloseable {
     private static final long REDRAW_MILLIS = 250;
+    private static final int CTRL_C = 3;
 
     private final Terminal terminal;
     private final Display display;
     private final ScheduledExecutorService redraw;
+    /** The terminal's settings before the console took the keyboard, put back when it closes. */
+    private final Attributes before;
     private volatile Agent agent;
     private volatile String inspectorUrl;
     private volatile String status = "connecting";
@@ -40,8 +44,9 @@ final class LiveConsole implements AgentListener, AutoCloseable {
     private volatile String edge;
     private volatile String notice;
 
-    LiveConsole(Terminal terminal) {
+    LiveConsole(Terminal terminal, Attributes before) {
         this.terminal = terminal;
+        this.before = before;
         this.display = new Display(terminal, true);
         this.redraw = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "burrow-console");
@@ -61,13 +66,43 @@ final class LiveConsole implements AgentListener, AutoCloseable {
                 terminal.close();
                 return null;
             }
-            // JLine puts the system's default back for Ctrl-C, which kills the JVM outright: exiting instead runs the
+            // JLine puts the system's default back for SIGINT, which kills the JVM outright: exiting instead runs the
             // shutdown hook, which drains as SIGTERM does (GracefulShutdown).
-            terminal.handle(Terminal.Signal.INT, signal -> new Thread(() -> System.exit(ExitCodes.OK),
-                    "burrow-interrupt").start());
-            return new LiveConsole(terminal);
+            terminal.handle(Terminal.Signal.INT, signal -> stop());
+            return new LiveConsole(terminal, takeKeyboard(terminal));
         } catch (IOException | IllegalStateException e) {
             return null;
+        }
+    }
+
+    /**
+     * Keys typed on the screen are the console's, not echoed over it, and Ctrl-C is read as a key rather than left
+     * to the terminal to turn into SIGINT: a process started with SIGINT ignored (a background job of a script, some
+     * launchers and IDEs) never receives that signal, and Ctrl-C would do nothing. Returns the settings before.
+     */
+    private static Attributes takeKeyboard(Terminal terminal) {
+        Attributes before = terminal.enterRawMode();
+        Attributes keys = terminal.getAttributes();
+        keys.setLocalFlag(Attributes.LocalFlag.ISIG, false);
+        terminal.setAttributes(keys);
+        return before;
+    }
+
+    /** Ends the process as SIGTERM would: the shutdown hook drains the agent, then the process exits 0. */
+    private static void stop() {
+        new Thread(() -> System.exit(ExitCodes.OK), "burrow-interrupt").start();
+    }
+
+    private void readKeys() {
+        try {
+            for (int key; (key = terminal.reader().read()) >= 0; ) {
+                if (key == CTRL_C) {
+                    stop();
+                    return;
+                }
+            }
+        } catch (IOException e) {
+            // The terminal closed: the console is ending.
         }
     }
 
@@ -75,6 +110,10 @@ final class LiveConsole implements AgentListener, AutoCloseable {
     void show(Agent started, String inspector) {
         this.agent = started;
         this.inspectorUrl = inspector;
+        // Read only now that the stop hook is in place; a Ctrl-C typed while connecting waits in the terminal.
+        Thread keys = new Thread(this::readKeys, "burrow-keys");
+        keys.setDaemon(true);
+        keys.start();
         terminal.puts(InfoCmp.Capability.enter_ca_mode);
         terminal.puts(InfoCmp.Capability.cursor_invisible);
         terminal.flush();
@@ -155,6 +194,7 @@ final class LiveConsole implements AgentListener, AutoCloseable {
             terminal.puts(InfoCmp.Capability.cursor_visible);
             terminal.puts(InfoCmp.Capability.exit_ca_mode);
             terminal.flush();
+            terminal.setAttributes(before);
         }
         try {
             terminal.close();

@@ -72,7 +72,9 @@ class ConsoleInterruptTest {
             keyboard.write(3);
             keyboard.flush();
 
-            assertThat(console.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(console.waitFor(30, TimeUnit.SECONDS))
+                    .as("the agent ended after Ctrl-C; its screen:%n%s", Files.readString(dir.resolve("screen.txt")))
+                    .isTrue();
             assertThat(console.exitValue()).isZero();
             await().atMost(Duration.ofSeconds(5)).until(() -> !sessionEnds.list.isEmpty());
             assertThat(sessionEnds.list.get(0).getKeyValuePairs().toString()).contains("reason=\"agent_drained\"");
