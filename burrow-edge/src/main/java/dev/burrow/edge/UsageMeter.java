@@ -1,5 +1,6 @@
 package dev.burrow.edge;
 
+import dev.burrow.config.Durations;
 import dev.burrow.edge.observe.ExchangeObserver;
 import dev.burrow.edge.observe.ExchangeRecord;
 import dev.burrow.store.Usage;
@@ -170,7 +171,8 @@ final class UsageMeter implements ExchangeObserver {
             // Kept for the next flush: usage is a count, so a late write is as good as a timely one.
             if (!failing) {
                 log.atWarn().addKeyValue("accounts", deltas.size())
-                        .log("could not record usage, trying again in {}: {}", FLUSH_INTERVAL, e.getMessage());
+                        .log("could not record usage, trying again in {}: {}", Durations.format(FLUSH_INTERVAL),
+                                e.getMessage());
                 failing = true;
             }
             return;

@@ -14,8 +14,21 @@ interface Database {
             return work.apply(connection);
         } catch (SQLException e) {
             // The database's own words say what an operator must fix: a full disk, a server that is down.
-            throw new StoreException("could not " + action + ": " + e.getMessage(), e);
+            throw new StoreException("could not " + action + ": " + words(e), e);
         }
+    }
+
+    /**
+     * What the database said. A pool that timed out waiting for a connection says only that; the reason it had none
+     * (the server refused, say) is its cause, and is what the operator needs.
+     */
+    static String words(SQLException e) {
+        Throwable cause = e.getCause();
+        String said = e.getMessage();
+        if (cause == null || cause.getMessage() == null || said != null && said.contains(cause.getMessage())) {
+            return said;
+        }
+        return said + "; because: " + cause.getMessage();
     }
 
     /** As {@link #run}, with every statement of {@code work} committed together or not at all. */
