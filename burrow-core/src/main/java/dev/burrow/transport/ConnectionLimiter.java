@@ -8,9 +8,7 @@ import java.net.InetAddress;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,7 +28,6 @@ import org.slf4j.LoggerFactory;
 @ChannelHandler.Sharable
 public final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(ConnectionLimiter.class);
-    private static final long LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
     /** Addresses penalized at once at most; past it, expired ones are dropped and new ones go unpenalized. */
     private static final int MAX_PENALIZED = 100_000;
 
@@ -42,8 +39,7 @@ public final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
     /** Penalized addresses and when their penalty ends (nanoTime). */
     private final ConcurrentMap<InetAddress, Long> penalized = new ConcurrentHashMap<>();
     private final LongSupplier nanoClock;
-    private final AtomicLong lastLogged = new AtomicLong(Long.MIN_VALUE);
-    private final AtomicInteger refusedSinceLog = new AtomicInteger();
+    private final LogThrottle refusals;
 
     /** @param listener which listeners it caps, as its log lines name them: {@code public}, {@code agent} */
     public ConnectionLimiter(String listener, int maxTotal, int maxPerAddress) {
@@ -52,6 +48,7 @@ public final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
 
     ConnectionLimiter(String listener, int maxTotal, int maxPerAddress, LongSupplier nanoClock) {
         this.nanoClock = nanoClock;
+        this.refusals = new LogThrottle(Duration.ofSeconds(1), nanoClock);
         this.listener = listener;
         this.maxTotal = maxTotal;
         this.maxPerAddress = maxPerAddress;
@@ -102,13 +99,10 @@ public final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
     }
 
     private void refused(InetAddress address, String limit) {
-        int refused = refusedSinceLog.incrementAndGet();
-        long now = nanoClock.getAsLong();
-        long last = lastLogged.get();
-        if (last != Long.MIN_VALUE && now - last < LOG_INTERVAL_NANOS || !lastLogged.compareAndSet(last, now)) {
+        int refused = refusals.count();
+        if (refused == 0) {
             return;
         }
-        refusedSinceLog.addAndGet(-refused);
         log.atWarn().addKeyValue("listener", listener).addKeyValue("remote", address.getHostAddress())
                 .addKeyValue("limit", limit).addKeyValue("refused", refused)
                 .log(limit.equals("penalty") ? "connection refused: the address flooded a connection"

@@ -5,6 +5,7 @@ import dev.burrow.store.CertificateStore;
 import dev.burrow.store.StoredCertificate;
 import dev.burrow.tls.Pem;
 import dev.burrow.tls.PublicCertificate;
+import dev.burrow.transport.LogThrottle;
 import io.netty.util.AsyncMapping;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
@@ -39,8 +40,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class CertificateManager implements AsyncMapping<String, PublicCertificate>, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(CertificateManager.class);
-    /** How often a refused order is logged at most: a flood of names must not flood the log too. */
-    private static final Duration REFUSAL_LOG_INTERVAL = Duration.ofMinutes(1);
 
     private record Served(PublicCertificate certificate, Instant notBefore, Instant notAfter) {
     }
@@ -55,8 +54,8 @@ public final class CertificateManager implements AsyncMapping<String, PublicCert
     private final Map<String, CompletableFuture<Served>> orders = new ConcurrentHashMap<>();
     private final OrderCounts counts = new OrderCounts();
     private final CertificateEvents events;
-    private long lastRefusalLogged = Long.MIN_VALUE;
-    private int refusedSinceLog;
+    /** A flood of names must not flood the log too. */
+    private final LogThrottle refusals = new LogThrottle(Duration.ofMinutes(1), System::nanoTime);
 
     CertificateManager(CertificateIssuer issuer, CertificateStore store, Predicate<String> isBound,
                        IssuanceLimiter limiter, Clock clock, Duration renewalCheck, CertificateEvents events) {
@@ -173,17 +172,14 @@ public final class CertificateManager implements AsyncMapping<String, PublicCert
         String limit = outcome == IssuanceLimiter.Outcome.RATE_LIMITED
                 ? limiter.perHour() + " per hour" : limiter.concurrent() + " at once";
         events.on(hostname, CertificateEvent.LIMITED, limit);
-        refusedSinceLog++;
-        long now = System.nanoTime();
-        if (lastRefusalLogged != Long.MIN_VALUE && now - lastRefusalLogged < REFUSAL_LOG_INTERVAL.toNanos()) {
+        int refused = refusals.count();
+        if (refused == 0) {
             return;
         }
         log.atWarn().addKeyValue("hostname", hostname)
                 .addKeyValue("limit", limit)
-                .addKeyValue("refused", refusedSinceLog)
+                .addKeyValue("refused", refused)
                 .log("certificate order refused: issuance limit reached");
-        lastRefusalLogged = now;
-        refusedSinceLog = 0;
     }
 
     /** Orders a new certificate for every held name whose certificate has less than a third of its life left. */
