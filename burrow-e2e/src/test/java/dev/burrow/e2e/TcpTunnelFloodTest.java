@@ -57,10 +57,15 @@ class TcpTunnelFloodTest {
         agent = harness.startAgent();
     }
 
+    /** Once edge and agent are gone, so is every descriptor and buffer the flood took. */
     @AfterEach
     void tearDown() {
         harness.close();
-        watch.close();
+        try {
+            watch.assertClean();
+        } finally {
+            watch.close();
+        }
     }
 
     @Test
@@ -102,7 +107,6 @@ class TcpTunnelFloodTest {
             await().atMost(WITHIN).until(() -> ended.get() == CLIENTS);
             assertEchoes(neighbourPort);
         }
-        watch.assertClean();
     }
 
     @Test
@@ -148,7 +152,6 @@ class TcpTunnelFloodTest {
             }
             await().atMost(WITHIN).until(() -> refused.get() == CLIENTS);
         }
-        watch.assertClean();
     }
 
     /** Waits until {@code total} has stopped growing for two seconds: every writer is blocked on a full pipe. */
