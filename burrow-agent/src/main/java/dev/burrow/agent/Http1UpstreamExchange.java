@@ -61,7 +61,7 @@ final class Http1UpstreamExchange extends UpstreamExchange {
 
     @Override
     protected Object requestPart(Http2Headers headers, boolean endStream) throws Http2Exception {
-        return HttpFrames.headers(stream, headers, endStream, true, stream.alloc());
+        return HttpFrames.headers(stream.id(), headers, endStream, true);
     }
 
     @Override

@@ -1,7 +1,6 @@
 package dev.burrow.transport;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
 import io.netty.handler.codec.http.DefaultHttpContent;
@@ -96,11 +95,11 @@ public final class HttpFrames {
      * The HTTP/1.1 form of a HEADERS frame read from a stream: a request head (on the side that serves requests),
      * a response head, an interim response, or the trailers closing a message.
      *
+     * @param id the stream's id, for the errors the conversion raises
      * @param server this side reads requests
      */
-    public static HttpObject headers(TunnelStream stream, Http2Headers headers, boolean endStream, boolean server,
-                                     ByteBufAllocator alloc) throws Http2Exception {
-        int id = stream.id();
+    public static HttpObject headers(int id, Http2Headers headers, boolean endStream, boolean server)
+            throws Http2Exception {
         CharSequence status = headers.status();
         boolean interim = status != null && status.length() == 3 && status.charAt(0) == '1'
                 && !AsciiString.contentEquals(status, "101");
@@ -112,8 +111,10 @@ public final class HttpFrames {
         }
         HttpMessage message;
         if (interim || endStream) {
-            message = server ? HttpConversionUtil.toFullHttpRequest(id, headers, alloc, true)
-                    : HttpConversionUtil.toFullHttpResponse(id, headers, alloc, true);
+            // A head that ends its message has no body: the shared empty buffer, rather than one allocated first,
+            // which a head the HTTP/1.1 form cannot hold (a method that is no token) left unreleased as it failed.
+            message = server ? HttpConversionUtil.toFullHttpRequest(id, headers, Unpooled.EMPTY_BUFFER, true)
+                    : HttpConversionUtil.toFullHttpResponse(id, headers, Unpooled.EMPTY_BUFFER, true);
         } else {
             message = server ? HttpConversionUtil.toHttpRequest(id, headers, true)
                     : HttpConversionUtil.toHttpResponse(id, headers, true);

@@ -79,7 +79,7 @@ final class EdgeExchange extends PublicLoopHandOver {
         }
         HttpObject msg;
         try {
-            msg = HttpFrames.headers(stream, headers, endStream, false, stream.alloc());
+            msg = HttpFrames.headers(stream.id(), headers, endStream, false);
         } catch (Http2Exception e) {
             answerCheck.refuse(stream, e.getMessage());
             return;
