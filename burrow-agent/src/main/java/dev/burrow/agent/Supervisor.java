@@ -36,8 +36,6 @@ final class Supervisor {
     private final AtomicInteger reconnects = new AtomicInteger();
     private final CompletableFuture<AgentException> stopped = new CompletableFuture<>();
     private volatile EdgeConnection connection;
-    /** The session the edge welcomed last, named when dialing again. */
-    private volatile String session;
     private volatile boolean closing;
 
     Supervisor(EdgeDialer dialer, ReconnectDelays delays, boolean reconnect, int takenRetries,
@@ -87,7 +85,6 @@ final class Supervisor {
         connection = conn;
         delays.welcomed();
         ControlMessage.Welcome welcome = conn.welcome().join();
-        session = welcome.session();
         log.atInfo().addKeyValue("edge", welcome.edge()).addKeyValue("session", welcome.session())
                 .addKeyValue("server", dialer.edge()).log("connected to edge");
         listener.connected(welcome.edge(), welcome.session());
@@ -115,6 +112,12 @@ final class Supervisor {
         scheduleReconnect();
     }
 
+    /** The session of the connection established last, which the edge may still hold open; null before any. */
+    private String lostSession() {
+        EdgeConnection last = connection;
+        return last == null ? null : last.welcome().join().session();
+    }
+
     private void scheduleReconnect() {
         if (closing) {
             return;
@@ -124,7 +127,7 @@ final class Supervisor {
         log.atInfo().addKeyValue("attempt", attempt).addKeyValue("delay_ms", delay.toMillis()).log("reconnecting");
         listener.reconnecting(attempt, delay);
         // The session lost is named, so that an edge that has not yet noticed the loss hands its names over at once.
-        scheduler.schedule(() -> dialer.connect(session).whenComplete((conn, error) -> {
+        scheduler.schedule(() -> dialer.connect(lostSession()).whenComplete((conn, error) -> {
             if (error == null) {
                 if (closing) {
                     conn.close();

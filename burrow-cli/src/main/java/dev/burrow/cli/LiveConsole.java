@@ -35,8 +35,6 @@ final class LiveConsole implements AgentListener, AutoCloseable {
     private final Terminal terminal;
     private final Display display;
     private final ScheduledExecutorService redraw;
-    /** The terminal's settings before the console took the keyboard, put back when it closes. */
-    private final Attributes before;
     private volatile Agent agent;
     private volatile String inspectorUrl;
     private volatile String status = "connecting";
@@ -44,9 +42,8 @@ final class LiveConsole implements AgentListener, AutoCloseable {
     private volatile String edge;
     private volatile String notice;
 
-    LiveConsole(Terminal terminal, Attributes before) {
+    LiveConsole(Terminal terminal) {
         this.terminal = terminal;
-        this.before = before;
         this.display = new Display(terminal, true);
         this.redraw = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "burrow-console");
@@ -69,7 +66,8 @@ final class LiveConsole implements AgentListener, AutoCloseable {
             // JLine puts the system's default back for SIGINT, which kills the JVM outright: exiting instead runs the
             // shutdown hook, which drains as SIGTERM does (GracefulShutdown).
             terminal.handle(Terminal.Signal.INT, signal -> stop());
-            return new LiveConsole(terminal, takeKeyboard(terminal));
+            takeKeyboard(terminal);
+            return new LiveConsole(terminal);
         } catch (IOException | IllegalStateException e) {
             return null;
         }
@@ -78,14 +76,14 @@ final class LiveConsole implements AgentListener, AutoCloseable {
     /**
      * Keys typed on the screen are the console's, not echoed over it, and Ctrl-C is read as a key rather than left
      * to the terminal to turn into SIGINT: a process started with SIGINT ignored (a background job of a script, some
-     * launchers and IDEs) never receives that signal, and Ctrl-C would do nothing. Returns the settings before.
+     * launchers and IDEs) never receives that signal, and Ctrl-C would do nothing. Closing the terminal puts the
+     * settings back: JLine restores those it found when it opened it.
      */
-    private static Attributes takeKeyboard(Terminal terminal) {
-        Attributes before = terminal.enterRawMode();
+    private static void takeKeyboard(Terminal terminal) {
+        terminal.enterRawMode();
         Attributes keys = terminal.getAttributes();
         keys.setLocalFlag(Attributes.LocalFlag.ISIG, false);
         terminal.setAttributes(keys);
-        return before;
     }
 
     /** Ends the process as SIGTERM would: the shutdown hook drains the agent, then the process exits 0. */
@@ -194,7 +192,6 @@ final class LiveConsole implements AgentListener, AutoCloseable {
             terminal.puts(InfoCmp.Capability.cursor_visible);
             terminal.puts(InfoCmp.Capability.exit_ca_mode);
             terminal.flush();
-            terminal.setAttributes(before);
         }
         try {
             terminal.close();

@@ -63,7 +63,7 @@ class LiveConsoleTest {
         ByteArrayOutputStream screen = new ByteArrayOutputStream();
         Terminal terminal = TerminalBuilder.builder().system(false).type("xterm-256color")
                 .streams(new ByteArrayInputStream(new byte[0]), screen).size(new Size(120, 30)).build();
-        try (LiveConsole live = new LiveConsole(terminal, terminal.getAttributes())) {
+        try (LiveConsole live = new LiveConsole(terminal)) {
             agent = Agent.builder().edge("127.0.0.1", edge.agentAddress().getPort())
                     .authtoken(edge.store().tokens().create("console").token())
                     .trust(ServerTrust.fingerprint(edge.certificateFingerprint()))
